@@ -1,0 +1,34 @@
+# roleqa: `make run` installs, builds the index and serves; `make test` installs and runs every test.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+
+.PHONY: install install-browser index run serve test test-fast lint
+
+install:
+	$(PIP) install "torch==2.13.0"
+	$(PIP) install -e ".[dev]"
+
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+index: install
+	roleqa index
+
+run: index
+	roleqa serve --host $(HOST) --port $(PORT)
+
+serve:
+	roleqa serve --host $(HOST) --port $(PORT)
+
+test: install install-browser
+	$(PYTHON) -m pytest -q
+
+test-fast:
+	$(PYTHON) -m pytest -q -m "not slow and not browser"
+
+lint:
+	ruff check service tests
+	mypy service

@@ -1,0 +1,245 @@
+"""Extractive answers: the best supporting sentences of the retrieved passages, composed and cited.
+
+No generator is available offline, so answers are quotations chosen by sentence similarity,
+lexical overlap and role consistency; weak or off-topic support makes roleqa abstain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from service.chunking import Sentence
+from service.index import Index
+from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, tokenize
+from service.retrieval import Passage, PreparedQuery
+
+ABSTAIN_MESSAGE = (
+    "Sorry, the articles I know don't cover that. I can answer questions about Chief Revenue Officers, "
+    "Chief Sales Officers and VPs of Sales: what they do, who they report to, what they earn and when to hire which."
+)
+_ROLE_TOKENS = frozenset(ROLES_BY_KEY)
+_PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
+_QUESTION_WORDS = {"what", "who", "how", "when", "where", "which", "why", "is", "are", "can", "does", "do", "should"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None
+    source: str | None
+    quote: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    standalone_question: str
+    passages: tuple[Passage, ...] = ()
+    support: float = 0.0
+    reason: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    sentence: Sentence
+    row: int  # row in index.sentence_vectors
+    text: str
+    similarity: float
+    score: float
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    max_words: int = 80
+    max_sentences: int = 3
+    min_support: float = 0.42
+    passages_considered: int = 4
+    extra_margin: float = 0.06
+
+
+class Answerer:
+    """Chooses and composes supporting sentences; holds no per-request state."""
+
+    def __init__(self, index: Index, settings: AnswerSettings | None = None) -> None:
+        self.index = index
+        self.settings = settings or AnswerSettings()
+
+    def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> list[_Candidate]:
+        """Every answerable sentence of the top passages, scored against the question."""
+        q_roles = set(find_roles(question))
+        q_tokens = set(prepared.tokens) - _ROLE_TOKENS
+        out: list[_Candidate] = []
+        for passage in passages[: self.settings.passages_considered]:
+            chunk = passage.chunk
+            rows = self.index.sentence_rows(passage.index)
+            sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
+            section_roles = set(find_roles(chunk.section or ""))
+            question_sim = -1.0  # a FAQ answer inherits how well its question matches
+            for sentence, row, sim in zip(chunk.sentences, rows, sims.tolist(), strict=True):
+                text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
+                if sentence.kind == "heading":
+                    question_sim = sim
+                    continue
+                if not _answerable(sentence, text):
+                    continue
+                if question_sim > sim:
+                    sim = max(sim, question_sim - 0.03)
+                    question_sim -= 0.08
+                s_roles = set(find_roles(text)) if sentence.kind != "row" else set()
+                s_roles = s_roles or (section_roles if sentence.kind != "row" else set())
+                role_adj = 0.0
+                if q_roles and s_roles:
+                    role_adj = 0.08 if q_roles & s_roles else -0.12
+                s_tokens = set(tokenize(f"{chunk.section or ''} {chunk.prefix} {text}"))
+                lexical = len(q_tokens & s_tokens) / len(q_tokens) if q_tokens else 0.0
+                score = sim + 0.15 * lexical + role_adj - 0.02 * passage.rank
+                out.append(_Candidate(passage, sentence, row, text, sim, score))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> Answer:
+        """Compose a cited answer for `question`, or abstain."""
+        cands = self.candidates(question, prepared, passages)
+        reason = self._abstain_reason(question, prepared, cands)
+        if reason:
+            return Answer(ABSTAIN_MESSAGE, True, (), question, tuple(passages),
+                          cands[0].similarity if cands else 0.0, reason)
+        chosen = self._select(cands)
+        text, citations = self._compose(question, chosen)
+        return Answer(text, False, tuple(citations), question, tuple(passages), chosen[0].similarity, "")
+
+    def _abstain_reason(self, question: str, prepared: PreparedQuery, cands: list[_Candidate]) -> str:
+        if not cands:
+            return "no passage"
+        unknown = _unknown_names(prepared.text, self.index.vocabulary)
+        if unknown:
+            return f"unknown name: {', '.join(unknown)}"
+        q_roles = find_roles(prepared.text)
+        if q_roles and not set(q_roles) & CORE_ROLES:
+            # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
+            # when one sentence speaks of that role and of what was asked.
+            wanted = set(prepared.tokens) - _ROLE_TOKENS
+            if not wanted:
+                return f"role not covered: {', '.join(q_roles)}"
+            best = 0.0
+            for cand in cands:
+                if set(find_roles(cand.text)) & set(q_roles):
+                    have = set(tokenize(cand.text))
+                    best = max(best, len(wanted & have) / len(wanted))
+            if best < 0.5:
+                return f"role not covered: {', '.join(q_roles)}"
+        if cands[0].similarity < self.settings.min_support:
+            return f"weak support ({cands[0].similarity:.2f})"
+        return ""
+
+    def _select(self, cands: list[_Candidate]) -> list[_Candidate]:
+        cfg = self.settings
+        best = cands[0]
+        chosen = [best]
+        words = _word_count(render(best))
+        for cand in cands[1:]:
+            if len(chosen) >= cfg.max_sentences or cand.score < best.score - cfg.extra_margin:
+                break
+            vec = np.asarray(self.index.sentence_vectors[cand.row])
+            if any(float(vec @ np.asarray(self.index.sentence_vectors[c.row])) > 0.9 for c in chosen):
+                continue
+            if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for c in chosen):
+                continue  # "They ..." only makes sense right after its antecedent
+            extra = _word_count(render(cand))
+            if words + extra > cfg.max_words:
+                continue
+            chosen.append(cand)
+            words += extra
+        return chosen
+
+    def _compose(self, question: str, chosen: list[_Candidate]) -> tuple[str, list[Citation]]:
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        q_roles = find_roles(question)
+        for cand in chosen:
+            chunk = cand.passage.chunk
+            if chunk.id not in numbers:
+                numbers[chunk.id] = len(numbers) + 1
+                meta = self.index.articles.get(chunk.article_id, {})
+                citations.append(Citation(
+                    n=numbers[chunk.id], chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,
+                    section=chunk.section, source=meta.get("source"), quote=cand.text, text=chunk.text,
+                    score=round(cand.passage.score, 6),
+                ))
+            parts.append(f"{render(cand, q_roles)} [{numbers[chunk.id]}]")
+        text = " ".join(parts)
+        return _trim_words(text, self.settings.max_words), citations
+
+
+def _follows(cand: _Candidate, previous: _Candidate) -> bool:
+    """Whether `cand` comes right after `previous` in the same passage."""
+    if cand.passage.index != previous.passage.index:
+        return False
+    between = cand.passage.chunk.text[previous.sentence.end - cand.passage.chunk.start :
+                                      cand.sentence.start - cand.passage.chunk.start]
+    return 0 <= cand.sentence.start - previous.sentence.end and not between.strip()
+
+
+def _answerable(sentence: Sentence, text: str) -> bool:
+    stripped = text.strip()
+    if sentence.kind == "heading" or stripped.endswith(("?", ":")):
+        return False
+    return len(stripped.split()) >= 4 or sentence.kind == "row"
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _trim_words(text: str, limit: int) -> str:
+    tokens = text.split()
+    if len(tokens) <= limit:
+        return text
+    cut = " ".join(tokens[:limit]).rstrip(",;:")
+    markers = re.findall(r"\[\d+\]", text)
+    if markers and not re.search(r"\[\d+\]$", cut):
+        cut += "… " + markers[-1]
+    return cut
+
+
+def render(cand: _Candidate, roles: list[str] | None = None) -> str:
+    """A sentence as it reads in an answer; a table row becomes "Label: column: cell; ..."."""
+    if cand.sentence.kind != "row":
+        text = cand.text.strip()
+        return text if text.endswith((".", "!", "?")) else text + "."
+    header = [h.strip() for h in cand.passage.chunk.prefix.strip().strip("|").split("|")]
+    cells = [c.strip() for c in cand.text.strip().strip("|").split("|")]
+    label, columns = cells[0], list(zip(header[1:], cells[1:], strict=False))
+    if roles:
+        wanted = [(h, c) for h, c in columns if set(find_roles(h)) & set(roles)]
+        columns = wanted or columns
+    return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
+
+
+def _unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """Capitalized names in the question that no article mentions ("France", "HubSpot")."""
+    words_ = re.findall(r"[A-Za-z][A-Za-z'’-]*", question)
+    if not words_ or question.upper() == question:
+        return []
+    unknown = []
+    for i, word in enumerate(words_):
+        base = re.sub(r"['’]s$", "", word)
+        if i == 0 or not base[0].isupper() or base.lower() in _QUESTION_WORDS:
+            continue
+        if find_roles(base) or base.lower() in vocabulary:
+            continue
+        unknown.append(base)
+    return unknown

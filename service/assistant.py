@@ -1,0 +1,67 @@
+"""The question-answering pipeline: rewrite, retrieve, answer; with per-stage timings."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from service.answering import Answer, Answerer, AnswerSettings
+from service.config import Settings
+from service.conversation import Turn, rewrite
+from service.corpus import load_corpus
+from service.embedding import Encoder, load_encoder
+from service.index import Index, load_index, read_manifest, resolve_index_path
+from service.retrieval import Passage, Retriever
+
+logger = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Everything needed to answer: encoder, index, retriever and answerer, loaded once."""
+
+    def __init__(self, index: Index, encoder: Encoder, settings: Settings) -> None:
+        self.settings = settings
+        self.index = index
+        self.encoder = encoder
+        self.retriever = Retriever(index, encoder, rrf_k=settings.rrf_k, candidate_k=settings.candidate_k)
+        self.answerer = Answerer(index, AnswerSettings(
+            max_words=settings.max_answer_words, max_sentences=settings.max_answer_sentences,
+            min_support=settings.min_support,
+        ))
+
+    @classmethod
+    def load(cls, settings: Settings, encoder: Encoder | None = None, check_corpus: bool = True) -> Assistant:
+        """Load the encoder and the index named by `settings` (raises the index's named errors)."""
+        read_manifest(resolve_index_path(Path(settings.index_dir)))  # fail fast, before the model loads
+        encoder = encoder or load_encoder(settings.encoder, settings.torch_threads)
+        articles = load_corpus(Path(settings.corpus_dir)) if check_corpus else None
+        index = load_index(Path(settings.index_dir), encoder, articles)
+        return cls(index, encoder, settings)
+
+    def standalone(self, question: str, history: Sequence[Turn] = ()) -> str:
+        return rewrite(question, history) if history else question.strip()
+
+    def search(self, query: str, history: Sequence[Turn] = (), k: int | None = None,
+               mode: str = "hybrid") -> tuple[str, list[Passage]]:
+        standalone = self.standalone(query, history)
+        return standalone, self.retriever.search(standalone, k or self.settings.top_k, mode)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
+            mode: str = "hybrid") -> Answer:
+        """Answer `question` in the context of `history`."""
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        standalone = self.standalone(question, history)
+        t1 = time.perf_counter()
+        prepared = self.retriever.prepare(standalone)
+        t2 = time.perf_counter()
+        passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode)
+        t3 = time.perf_counter()
+        answer = self.answerer.answer(standalone, prepared, passages)
+        t4 = time.perf_counter()
+        timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, "retrieve": (t3 - t2) * 1000,
+                   "answer": (t4 - t3) * 1000, "total": (t4 - t0) * 1000}
+        return replace(answer, timings_ms={k: round(v, 2) for k, v in timings.items()})

@@ -1,0 +1,57 @@
+"""Typed settings, read from the environment (prefix ROLEQA_) and validated at startup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from typing import Annotated
+
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything roleqa can be configured with; one instance per process."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLEQA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    # "minilm" is the packaged all-MiniLM-L6-v2; "fake" is the deterministic test encoder.
+    encoder: str = "minilm"
+    torch_threads: int = Field(default=1, ge=1, le=64)
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'roleqa.db'}"
+
+    # retrieval
+    top_k: int = Field(default=5, ge=1, le=50)
+    rrf_k: int = Field(default=60, ge=1)
+    candidate_k: int = Field(default=30, ge=1)
+
+    # answering
+    max_answer_words: int = Field(default=80, ge=20, le=300)
+    max_answer_sentences: int = Field(default=3, ge=1, le=6)
+    # Abstain when the best supporting sentence is weaker than this (calibrated by `roleqa eval`).
+    min_support: float = 0.42
+
+    # HTTP edge
+    max_question_chars: int = Field(default=2000, ge=10)
+    max_history_turns: int = Field(default=50, ge=0)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        # Allow ROLEQA_API_KEYS="k1,k2" as well as a JSON list.
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("encoder")
+    @classmethod
+    def _known_encoder(cls, value: str) -> str:
+        if value not in {"minilm", "fake"}:
+            raise ValueError("encoder must be 'minilm' or 'fake'")
+        return value

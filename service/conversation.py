@@ -1,0 +1,104 @@
+"""Follow-up understanding without an LLM: rewrite a turn into a standalone question.
+
+Three patterns cover most chat follow-ups: entity substitution ("And the CRO?"), carry-over of
+the role a pronoun points at ("How much experience do they need?") and a switch of the second
+entity in a relation ("What does the CRO do with the CFO?" then "And with the CEO?").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from service.lexicon import _ROLE_RE, ROLES_BY_KEY, find_roles
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "user" or "assistant"
+    content: str
+
+
+SHORT_NAMES = {"vpsales": "the VP of Sales", "cro": "the CRO", "cso": "the CSO", "ceo": "the CEO",
+               "coo": "the COO", "cfo": "the CFO", "cmo": "the CMO", "cto": "the CTO"}
+_FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
+                             re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
+                      r"this position|that position|the position|this person|that person)\b", re.IGNORECASE)
+_PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+
+
+def _short(key: str) -> str:
+    return SHORT_NAMES.get(key, ROLES_BY_KEY[key].name)
+
+
+def _role_spans(text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for m in _ROLE_RE.finditer(text):
+        if m.lastgroup:
+            spans.append((m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]))
+    return spans
+
+
+def _is_fragment(question: str) -> bool:
+    words = re.findall(r"[A-Za-z']+", question)
+    return bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
+
+
+def _substitute(previous: str, new_roles: list[str], question: str) -> str:
+    """Put `new_roles` in place of the matching role mentions of `previous`."""
+    spans = _role_spans(previous)
+    if not spans:
+        return f"{previous.rstrip('?. ')} for {_short(new_roles[0])}?"
+    target = 0
+    prep = re.search(r"\b(with|to|from|for|than|under|over)\s+(?:the\s+|a\s+|an\s+)?\S*\s*\??$", question.strip(),
+                     re.IGNORECASE)
+    if prep:  # "And with the CEO?" replaces the role after "with" in the previous question
+        for i, (start, _, _) in enumerate(spans):
+            before = previous[:start]
+            m = _PREP_ROLE.search(before)
+            if m and m.group(1).lower() == prep.group(1).lower():
+                target = i
+                break
+    start, end, _ = spans[target]
+    replacement = ROLES_BY_KEY[new_roles[0]].name if previous[start:end][:1].isupper() else _short(new_roles[0])
+    # keep the article before the mention ("the CRO" -> "the CEO") by replacing only the role words
+    replacement = re.sub(r"^the\s+", "", _short(new_roles[0])) if previous[start:end].isupper() else replacement
+    return previous[:start] + replacement + previous[end:]
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> str:
+    """The standalone form of `question`, given the earlier turns of the conversation."""
+    question = question.strip()
+    previous = _last_standalone(history)
+    if not previous:
+        return question
+    prev_roles = find_roles(previous)
+    roles = find_roles(question)
+    if roles and _is_fragment(question):
+        return _substitute(previous, roles, question)
+    if not roles and prev_roles:
+        role = _short(prev_roles[0])
+        if _PRONOUN.search(question):
+            def repl(m: re.Match[str]) -> str:
+                word = m.group(0).lower()
+                if word in {"their", "theirs", "his", "her", "hers"}:
+                    return f"{role}'s"
+                return role
+            return _PRONOUN.sub(repl, question, count=1)
+        if _is_fragment(question):
+            topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
+            return f"What about {topic} for {role}?" if topic else previous
+    return question
+
+
+def _last_standalone(history: Sequence[Turn]) -> str:
+    """Rewrite the user turns in order, so chains of follow-ups keep their entity."""
+    standalone = ""
+    earlier: list[Turn] = []
+    for turn in history:
+        if turn.role == "user":
+            standalone = rewrite(turn.content, earlier) if earlier else turn.content.strip()
+            earlier = [Turn("user", standalone)]
+    return standalone

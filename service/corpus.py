@@ -1,0 +1,102 @@
+"""Loading the source articles: Markdown files with YAML front matter."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("id", "title")
+
+
+class CorpusError(Exception):
+    """The corpus directory or one of its articles cannot be used."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article; `text` is the Markdown body that chunk spans point into."""
+
+    id: str
+    title: str
+    text: str
+    author: str | None = None
+    source: str | None = None
+    published: str | None = None
+    path: str | None = None
+
+
+def parse_article(raw: str, path: str | None = None) -> Article:
+    """Parse one Markdown article with `---` front matter.
+
+    Raises:
+        CorpusError: when the front matter is missing, malformed or lacks id/title.
+    """
+    where = path or "<article>"
+    if not raw.startswith("---\n"):
+        raise CorpusError(f"{where}: missing front matter (the file must start with a '---' line)")
+    end = raw.find("\n---\n", 4)
+    if end < 0:
+        raise CorpusError(f"{where}: front matter is not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(raw[4:end]) or {}
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{where}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise CorpusError(f"{where}: front matter must be a mapping of fields")
+    missing = [f for f in REQUIRED_FIELDS if not meta.get(f)]
+    if missing:
+        raise CorpusError(f"{where}: front matter lacks {', '.join(missing)}")
+    body = raw[end + len("\n---\n") :].lstrip("\n")
+    if not body.strip():
+        raise CorpusError(f"{where}: the article has no text")
+
+    def opt(key: str) -> str | None:
+        value = meta.get(key)
+        return str(value) if value not in (None, "") else None
+
+    return Article(
+        id=str(meta["id"]),
+        title=str(meta["title"]),
+        text=body,
+        author=opt("author"),
+        source=opt("source"),
+        published=opt("published"),
+        path=path,
+    )
+
+
+def load_corpus(corpus_dir: Path) -> list[Article]:
+    """Load every `*.md` article (README.md excepted), sorted by file name.
+
+    Raises:
+        CorpusError: when the directory is missing or empty, or ids repeat.
+    """
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus directory {corpus_dir} does not exist")
+    files = sorted(p for p in corpus_dir.glob("*.md") if p.name.lower() != "readme.md")
+    if not files:
+        raise CorpusError(f"no articles (*.md) in {corpus_dir}")
+    articles = [parse_article(p.read_text(encoding="utf-8"), str(p)) for p in files]
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen:
+            raise CorpusError(f"article id {article.id!r} is used by both {seen[article.id]} and {article.path}")
+        seen[article.id] = article.path or ""
+    logger.info("loaded %d articles from %s", len(articles), corpus_dir)
+    return articles
+
+
+def hash_corpus(articles: list[Article]) -> str:
+    """A stable fingerprint of the articles' ids, metadata and text."""
+    digest = hashlib.sha256()
+    for a in sorted(articles, key=lambda a: a.id):
+        for part in (a.id, a.title, a.author or "", a.source or "", a.published or "", a.text):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,26 @@
+"""FastAPI dependencies: the heavy objects loaded in the lifespan, reached through Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from service.assistant import Assistant
+from service.config import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_assistant(request: Request) -> Assistant:
+    assistant = getattr(request.app.state, "assistant", None)
+    if assistant is None:
+        reason = getattr(request.app.state, "load_error", None) or "the index is still loading"
+        raise HTTPException(status_code=503, detail=f"roleqa is not ready: {reason}")
+    return assistant  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AssistantDep = Annotated[Assistant, Depends(get_assistant)]

@@ -1,0 +1,291 @@
+"""The on-disk index: a readable directory with a manifest, FAISS vectors, BM25 and chunks.
+
+Builds are written to a fresh directory under `builds/` and published by atomically swapping the
+`current` symlink, so a failed or killed build never touches the index being served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
+from service.corpus import Article, hash_corpus
+from service.embedding import Encoder
+from service.lexicon import tokenize, words
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+HNSW_THRESHOLD = 100_000
+KEEP_BUILDS = 2
+REBUILD_HINT = "run `roleqa index` to rebuild it"
+
+Progress = Callable[[str, int, int], None]
+
+
+class IndexLoadError(Exception):
+    """Base class for index problems; the message says what to do."""
+
+
+class IndexMissingError(IndexLoadError):
+    pass
+
+
+class IndexStaleError(IndexLoadError):
+    pass
+
+
+class IndexCorruptError(IndexLoadError):
+    pass
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    chunks: int
+    sentences: int
+    seconds: float
+
+
+@dataclass
+class Index:
+    """A loaded index, read-only after load."""
+
+    path: Path
+    manifest: dict
+    chunks: list[Chunk]
+    vectors: faiss.Index
+    sentence_vectors: np.ndarray
+    sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
+    bm25: bm25s.BM25
+    vocabulary: frozenset[str]
+    articles: dict[str, dict]
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest["build_id"])
+
+    def sentence_rows(self, chunk_index: int) -> range:
+        return range(int(self.sentence_offsets[chunk_index]), int(self.sentence_offsets[chunk_index + 1]))
+
+
+def choose_index_type(n_vectors: int) -> str:
+    """Exact search while it is cheap; HNSW past ~100k vectors."""
+    return "flat" if n_vectors < HNSW_THRESHOLD else "hnsw"
+
+
+def _make_faiss(vectors: np.ndarray, kind: str) -> faiss.Index:
+    dim = vectors.shape[1]
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 64
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    return index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _chunk_to_json(chunk: Chunk) -> str:
+    data = asdict(chunk)
+    data["sentences"] = [[s.start, s.end, s.kind] for s in chunk.sentences]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _chunk_from_json(line: str) -> Chunk:
+    data = json.loads(line)
+    data["sentences"] = tuple(Sentence(int(s), int(e), str(k)) for s, e, k in data["sentences"])
+    return Chunk(**data)
+
+
+def _encode_batched(encoder: Encoder, texts: list[str], what: str, progress: Progress | None) -> np.ndarray:
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    step = 256
+    for i in range(0, len(texts), step):
+        out[i : i + step] = encoder.encode(texts[i : i + step])
+        if progress:
+            progress(what, min(i + step, len(texts)), len(texts))
+    return out
+
+
+def sentence_context(chunk: Chunk, sentence: Sentence, article_text: str) -> str:
+    """A sentence as the encoder sees it: with its section, or its table header for a row."""
+    body = article_text[sentence.start : sentence.end]
+    head = chunk.prefix if sentence.kind == "row" else (chunk.section or chunk.title)
+    return f"{head}: {body}"
+
+
+def build_index(
+    articles: list[Article],
+    encoder: Encoder,
+    index_dir: Path,
+    chunker: ChunkerSettings | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Chunk, embed and index `articles`, then publish the build as `index_dir/current`."""
+    started = time.perf_counter()
+    cfg = chunker or ChunkerSettings()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    builds = index_dir / "builds"
+    builds.mkdir(exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:8]}"
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
+    tmp.chmod(0o755)
+    try:
+        by_id = {a.id: a for a in articles}
+        chunks = [c for a in articles for c in chunk_article(a, cfg)]
+        if not chunks:
+            raise IndexCorruptError("the corpus produced no chunks; add text to the articles")
+        offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
+        sentence_texts: list[str] = []
+        for i, chunk in enumerate(chunks):
+            text = by_id[chunk.article_id].text
+            sentence_texts.extend(sentence_context(chunk, s, text) for s in chunk.sentences)
+            offsets[i + 1] = len(sentence_texts)
+        chunk_vectors = _encode_batched(encoder, [c.context_text() for c in chunks], "chunks", progress)
+        sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
+
+        kind = choose_index_type(len(chunks))
+        faiss.write_index(_make_faiss(chunk_vectors, kind), str(tmp / "vectors.faiss"))
+        np.save(tmp / "sentences.npy", sentence_vectors)
+        np.save(tmp / "sentence_offsets.npy", offsets)
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(_chunk_to_json(chunk) + "\n")
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(c.context_text(with_title=False)) for c in chunks], show_progress=False)
+        retriever.save(str(tmp / "bm25"), show_progress=False)
+
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "build_id": build_id,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "model": encoder.name,
+            "dim": encoder.dim,
+            "index_type": kind,
+            "chunker": cfg.as_dict(),
+            "corpus_hash": hash_corpus(articles),
+            "chunks": len(chunks),
+            "sentences": len(sentence_texts),
+            "articles": {a.id: {"title": a.title, "author": a.author, "source": a.source,
+                                "published": a.published} for a in articles},
+            "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        final = builds / build_id
+        tmp.rename(final)
+        _publish(index_dir, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune_builds(index_dir)
+    seconds = time.perf_counter() - started
+    logger.info("built index %s: %d chunks, %d sentences in %.1fs", build_id, len(chunks), len(sentence_texts), seconds)
+    return BuildReport(final, len(chunks), len(sentence_texts), seconds)
+
+
+def _publish(index_dir: Path, build: Path) -> None:
+    link = index_dir / "current"
+    tmp_link = index_dir / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(build.relative_to(index_dir))
+    os.replace(tmp_link, link)  # atomic: readers see the old build or the new one, never a mix
+
+
+def _prune_builds(index_dir: Path) -> None:
+    current = resolve_index_path(index_dir)
+    builds = sorted((p for p in (index_dir / "builds").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    finished = [p for p in builds if not p.name.startswith(".tmp-")]
+    for old in finished[:-KEEP_BUILDS]:
+        if old.resolve() != current.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def resolve_index_path(index_dir: Path) -> Path:
+    """The build directory an index dir points at (`current`), or the dir itself if it holds a manifest."""
+    if (index_dir / "manifest.json").is_file():
+        return index_dir
+    return (index_dir / "current").resolve()
+
+
+def read_manifest(path: Path) -> dict:
+    manifest_path = path / "manifest.json"
+    if not manifest_path.is_file():
+        raise IndexMissingError(f"no index found at {path.parent if path.name != 'current' else path}; {REBUILD_HINT}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"the index manifest {manifest_path} is unreadable ({exc}); {REBUILD_HINT}") from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorruptError(f"the index manifest {manifest_path} is not an object; {REBUILD_HINT}")
+    return manifest
+
+
+def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None = None) -> Index:
+    """Load and check an index.
+
+    Raises:
+        IndexMissingError: nothing built yet.
+        IndexStaleError: built with another model, format or corpus.
+        IndexCorruptError: files missing, changed or unreadable.
+    """
+    path = resolve_index_path(index_dir)
+    if not path.is_dir():
+        raise IndexMissingError(f"no index found in {index_dir}; {REBUILD_HINT}")
+    manifest = read_manifest(path)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStaleError(
+            f"the index uses format {manifest.get('format_version')}, this roleqa reads format {FORMAT_VERSION}; "
+            f"{REBUILD_HINT}"
+        )
+    if manifest.get("model") != encoder.name or manifest.get("dim") != encoder.dim:
+        raise IndexStaleError(
+            f"the index was built with {manifest.get('model')} ({manifest.get('dim')} dims) but the service uses "
+            f"{encoder.name} ({encoder.dim} dims); {REBUILD_HINT}"
+        )
+    if articles is not None and manifest.get("corpus_hash") != hash_corpus(articles):
+        raise IndexStaleError(f"the corpus changed since the index was built; {REBUILD_HINT}")
+    for name, digest in (manifest.get("files") or {}).items():
+        file = path / name
+        if not file.is_file():
+            raise IndexCorruptError(f"index file {name} is missing from {path}; {REBUILD_HINT}")
+        if _sha256(file) != digest:
+            raise IndexCorruptError(f"index file {name} in {path} is damaged (checksum mismatch); {REBUILD_HINT}")
+    try:
+        chunks = [_chunk_from_json(line) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        vectors = faiss.read_index(str(path / "vectors.faiss"))
+        sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")
+        offsets = np.load(path / "sentence_offsets.npy")
+        bm25 = bm25s.BM25.load(str(path / "bm25"))
+    except Exception as exc:  # any parse failure means the same thing to the user
+        raise IndexCorruptError(f"the index in {path} cannot be read ({exc}); {REBUILD_HINT}") from exc
+    if vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim:
+        raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
+    vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
+    logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
+    return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, bm25, vocabulary,
+                 manifest.get("articles", {}))

@@ -1,0 +1,147 @@
+"""Domain vocabulary: role names and their synonyms, term groups, tokenizing and spelling repair.
+
+Both BM25 and the dense encoder see role mentions in one canonical form, so "VP Sales",
+"vice president of sales" and "VP of Sales" retrieve the same passages.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str  # canonical token, also used by BM25
+    name: str  # display form used for dense queries
+    patterns: tuple[str, ...]
+    core: bool = False  # roles the articles are about
+
+
+_S = r"(?:'?s)?"  # plural or possessive
+ROLES: tuple[Role, ...] = (
+    Role("vpsales", "Vice President (VP) of Sales", (
+        rf"vice[- ]presidents?\s*(?:\(vps?\)\s*)?(?:of|for)\s+sales{_S}",
+        rf"vps?{_S}[- ](?:of|for)[- ]sales{_S}",
+        rf"vps?{_S}[- ]sales{_S}",
+        rf"sales\s+vps?{_S}",
+        rf"sales\s+vice[- ]presidents?{_S}",
+    ), core=True),
+    Role("cro", "Chief Revenue Officer (CRO)", (
+        rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
+        rf"heads?\s+of\s+revenue{_S}",
+    ), core=True),
+    Role("cso", "Chief Sales Officer (CSO)", (
+        rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
+    ), core=True),
+    Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
+    Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
+    Role("cfo", "Chief Financial Officer (CFO)", (rf"chief\s+financ(?:e|ial)\s+officers?{_S}", rf"\bcfos?{_S}\b")),
+    Role("cmo", "Chief Marketing Officer (CMO)", (rf"chief\s+marketing\s+officers?{_S}", rf"\bcmos?{_S}\b")),
+    Role("cto", "Chief Technology Officer (CTO)", (
+        rf"chief\s+technolog(?:y|ical)\s+officers?{_S}", rf"chief\s+technical\s+officers?{_S}", rf"\bctos?{_S}\b",
+    )),
+    Role("cio", "Chief Information Officer (CIO)", (rf"chief\s+information\s+officers?{_S}", rf"\bcios?{_S}\b")),
+    Role("chro", "Chief Human Resources Officer (CHRO)", (
+        rf"chief\s+(?:human\s+resources?|people)\s+officers?{_S}", rf"\bchros?{_S}\b",
+    )),
+    Role("cpo", "Chief Product Officer (CPO)", (rf"chief\s+product\s+officers?{_S}", rf"\bcpos?{_S}\b")),
+    Role("ciso", "Chief Information Security Officer (CISO)", (
+        rf"chief\s+(?:information\s+)?security\s+officers?{_S}", rf"\bcisos?{_S}\b",
+    )),
+    Role("cco", "Chief Customer Officer (CCO)", (rf"chief\s+customer\s+officers?{_S}", rf"\bccos?{_S}\b")),
+)
+ROLES_BY_KEY = {r.key: r for r in ROLES}
+CORE_ROLES = frozenset(r.key for r in ROLES if r.core)
+
+_ROLE_RE = re.compile(
+    "|".join(f"(?P<{r.key}_{i}>{p})" for r in ROLES for i, p in enumerate(r.patterns)), re.IGNORECASE
+)
+
+# Words that ask for the same thing; folded to one token on both the query and the passage side.
+TERM_GROUPS: dict[str, tuple[str, ...]] = {
+    "salary": ("salary", "salaries", "pay", "paid", "payed", "earn", "earns", "earned", "earning", "earnings",
+               "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
+    "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
+    "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
+    "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
+}
+_GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be been being both but by can could
+    did do does doing done for from had has have having he her here hers him his how i if in into is it its
+    itself just me more most my no nor not now of off on once only or other our out over own same she should
+    so some such than that the their theirs them then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your yours tell explain
+    describe please know want give show typically usually generally really much many kind sort type""".split()
+)
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def find_roles(text: str) -> list[str]:
+    """Role keys mentioned in `text`, in order of first mention, without repeats."""
+    found: list[str] = []
+    for m in _ROLE_RE.finditer(text):
+        key = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else ""
+        if key and key not in found:
+            found.append(key)
+    return found
+
+
+def canonicalize_roles(text: str, style: str = "key") -> str:
+    """Replace each role mention by its canonical key ("key") or display name ("name")."""
+
+    def repl(m: re.Match[str]) -> str:
+        role = ROLES_BY_KEY[m.lastgroup.rsplit("_", 1)[0]] if m.lastgroup else None
+        if role is None:
+            return m.group(0)
+        return f" {role.key} " if style == "key" else role.name
+
+    return _ROLE_RE.sub(repl, text)
+
+
+def tokenize(text: str, *, query: bool = False) -> list[str]:
+    """BM25 tokens: canonical roles, folded term groups, stemmed words, no stopwords."""
+    lowered = canonicalize_roles(text, "key").lower().replace("’", "'")
+    if query and re.search(r"\bhow\s+much\b", lowered):
+        # "how much does a CRO make/take home" asks for pay.
+        lowered += " salary"
+    tokens = []
+    for word in _WORD_RE.findall(lowered):
+        if word in STOPWORDS:
+            continue
+        group = _GROUP_OF.get(word)
+        tokens.append(group or (word if word in ROLES_BY_KEY else _stem(word)))
+    return tokens
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of `text` (for vocabularies and spelling repair)."""
+    return re.findall(r"[a-z]+", text.lower().replace("’", "'"))
+
+
+def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
+    """Replace words unknown to the corpus by a close corpus word ("Cheif Revenue Oficer")."""
+    sorted_vocab = sorted(vocabulary)
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF:
+            return word
+        match = difflib.get_close_matches(low, sorted_vocab, n=1, cutoff=0.8)
+        return match[0] if match else word
+
+    return re.sub(r"[A-Za-z]+", fix, text)

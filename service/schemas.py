@@ -1,0 +1,80 @@
+"""Request and response bodies of the HTTP API (the contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 50
+
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+def _clean_question(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="The user's question (1-2000 characters).")
+    conversation_id: str | None = Field(default=None, max_length=100)
+    history: list[HistoryTurn] | None = Field(default=None, max_length=MAX_HISTORY_TURNS)
+    top_k: int | None = Field(default=None, ge=1, le=20)
+
+    _question = field_validator("question")(_clean_question)
+
+
+class CitationOut(BaseModel):
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None
+    source: str | None
+    quote: str
+    text: str
+    score: float
+
+
+class AnswerResponse(BaseModel):
+    answer: str
+    abstained: bool
+    conversation_id: str
+    standalone_question: str
+    citations: list[CitationOut]
+    timings_ms: dict[str, float]
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(max_length=MAX_QUESTION_CHARS)
+    history: list[HistoryTurn] | None = Field(default=None, max_length=MAX_HISTORY_TURNS)
+    k: int | None = Field(default=None, ge=1, le=50)
+
+    _query = field_validator("query")(_clean_question)
+
+
+class SearchResult(BaseModel):
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None
+    text: str
+    score: float
+
+
+class SearchResponse(BaseModel):
+    standalone_query: str
+    results: list[SearchResult]

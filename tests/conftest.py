@@ -1,0 +1,52 @@
+"""Shared fixtures: a fake-encoder index over the tiny fixture corpus, and a real-model index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from service.assistant import Assistant
+from service.config import Settings
+from service.corpus import load_corpus
+from service.embedding import FakeEncoder, load_encoder
+from service.index import build_index
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+REAL_CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def fake_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    index_dir = tmp_path_factory.mktemp("fake-index")
+    build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), index_dir)
+    # The hashing encoder scores lower than MiniLM, so its support threshold is lower too.
+    return Settings(corpus_dir=FIXTURE_CORPUS, index_dir=index_dir, encoder="fake", min_support=0.15,
+                    database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'roleqa.db'}")
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(fake_settings: Settings) -> Assistant:
+    return Assistant.load(fake_settings, FakeEncoder())
+
+
+@pytest.fixture(scope="session")
+def real_encoder():  # type: ignore[no-untyped-def]
+    return load_encoder("minilm", torch_threads=2)
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory, real_encoder) -> Settings:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path_factory.mktemp("real-index")
+    build_index(load_corpus(REAL_CORPUS), real_encoder, index_dir)
+    return Settings(corpus_dir=REAL_CORPUS, index_dir=index_dir, encoder="minilm",
+                    database_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'roleqa.db'}")
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings: Settings, real_encoder) -> Assistant:  # type: ignore[no-untyped-def]
+    return Assistant.load(real_settings, real_encoder)

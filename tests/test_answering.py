@@ -1,0 +1,45 @@
+"""Retrieval and answering with the deterministic fake encoder on the fixture corpus."""
+
+import re
+
+from service.answering import ABSTAIN_MESSAGE
+from service.assistant import Assistant
+
+
+def test_synonyms_find_the_same_passage(fake_assistant: Assistant) -> None:
+    tops = {fake_assistant.search(q, k=1)[1][0].chunk.id for q in (
+        "vice president of sales salary", "VP Sales compensation", "How much does a VP of Sales earn?")}
+    assert len(tops) == 1
+
+
+def test_modes_rank_differently_but_all_return_k(fake_assistant: Assistant) -> None:
+    for mode in ("hybrid", "dense", "bm25"):
+        _, passages = fake_assistant.search("who does the chief revenue officer report to", k=3, mode=mode)
+        assert 1 <= len(passages) <= 3
+        assert [p.rank for p in passages] == list(range(len(passages)))
+
+
+def test_answer_is_cited_and_concise(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("How much does a VP of Sales earn?")
+    assert not answer.abstained
+    assert "$100,000" in answer.answer
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers and markers == {c.n for c in answer.citations}
+    for c in answer.citations:
+        assert c.quote in c.text
+    assert len(answer.answer.split()) <= 80
+    assert not answer.answer.startswith("How much")  # a FAQ question is never the answer
+
+
+def test_table_row_answer_names_its_columns(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("Who does the Chief Revenue Officer report to?")
+    assert not answer.abstained
+    assert "CEO or Board" in answer.answer
+    assert "Reports to" in answer.answer
+
+
+def test_unknown_names_and_uncovered_roles_abstain(fake_assistant: Assistant) -> None:
+    for question in ("What is the capital of France?", "What does a CTO do?", "How much does a CFO earn?"):
+        answer = fake_assistant.ask(question)
+        assert answer.abstained, question
+        assert answer.answer == ABSTAIN_MESSAGE and answer.citations == ()

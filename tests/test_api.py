@@ -1,0 +1,90 @@
+"""The HTTP contract with the fake-encoder assistant: shapes, errors and readiness."""
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.assistant import Assistant
+from service.config import Settings
+
+
+@pytest.fixture()
+def client(fake_settings: Settings, fake_assistant: Assistant):  # type: ignore[no-untyped-def]
+    with TestClient(create_app(fake_settings, fake_assistant)) as c:
+        yield c
+
+
+def test_answer_contract(client: TestClient) -> None:
+    r = client.post("/api/answer", json={"question": "How much does a VP of Sales earn?"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"answer", "abstained", "conversation_id", "standalone_question", "citations", "timings_ms"}
+    assert body["abstained"] is False and body["conversation_id"]
+    cit = body["citations"][0]
+    assert set(cit) == {"n", "chunk_id", "article_id", "title", "section", "source", "quote", "text", "score"}
+    assert cit["quote"] in cit["text"] and cit["article_id"] == "alpha"
+    assert body["timings_ms"]["total"] > 0
+
+
+def test_conversation_id_is_echoed(client: TestClient) -> None:
+    r = client.post("/api/answer", json={"question": "What does a CSO do?", "conversation_id": "c-123"})
+    assert r.json()["conversation_id"] == "c-123"
+
+
+def test_history_makes_follow_ups_standalone(client: TestClient) -> None:
+    history = [{"role": "user", "content": "How much does a VP of Sales earn?"},
+               {"role": "assistant", "content": "Between $100,000 and $275,000."}]
+    r = client.post("/api/answer", json={"question": "And the CRO?", "history": history})
+    assert r.status_code == 200
+    assert "CRO" in r.json()["standalone_question"] and "earn" in r.json()["standalone_question"]
+
+
+def test_search_contract(client: TestClient) -> None:
+    r = client.post("/api/search", json={"query": "VP of Sales salary", "k": 2})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["standalone_query"] == "VP of Sales salary"
+    assert len(body["results"]) == 2
+    assert set(body["results"][0]) == {"chunk_id", "article_id", "title", "section", "text", "score"}
+
+
+@pytest.mark.parametrize("payload, message", [
+    ({"question": ""}, "question: must not be empty"),
+    ({"question": "   "}, "question: must not be empty"),
+    ({"question": "x" * 2001}, "question"),
+    ({}, "question is required"),
+    ({"question": 42}, "question"),
+    ({"question": "hi", "top_k": 0}, "top_k"),
+    ({"question": "hi", "history": [{"role": "robot", "content": "x"}] }, "history"),
+    ({"question": "hi", "history": [{"role": "user", "content": "x"}] * 51}, "history"),
+    ({"question": "hi", "surprise": 1}, "surprise"),
+])
+def test_bad_input_gets_a_readable_422(client: TestClient, payload: dict, message: str) -> None:
+    r = client.post("/api/answer", json=payload)
+    assert r.status_code == 422
+    assert message in r.json()["detail"]
+    assert "Traceback" not in r.text
+
+
+def test_bad_json_gets_422(client: TestClient) -> None:
+    r = client.post("/api/answer", content=b'{"question": ', headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert "not valid JSON" in r.json()["detail"]
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["chunks"] > 0 and ready["model"] == "fake-hashing-encoder"
+
+
+def test_missing_index_gives_503_with_hint(tmp_path: Path) -> None:
+    settings = Settings(corpus_dir=tmp_path, index_dir=tmp_path / "none", encoder="fake")
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/healthz").status_code == 200
+        ready = c.get("/readyz")
+        assert ready.status_code == 503 and "roleqa index" in ready.json()["detail"]
+        r = c.post("/api/answer", json={"question": "Who does the CRO report to?"})
+        assert r.status_code == 503 and "roleqa index" in r.json()["detail"]

@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.corpus import load_corpus
+from service.embedding import FakeEncoder
+from service.index import (
+    IndexCorruptError,
+    IndexMissingError,
+    IndexStaleError,
+    build_index,
+    load_index,
+    resolve_index_path,
+)
+from tests.conftest import FIXTURE_CORPUS
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> Path:
+    build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), tmp_path)
+    return tmp_path
+
+
+def test_build_then_load_round_trips(built: Path) -> None:
+    articles = load_corpus(FIXTURE_CORPUS)
+    index = load_index(built, FakeEncoder(), articles)
+    manifest = index.manifest
+    assert manifest["model"] == FakeEncoder.name and manifest["dim"] == 384
+    assert manifest["index_type"] == "flat" and manifest["chunks"] == len(index.chunks) == index.vectors.ntotal
+    assert set(manifest["articles"]) == {"alpha", "beta"}
+    assert index.sentence_vectors.shape == (manifest["sentences"], 384)
+    by_id = {a.id: a for a in articles}
+    for chunk in index.chunks:
+        assert by_id[chunk.article_id].text[chunk.start : chunk.end] == chunk.text
+    for name in ("vectors.faiss", "chunks.jsonl", "manifest.json", "sentences.npy"):
+        assert (built / "current" / name).is_file()
+
+
+def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError, match="roleqa index"):
+        load_index(tmp_path, FakeEncoder())
+
+
+def test_changed_corpus_is_stale(built: Path) -> None:
+    articles = load_corpus(FIXTURE_CORPUS)
+    changed = [articles[0].__class__(**{**articles[0].__dict__, "text": "new text"})] + articles[1:]
+    with pytest.raises(IndexStaleError, match="corpus changed.*roleqa index"):
+        load_index(built, FakeEncoder(), changed)
+
+
+def test_other_model_is_refused(built: Path) -> None:
+    with pytest.raises(IndexStaleError, match="built with fake-hashing-encoder"):
+        load_index(built, FakeEncoder(dim=128))
+
+
+def test_other_format_version_is_refused(built: Path) -> None:
+    path = resolve_index_path(built) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["format_version"] = 999
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexStaleError, match="format 999"):
+        load_index(built, FakeEncoder())
+
+
+@pytest.mark.parametrize("name", ["vectors.faiss", "chunks.jsonl", "sentences.npy"])
+def test_corrupted_file_is_refused(built: Path, name: str) -> None:
+    target = resolve_index_path(built) / name
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorruptError, match=f"{name}.*roleqa index"):
+        load_index(built, FakeEncoder())
+
+
+def test_unreadable_manifest_is_refused(built: Path) -> None:
+    (resolve_index_path(built) / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexCorruptError, match="manifest"):
+        load_index(built, FakeEncoder())
+
+
+class ExplodingEncoder(FakeEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        self.calls += 1
+        if self.calls > 1:
+            raise RuntimeError("killed mid-build")
+        return super().encode(texts, batch_size)
+
+
+def test_failed_build_leaves_served_index_intact(built: Path) -> None:
+    before = resolve_index_path(built)
+    with pytest.raises(RuntimeError, match="killed mid-build"):
+        build_index(load_corpus(FIXTURE_CORPUS), ExplodingEncoder(), built)
+    assert resolve_index_path(built) == before
+    assert not [p for p in (built / "builds").iterdir() if p.name.startswith(".tmp-")]
+    load_index(built, FakeEncoder(), load_corpus(FIXTURE_CORPUS))
+
+
+def test_rebuild_publishes_new_build_and_prunes_old(built: Path) -> None:
+    first = resolve_index_path(built)
+    for _ in range(3):
+        build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), built)
+    assert resolve_index_path(built) != first
+    assert len([p for p in (built / "builds").iterdir() if p.is_dir()]) <= 2

@@ -1,0 +1,36 @@
+import pytest
+
+from service.lexicon import canonicalize_roles, find_roles, repair_spelling, tokenize
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("Who does the VP of Sales report to?", ["vpsales"]),
+    ("vice president of sales pay", ["vpsales"]),
+    ("Vice President (VP) of Sales", ["vpsales"]),
+    ("VP Sales and sales VPs", ["vpsales"]),
+    ("CRO vs Chief Revenue Officer (CRO)", ["cro"]),
+    ("what do CSOs and chief sales officers do", ["cso"]),
+    ("the CEO, COO, CMO and CFO", ["ceo", "coo", "cmo", "cfo"]),
+    ("a crown and across the board", []),
+])
+def test_find_roles(text: str, roles: list[str]) -> None:
+    assert find_roles(text) == roles
+
+
+def test_synonyms_tokenize_alike() -> None:
+    assert tokenize("vice president of sales salary") == tokenize("VP Sales compensation") == ["vpsales", "salary"]
+
+
+def test_how_much_means_pay() -> None:
+    assert "salary" in tokenize("How much does a CRO take home?", query=True)
+    assert "salary" not in tokenize("How much does a CRO take home?")
+
+
+def test_canonical_names_for_the_encoder() -> None:
+    assert canonicalize_roles("and the CRO?", "name") == "and the Chief Revenue Officer (CRO)?"
+
+
+def test_repair_spelling_uses_the_corpus_vocabulary() -> None:
+    vocab = frozenset({"chief", "revenue", "officer", "salary"})
+    assert repair_spelling("Cheif Revenue Oficer salery", vocab) == "chief Revenue officer salary"
+    assert repair_spelling("France", vocab) == "France"
