@@ -84,7 +84,8 @@ class Answerer:
         for passage in passages[: self.settings.passages_considered]:
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
-            sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
+            sims = np.maximum(np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector,
+                              np.asarray(self.index.sentence_plain[rows.start : rows.stop]) @ prepared.vector)
             section_roles = set(find_roles(chunk.section or ""))
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             for sentence, row, sim in zip(chunk.sentences, rows, sims.tolist(), strict=True):
@@ -152,9 +153,8 @@ class Answerer:
         for cand in cands[1:]:
             if len(chosen) >= cfg.max_sentences or cand.score < best.score - cfg.extra_margin:
                 break
-            vec = np.asarray(self.index.sentence_vectors[cand.row])
-            if any(float(vec @ np.asarray(self.index.sentence_vectors[c.row])) > 0.9 for c in chosen):
-                continue
+            if any(_overlap(cand.text, c.text) > 0.6 for c in chosen):
+                continue  # says the same thing again
             if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for c in chosen):
                 continue  # "They ..." only makes sense right after its antecedent
             extra = _word_count(render(cand))
@@ -162,7 +162,9 @@ class Answerer:
                 continue
             chosen.append(cand)
             words += extra
-        return chosen
+        # Sentences of one passage read best in their original order.
+        return sorted(chosen, key=lambda c: (chosen.index(next(x for x in chosen if x.passage.index ==
+                                                                 c.passage.index)), c.sentence.start))
 
     def _compose(self, question: str, chosen: list[_Candidate]) -> tuple[str, list[Citation]]:
         numbers: dict[str, int] = {}
@@ -198,6 +200,12 @@ def _answerable(sentence: Sentence, text: str) -> bool:
     if sentence.kind == "heading" or stripped.endswith(("?", ":")):
         return False
     return len(stripped.split()) >= 4 or sentence.kind == "row"
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two sentences' content tokens."""
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
 def _word_count(text: str) -> int:

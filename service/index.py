@@ -69,7 +69,8 @@ class Index:
     manifest: dict
     chunks: list[Chunk]
     vectors: faiss.Index
-    sentence_vectors: np.ndarray
+    sentence_vectors: np.ndarray  # sentences with their section or table header
+    sentence_plain: np.ndarray  # the bare sentences
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
     bm25: bm25s.BM25
     vocabulary: frozenset[str]
@@ -160,16 +161,20 @@ def build_index(
             raise IndexCorruptError("the corpus produced no chunks; add text to the articles")
         offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
         sentence_texts: list[str] = []
+        plain_texts: list[str] = []
         for i, chunk in enumerate(chunks):
             text = by_id[chunk.article_id].text
             sentence_texts.extend(sentence_context(chunk, s, text) for s in chunk.sentences)
+            plain_texts.extend(text[s.start : s.end] for s in chunk.sentences)
             offsets[i + 1] = len(sentence_texts)
         chunk_vectors = _encode_batched(encoder, [c.context_text() for c in chunks], "chunks", progress)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
+        plain_vectors = _encode_batched(encoder, plain_texts, "sentences (plain)", progress)
 
         kind = choose_index_type(len(chunks))
         faiss.write_index(_make_faiss(chunk_vectors, kind), str(tmp / "vectors.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
+        np.save(tmp / "sentences_plain.npy", plain_vectors)
         np.save(tmp / "sentence_offsets.npy", offsets)
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
@@ -279,6 +284,7 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         chunks = [_chunk_from_json(line) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")
+        sentence_plain = np.load(path / "sentences_plain.npy", mmap_mode="r")
         offsets = np.load(path / "sentence_offsets.npy")
         bm25 = bm25s.BM25.load(str(path / "bm25"))
     except Exception as exc:  # any parse failure means the same thing to the user
@@ -287,5 +293,5 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
-    return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, bm25, vocabulary,
+    return Index(path, manifest, chunks, vectors, sentence_vectors, sentence_plain, offsets, bm25, vocabulary,
                  manifest.get("articles", {}))

@@ -120,7 +120,7 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
         lowered += " salary"
     tokens = []
     for word in _WORD_RE.findall(lowered):
-        if word in STOPWORDS:
+        if word in STOPWORDS or len(word) < 2:
             continue
         group = _GROUP_OF.get(word)
         tokens.append(group or (word if word in ROLES_BY_KEY else _stem(word)))
