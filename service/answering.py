@@ -192,7 +192,7 @@ def _follows(cand: _Candidate, previous: _Candidate) -> bool:
         return False
     between = cand.passage.chunk.text[previous.sentence.end - cand.passage.chunk.start :
                                       cand.sentence.start - cand.passage.chunk.start]
-    return 0 <= cand.sentence.start - previous.sentence.end and not between.strip()
+    return cand.sentence.start - previous.sentence.end >= 0 and not between.strip()
 
 
 def _answerable(sentence: Sentence, text: str) -> bool:

