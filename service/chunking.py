@@ -4,7 +4,7 @@ table rows keep their header. Every chunk and sentence records its char span in 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from service.corpus import Article
@@ -193,7 +193,7 @@ def chunk_article(article: Article, settings: ChunkerSettings | None = None) -> 
     return chunks
 
 
-def _emit_long(block: _Block, emit, sents: list[Sentence], max_words: int, text: str) -> None:  # type: ignore[no-untyped-def]
+def _emit_long(block: _Block, emit: Callable[..., None], sents: list[Sentence], max_words: int, text: str) -> None:
     """Split an over-long paragraph at sentence boundaries."""
     batch: list[Sentence] = []
     for sent in sents:

@@ -6,11 +6,15 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from service.config import Settings
 from service.corpus import CorpusError
+
+if TYPE_CHECKING:
+    from service.assistant import Assistant
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def _settings(**overrides: object) -> Settings:
         raise click.UsageError(f"invalid settings: {exc}") from exc
 
 
-def _load_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+def _load_assistant(settings: Settings) -> Assistant:
     from service.assistant import Assistant
     from service.index import IndexLoadError
 

@@ -11,7 +11,7 @@ from service.config import Settings
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_assistant(request: Request) -> Assistant:
@@ -19,7 +19,7 @@ def get_assistant(request: Request) -> Assistant:
     if assistant is None:
         reason = getattr(request.app.state, "load_error", None) or "the index is still loading"
         raise HTTPException(status_code=503, detail=f"roleqa is not ready: {reason}")
-    return assistant  # type: ignore[no-any-return]
+    return assistant
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -91,6 +91,7 @@ def choose_index_type(n_vectors: int) -> str:
 
 def _make_faiss(vectors: np.ndarray, kind: str) -> faiss.Index:
     dim = vectors.shape[1]
+    index: faiss.Index
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
