@@ -84,8 +84,7 @@ class Answerer:
         for passage in passages[: self.settings.passages_considered]:
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
-            sims = np.maximum(np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector,
-                              np.asarray(self.index.sentence_plain[rows.start : rows.stop]) @ prepared.vector)
+            sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
             section_roles = set(find_roles(chunk.section or ""))
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             for sentence, row, sim in zip(chunk.sentences, rows, sims.tolist(), strict=True):
@@ -98,8 +97,10 @@ class Answerer:
                 if question_sim > sim:
                     sim = max(sim, question_sim - 0.03)
                     question_sim -= 0.08
-                s_roles = set(find_roles(text)) if sentence.kind != "row" else set()
-                s_roles = s_roles or (section_roles if sentence.kind != "row" else set())
+                if sentence.kind == "row":  # a row is about its label, or about the header's columns
+                    s_roles = set(find_roles(text.strip().strip("|").split("|")[0])) or set(find_roles(chunk.prefix))
+                else:
+                    s_roles = set(find_roles(text)) or section_roles
                 role_adj = 0.0
                 if q_roles and s_roles:
                     role_adj = 0.08 if q_roles & s_roles else -0.12

@@ -25,7 +25,7 @@ import numpy as np
 from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder
-from service.lexicon import tokenize, words
+from service.lexicon import canonicalize_roles, tokenize, words
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,7 @@ class Index:
     manifest: dict
     chunks: list[Chunk]
     vectors: faiss.Index
-    sentence_vectors: np.ndarray  # sentences with their section or table header
-    sentence_plain: np.ndarray  # the bare sentences
+    sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
     bm25: bm25s.BM25
     vocabulary: frozenset[str]
@@ -132,11 +131,19 @@ def _encode_batched(encoder: Encoder, texts: list[str], what: str, progress: Pro
     return out
 
 
+def for_encoder(text: str) -> str:
+    """Role names spelled one way on both sides ("CSO" -> "Chief Sales Officer (CSO)"), as queries are."""
+    return canonicalize_roles(text, "name")
+
+
 def sentence_context(chunk: Chunk, sentence: Sentence, article_text: str) -> str:
-    """A sentence as the encoder sees it: with its section, or its table header for a row."""
+    """A sentence as the encoder sees it: a table row with its header, other sentences bare.
+
+    A section heading in front would make every sentence of a role's section look alike to the
+    encoder (the role name dominates); the answerer matches roles separately.
+    """
     body = article_text[sentence.start : sentence.end]
-    head = chunk.prefix if sentence.kind == "row" else (chunk.section or chunk.title)
-    return f"{head}: {body}"
+    return f"{chunk.prefix}\n{body}" if sentence.kind == "row" else body
 
 
 def build_index(
@@ -162,20 +169,16 @@ def build_index(
             raise IndexCorruptError("the corpus produced no chunks; add text to the articles")
         offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
         sentence_texts: list[str] = []
-        plain_texts: list[str] = []
         for i, chunk in enumerate(chunks):
             text = by_id[chunk.article_id].text
-            sentence_texts.extend(sentence_context(chunk, s, text) for s in chunk.sentences)
-            plain_texts.extend(text[s.start : s.end] for s in chunk.sentences)
+            sentence_texts.extend(for_encoder(sentence_context(chunk, s, text)) for s in chunk.sentences)
             offsets[i + 1] = len(sentence_texts)
-        chunk_vectors = _encode_batched(encoder, [c.context_text() for c in chunks], "chunks", progress)
+        chunk_vectors = _encode_batched(encoder, [for_encoder(c.context_text()) for c in chunks], "chunks", progress)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
-        plain_vectors = _encode_batched(encoder, plain_texts, "sentences (plain)", progress)
 
         kind = choose_index_type(len(chunks))
         faiss.write_index(_make_faiss(chunk_vectors, kind), str(tmp / "vectors.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
-        np.save(tmp / "sentences_plain.npy", plain_vectors)
         np.save(tmp / "sentence_offsets.npy", offsets)
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
@@ -285,7 +288,6 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         chunks = [_chunk_from_json(line) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")
-        sentence_plain = np.load(path / "sentences_plain.npy", mmap_mode="r")
         offsets = np.load(path / "sentence_offsets.npy")
         bm25 = bm25s.BM25.load(str(path / "bm25"))
     except Exception as exc:  # any parse failure means the same thing to the user
@@ -294,5 +296,5 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
-    return Index(path, manifest, chunks, vectors, sentence_vectors, sentence_plain, offsets, bm25, vocabulary,
+    return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, bm25, vocabulary,
                  manifest.get("articles", {}))

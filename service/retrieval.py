@@ -13,6 +13,7 @@ from service.index import Index
 from service.lexicon import canonicalize_roles, repair_spelling, tokenize
 
 MODES = ("hybrid", "dense", "bm25")
+SENTENCE_RANK_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,21 @@ class Retriever:
         top = top[scores[top] > 0]
         return top, scores[top]
 
+    def sentence_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunks ranked by their best-matching sentence (a FAQ question, a table row).
+
+        Exhaustive over the sentence matrix, so it is only used below SENTENCE_RANK_LIMIT sentences.
+        """
+        sentences = self.index.sentence_vectors
+        if sentences.shape[0] == 0 or sentences.shape[0] > SENTENCE_RANK_LIMIT:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        sims = np.asarray(sentences) @ prepared.vector
+        best = np.maximum.reduceat(sims, self.index.sentence_offsets[:-1])
+        k = min(k, len(best))
+        top = np.argpartition(-best, k - 1)[:k]
+        top = top[np.argsort(-best[top], kind="stable")]
+        return top, best[top]
+
     def search(self, query: str | PreparedQuery, k: int = 5, mode: str = "hybrid") -> list[Passage]:
         """The top `k` passages for `query`, best first."""
         if mode not in MODES:
@@ -90,7 +106,8 @@ class Retriever:
         elif mode == "bm25":
             fused = dict(bm_of)
         else:
-            for ranking in (dense_ids.tolist(), bm_ids.tolist()):
+            sent_ids, _ = self.sentence_scores(prepared, depth)
+            for ranking in (dense_ids.tolist(), bm_ids.tolist(), sent_ids.tolist()):
                 for rank, row in enumerate(ranking):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (self.rrf_k + rank + 1)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:k]
