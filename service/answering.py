@@ -22,6 +22,12 @@ ABSTAIN_MESSAGE = (
 )
 _ROLE_TOKENS = frozenset(ROLES_BY_KEY)
 _PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
+# Sentences about the article rather than the roles ("Let's take a closer look at ...").
+_META = re.compile(
+    r"^(?:let[’']s|read on|here are|here[’']s|in this (?:article|blog|post|guide)|we[’']ll|this article)\b|"
+    r"\b(?:take a closer look|read on to|in this (?:article|blog|post))\b",
+    re.IGNORECASE,
+)
 _QUESTION_WORDS = {"what", "who", "how", "when", "where", "which", "why", "is", "are", "can", "does", "do", "should"}
 
 
@@ -67,6 +73,13 @@ class AnswerSettings:
     min_support: float = 0.42
     passages_considered: int = 4
     extra_margin: float = 0.06
+    # sentence score = similarity + weights below (tuned on eval/dev.jsonl, never per question)
+    w_lexical: float = 0.15
+    w_passage: float = 0.3  # how well the whole passage (with its section) matches
+    role_bonus: float = 0.08
+    role_penalty: float = 0.12
+    rank_penalty: float = 0.02
+    meta_penalty: float = 0.15
 
 
 class Answerer:
@@ -94,19 +107,21 @@ class Answerer:
                     continue
                 if not _answerable(sentence, text):
                     continue
-                if question_sim > sim:
+                if question_sim > sim:  # the heading's match carries over, fading along the passage
                     sim = max(sim, question_sim - 0.03)
-                    question_sim -= 0.08
+                    question_sim -= 0.04
                 if sentence.kind == "row":  # a row is about its label, or about the header's columns
                     s_roles = set(find_roles(text.strip().strip("|").split("|")[0])) or set(find_roles(chunk.prefix))
                 else:
                     s_roles = set(find_roles(text)) or section_roles
                 role_adj = 0.0
                 if q_roles and s_roles:
-                    role_adj = 0.08 if q_roles & s_roles else -0.12
+                    role_adj = self.settings.role_bonus if q_roles & s_roles else -self.settings.role_penalty
                 s_tokens = set(tokenize(f"{chunk.section or ''} {chunk.prefix} {text}"))
                 lexical = len(q_tokens & s_tokens) / len(q_tokens) if q_tokens else 0.0
-                score = sim + 0.15 * lexical + role_adj - 0.02 * passage.rank
+                cfg = self.settings
+                score = (sim + cfg.w_lexical * lexical + role_adj + cfg.w_passage * passage.dense
+                         - cfg.rank_penalty * passage.rank - (cfg.meta_penalty if _META.search(text) else 0.0))
                 out.append(_Candidate(passage, sentence, row, text, sim, score))
         out.sort(key=lambda c: -c.score)
         return out

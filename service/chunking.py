@@ -160,19 +160,30 @@ def chunk_article(article: Article, settings: ChunkerSettings | None = None) -> 
     def words_in(blocks_: list[_Block]) -> int:
         return sum(len(text[b.start : b.end].split()) for b in blocks_)
 
+    def flush_content() -> None:
+        """Flush the group, unless it holds nothing but headings (a heading right before a sub-heading)."""
+        nonlocal group, group_kind
+        if all(b.kind == "heading" for b in group):
+            group, group_kind = [], "text"
+        else:
+            flush()
+
     for block in blocks:
         if block.kind == "heading":
-            flush()
+            flush_content()
             if block.level >= 2:
                 path = {lvl: name for lvl, name in path.items() if lvl < block.level}
-                if text[block.content_start : block.end].rstrip().endswith("?"):
-                    # A question heading stays with its answer (FAQ pairs, "What does a CSO do?").
+                heading = text[block.content_start : block.end].strip()
+                # The section's first chunk starts with its heading, so the heading can be matched too;
+                # a question heading stays with its answer (FAQ pairs, "What does a CSO do?").
+                if heading.endswith("?"):
                     group, group_kind = [block], "faq"
                     continue
-                path[block.level] = text[block.content_start : block.end].strip()
+                path[block.level] = heading
+                group = [block]
             continue
         if block.kind == "table":
-            flush()
+            flush_content()
             header_start, header_end = block.rows[0]
             header = text[header_start:header_end]
             for start, end in block.rows[1:]:
@@ -189,7 +200,7 @@ def chunk_article(article: Article, settings: ChunkerSettings | None = None) -> 
             flush()
             group_kind = kind if kind == "faq" else "text"
         group.append(block)
-    flush()
+    flush_content()
     return chunks
 
 

@@ -132,14 +132,27 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower().replace("’", "'"))
 
 
+@lru_cache(maxsize=8)
+def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
+    return frozenset(_stem(w) for w in vocabulary)
+
+
 def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
-    """Replace words unknown to the corpus by a close corpus word ("Cheif Revenue Oficer")."""
+    """Replace words unknown to the corpus by a close corpus word ("Cheif Revenue Oficer").
+
+    Role names and words that share a stem with a corpus word ("operating" ~ "operations") are
+    left alone: they are spelled right, just not used by the articles.
+    """
     sorted_vocab = sorted(vocabulary)
+    stems = _stems(vocabulary)
+    protected = [(m.start(), m.end()) for m in _ROLE_RE.finditer(text)]
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
-        if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF:
+        if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or _stem(low) in stems:
+            return word
+        if any(start <= m.start() < end for start, end in protected):
             return word
         match = difflib.get_close_matches(low, sorted_vocab, n=1, cutoff=0.8)
         return match[0] if match else word
