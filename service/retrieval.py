@@ -10,10 +10,9 @@ import numpy as np
 from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index
-from service.lexicon import canonicalize_roles, repair_spelling, tokenize
+from service.lexicon import canonicalize_roles, find_roles, repair_spelling, tokenize
 
 MODES = ("hybrid", "dense", "bm25")
-SENTENCE_RANK_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,12 @@ class Retriever:
     """Searches one loaded index; safe to share between requests (read-only)."""
 
     def __init__(self, index: Index, encoder: Encoder, rrf_k: int = 60, candidate_k: int = 30,
-                 cache_size: int = 4096) -> None:
+                 cache_size: int = 4096, weights: tuple[float, float] = (1.0, 1.0),
+                 role_weights: tuple[float, float] = (0.3, 0.5)) -> None:
         self.index = index
+        self.weights = weights  # RRF weights of the dense and BM25 rankings
+        self.role_weights = role_weights  # (boost for covering the asked roles, demotion for other roles)
+        self._roles: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self.encoder = encoder
         self.rrf_k = rrf_k
         self.candidate_k = candidate_k
@@ -55,8 +58,11 @@ class Retriever:
     def prepare(self, query: str) -> PreparedQuery:
         """Repair spelling against the corpus vocabulary and canonicalize role names."""
         repaired = repair_spelling(query, self.index.vocabulary)
+        tokens = tuple(tokenize(repaired, query=True))
         dense_text = canonicalize_roles(repaired, "name")
-        return PreparedQuery(repaired, dense_text, tuple(tokenize(repaired, query=True)), self._embed(dense_text))
+        if "salary" in tokens and "salary" not in dense_text.lower():
+            dense_text += " (salary)"  # "comp", "take home", "earn": the encoder knows "salary" best
+        return PreparedQuery(repaired, dense_text, tokens, self._embed(dense_text))
 
     def dense_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, self.index.vectors.ntotal)
@@ -74,20 +80,33 @@ class Retriever:
         top = top[scores[top] > 0]
         return top, scores[top]
 
-    def sentence_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Chunks ranked by their best-matching sentence (a FAQ question, a table row).
+    def chunk_roles(self, row: int) -> tuple[frozenset[str], frozenset[str]]:
+        """(primary, all) roles of a chunk: primary from its FAQ question or section, else its text."""
+        cached = self._roles.get(row)
+        if cached is None:
+            chunk = self.index.chunks[row]
+            heading = chunk.text.split("\n", 1)[0] if chunk.kind == "faq" else ""
+            primary = set(find_roles(heading))
+            for part in reversed((chunk.section or "").split(" > ")):
+                primary = primary or set(find_roles(part))
+            every = frozenset(find_roles(chunk.context_text(with_title=False)))
+            cached = (frozenset(primary) or every, every)
+            self._roles[row] = cached
+        return cached
 
-        Exhaustive over the sentence matrix, so it is only used below SENTENCE_RANK_LIMIT sentences.
-        """
-        sentences = self.index.sentence_vectors
-        if sentences.shape[0] == 0 or sentences.shape[0] > SENTENCE_RANK_LIMIT:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        sims = np.asarray(sentences) @ prepared.vector
-        best = np.maximum.reduceat(sims, self.index.sentence_offsets[:-1])
-        k = min(k, len(best))
-        top = np.argpartition(-best, k - 1)[:k]
-        top = top[np.argsort(-best[top], kind="stable")]
-        return top, best[top]
+    def _role_rerank(self, prepared: PreparedQuery, fused: dict[int, float]) -> dict[int, float]:
+        """Favour passages about the roles asked for; demote those about other roles."""
+        asked = set(find_roles(prepared.text))
+        if not asked:
+            return fused
+        boost, demote = self.role_weights
+        out = {}
+        for row, score in fused.items():
+            primary, every = self.chunk_roles(row)
+            cover = len(asked & every) / len(asked)
+            conflict = bool(primary) and not (asked & primary)
+            out[row] = score * (1 + boost * cover) * (1 - demote * conflict)
+        return out
 
     def search(self, query: str | PreparedQuery, k: int = 5, mode: str = "hybrid") -> list[Passage]:
         """The top `k` passages for `query`, best first."""
@@ -106,10 +125,12 @@ class Retriever:
         elif mode == "bm25":
             fused = dict(bm_of)
         else:
-            sent_ids, _ = self.sentence_scores(prepared, depth)
-            for ranking in (dense_ids.tolist(), bm_ids.tolist(), sent_ids.tolist()):
+            rankings = (dense_ids.tolist(), bm_ids.tolist())
+            for weight, ranking in zip(self.weights, rankings, strict=True):
                 for rank, row in enumerate(ranking):
-                    fused[row] = fused.get(row, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+                    fused[row] = fused.get(row, 0.0) + weight / (self.rrf_k + rank + 1)
+        if mode == "hybrid" and self.role_weights != (0.0, 0.0):
+            fused = self._role_rerank(prepared, fused)
         order = sorted(fused, key=lambda row: (-fused[row], row))[:k]
         missing = [row for row in order if row not in dense_of]
         if missing:  # BM25-only hits still get a cosine, for answering and abstention
