@@ -13,7 +13,7 @@ import numpy as np
 
 from service.chunking import Sentence
 from service.index import Index
-from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, tokenize
+from service.lexicon import _ROLE_RE, CORE_ROLES, ROLES_BY_KEY, find_roles, tokenize
 from service.retrieval import Passage, PreparedQuery
 
 ABSTAIN_MESSAGE = (
@@ -70,7 +70,7 @@ class _Candidate:
 class AnswerSettings:
     max_words: int = 80
     max_sentences: int = 3
-    min_support: float = 0.42
+    min_support: float = 0.5
     passages_considered: int = 4
     extra_margin: float = 0.06
     # sentence score = similarity + weights below (tuned on eval/dev.jsonl, never per question)
@@ -99,6 +99,7 @@ class Answerer:
             rows = self.index.sentence_rows(passage.index)
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
             section_roles = set(find_roles(chunk.section or ""))
+            chunk_roles = set(find_roles(chunk.text)) | section_roles
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             for sentence, row, sim in zip(chunk.sentences, rows, sims.tolist(), strict=True):
                 text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
@@ -115,8 +116,15 @@ class Answerer:
                 else:
                     s_roles = set(find_roles(text)) or section_roles
                 role_adj = 0.0
-                if q_roles and s_roles:
-                    role_adj = self.settings.role_bonus if q_roles & s_roles else -self.settings.role_penalty
+                if q_roles:
+                    # Cover every role asked about ("the CRO ... with the CFO"), counting the passage's roles
+                    # as context; a sentence explicitly about other roles is off-topic.
+                    cover = len(q_roles & (s_roles | chunk_roles)) / len(q_roles)
+                    if s_roles and not q_roles & s_roles:
+                        role_adj = -self.settings.role_penalty
+                    else:
+                        role_adj = self.settings.role_bonus * cover
+                    role_adj += self.settings.role_bonus * _direction_match(question, text, q_roles)
                 s_tokens = set(tokenize(f"{chunk.section or ''} {chunk.prefix} {text}"))
                 lexical = len(q_tokens & s_tokens) / len(q_tokens) if q_tokens else 0.0
                 cfg = self.settings
@@ -200,6 +208,34 @@ class Answerer:
             parts.append(f"{render(cand, q_roles)} [{numbers[chunk.id]}]")
         text = " ".join(parts)
         return _trim_words(text, self.settings.max_words), citations
+
+
+_REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _report_objects(text: str) -> set[str]:
+    """Roles that something reports *to* in `text` ("... report directly to the CSO")."""
+    found = set()
+    for m in _ROLE_RE.finditer(text):
+        if m.lastgroup and _REPORTS_TO.search(text[: m.start()][-40:]):
+            found.add(m.lastgroup.rsplit("_", 1)[0])
+    return found
+
+
+def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
+    """+1 when a reporting-line sentence points the way the question asks, -1 when it points back.
+
+    "Who reports to the CSO?" wants sentences where the CSO is reported to; "Who does the CSO
+    report to?" wants the CSO reporting to someone.
+    """
+    if not re.search(r"\breport", question, re.IGNORECASE) or not re.search(r"\breport", text, re.IGNORECASE):
+        return 0.0
+    asked_object = bool(_report_objects(question) & q_roles)
+    s_objects = _report_objects(text) & q_roles
+    s_subjects = (set(find_roles(text)) & q_roles) - s_objects
+    if asked_object:
+        return 1.0 if s_objects else (-1.0 if s_subjects else 0.0)
+    return 1.0 if s_subjects else (-1.0 if s_objects else 0.0)
 
 
 def _follows(cand: _Candidate, previous: _Candidate) -> bool:

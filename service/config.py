@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     max_answer_words: int = Field(default=80, ge=20, le=300)
     max_answer_sentences: int = Field(default=3, ge=1, le=6)
     # Abstain when the best supporting sentence is weaker than this (calibrated by `roleqa eval`).
-    min_support: float = 0.42
+    min_support: float = 0.5
 
     # HTTP edge
     max_question_chars: int = Field(default=2000, ge=10)

@@ -26,6 +26,8 @@ _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how a
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
                       r"this position|that position|the position|this person|that person)\b", re.IGNORECASE)
+_CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
+                     r"both(?: of them)?|the two)\b", re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
@@ -78,6 +80,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     roles = find_roles(question)
     if roles and _is_fragment(question):
         return _substitute(previous, roles, question)
+    if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
+        # "Which one should we hire first?" after comparing two roles
+        options = " or ".join(_short(r) for r in prev_roles)
+        return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
     if not roles and prev_roles:
         role = _short(prev_roles[0])
         if _PRONOUN.search(question):

@@ -6,12 +6,13 @@ Both BM25 and the dense encoder see role mentions in one canonical form, so "VP 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
             return word
         if any(start <= m.start() < end for start, end in protected):
             return word
-        match = difflib.get_close_matches(low, sorted_vocab, n=1, cutoff=0.8)
-        return match[0] if match else word
+        # One typo (insertion, deletion, substitution or swap) per word, two in long words.
+        match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2 if len(low) >= 8 else 1)
+        return str(match[0]) if match else word
 
     return re.sub(r"[A-Za-z]+", fix, text)
