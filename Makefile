@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser index run serve test test-fast lint
+.PHONY: install install-browser index run serve test test-fast lint eval
 
 install:
 	$(PIP) install "torch==2.13.0"
@@ -32,3 +32,8 @@ test-fast:
 lint:
 	ruff check service tests
 	mypy service
+
+# The regression gate (CI runs it after the tests): a fresh index, then every metric against its floor.
+eval:
+	roleqa index
+	roleqa eval --gate eval/thresholds.toml

@@ -110,6 +110,49 @@ def search(query: str, k: int, mode: str, as_json: bool) -> None:
         click.echo("   " + p.chunk.text[:160].replace("\n", " "))
 
 
+@cli.command("eval")
+@click.option("--suite", type=click.Path(path_type=Path), default=Path("eval/dev.jsonl"), show_default=True)
+@click.option("--config", "configs", multiple=True, help="Configurations to compare (default: all).")
+@click.option("--gate", type=click.Path(path_type=Path), help="Thresholds TOML; exit 1 when a metric falls below.")
+@click.option("--out", type=click.Path(path_type=Path), help="Report folder (default eval/reports/<time>).")
+def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None) -> None:
+    """Measure retrieval and answers on SUITE, side by side per configuration."""
+    import time
+
+    from service.evaluation import CONFIGS, PRIMARY, EvalError, check_gate, load_suite, run_config, summarize
+    from service.reporting import save_outputs, significance, terminal_table
+
+    unknown = [c for c in configs if c not in CONFIGS]
+    if unknown:
+        raise click.UsageError(f"unknown config {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
+    try:
+        items = load_suite(suite)
+    except EvalError as exc:
+        raise click.ClickException(str(exc)) from exc
+    names = list(configs) or list(CONFIGS)
+    if gate and PRIMARY not in names:
+        names.append(PRIMARY)
+    assistant = _load_assistant(_settings())
+    results, summaries, data = {}, {}, {}
+    for name in names:
+        results[name] = run_config(assistant, items, CONFIGS[name])
+        summaries[name], data[name] = summarize(results[name], name)
+    pvalues = significance(data)
+    out = out or Path("eval/reports") / time.strftime("%Y%m%dT%H%M%S")
+    save_outputs(out, results, summaries, data, pvalues)
+    click.echo(terminal_table(summaries, pvalues))
+    click.echo(f"\nPer-question results, TREC qrels/runs and report.html in {out}")
+    if gate:
+        try:
+            failures = check_gate(summaries[PRIMARY], gate)
+        except EvalError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if failures:
+            click.echo("\nGate FAILED:\n  " + "\n  ".join(failures), err=True)
+            sys.exit(1)
+        click.echo(f"\nGate passed ({gate}).")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -50,6 +50,9 @@ class Retriever:
         self.candidate_k = candidate_k
         self._embed = lru_cache(maxsize=cache_size)(self._embed_uncached)
 
+    def clear_cache(self) -> None:
+        self._embed.cache_clear()
+
     def _embed_uncached(self, text: str) -> np.ndarray:
         vector = self.encoder.encode([text])[0]
         vector.setflags(write=False)

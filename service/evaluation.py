@@ -1,0 +1,245 @@
+"""Evaluation as data: suites of questions with gold evidence, qrels/runs, metrics per configuration.
+
+A suite is JSONL (format in eval/README.md). A chunk is relevant to a turn when it contains one of
+the turn's evidence quotes, so judgements survive re-chunking.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from service.assistant import Assistant
+from service.conversation import Turn
+
+logger = logging.getLogger(__name__)
+
+CATEGORIES = ("factoid", "comparison", "paraphrase", "followup", "out_of_scope")
+RETRIEVAL_METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "hit_rate@10", "recall@5", "recall@10",
+                     "mrr@10", "ndcg@10")
+
+
+@dataclass(frozen=True)
+class Config:
+    """One system variant to measure: a retrieval mode, with or without follow-up rewriting."""
+
+    name: str
+    mode: str
+    rewrite: bool
+
+
+CONFIGS = {c.name: c for c in (
+    Config("bm25", "bm25", True),
+    Config("dense", "dense", True),
+    Config("hybrid", "hybrid", False),
+    Config("hybrid+rewrite", "hybrid", True),
+)}
+PRIMARY = "hybrid+rewrite"
+
+
+class EvalError(Exception):
+    """A suite or thresholds file cannot be used."""
+
+
+@dataclass(frozen=True)
+class GoldTurn:
+    question: str
+    evidence: tuple[str, ...]
+    facts: tuple[tuple[str, ...], ...]
+    abstain: bool
+    standalone: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    category: str
+    turns: tuple[GoldTurn, ...]
+
+
+@dataclass
+class TurnResult:
+    qid: str
+    item: str
+    category: str
+    followup: bool
+    question: str
+    standalone: str
+    gold_abstain: bool
+    relevant: list[str]
+    retrieved: list[tuple[str, float]]
+    answer: str
+    abstained: bool
+    facts_missing: list[list[str]] = field(default_factory=list)
+    citation_problems: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    @property
+    def first_hit(self) -> int | None:
+        return next((i for i, (cid, _) in enumerate(self.retrieved) if cid in self.relevant), None)
+
+
+def normalize(text: str) -> str:
+    """Case, whitespace (incl. no-break spaces) and curly quotes folded, for quote matching."""
+    for a, b in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\u00a0", " ")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def load_suite(path: Path) -> list[Item]:
+    """Read and validate a JSONL suite; errors name the line."""
+    if not path.is_file():
+        raise EvalError(f"suite {path} does not exist")
+    items: list[Item] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            category = raw["category"]
+            if category not in CATEGORIES:
+                raise ValueError(f"unknown category {category!r}")
+            turns = tuple(GoldTurn(
+                question=t["question"], evidence=tuple(t.get("evidence", ())),
+                facts=tuple(tuple(f) for f in t.get("facts", ())), abstain=bool(t.get("abstain", False)),
+                standalone=t.get("standalone") or t["question"],
+            ) for t in raw["turns"])
+            if not turns:
+                raise ValueError("no turns")
+            items.append(Item(str(raw["id"]), category, turns))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EvalError(f"{path}:{n}: {exc}") from exc
+    if not items:
+        raise EvalError(f"suite {path} has no questions")
+    return items
+
+
+def relevant_chunks(assistant: Assistant, evidence: tuple[str, ...]) -> list[str]:
+    quotes = [normalize(e) for e in evidence]
+    return [c.id for c in assistant.index.chunks if any(q in normalize(c.context_text(False)) for q in quotes)]
+
+
+def check_citations(answer: str, citations: list[dict]) -> list[str]:
+    """Problems with an answer's citations: markers without a citation, quotes not in their passage."""
+    problems = []
+    numbers = {c["n"] for c in citations}
+    for marker in sorted({int(m) for m in re.findall(r"\[(\d+)\]", answer)}):
+        if marker not in numbers:
+            problems.append(f"[{marker}] has no citation")
+    for c in citations:
+        if normalize(c["quote"]) not in normalize(c["text"]):
+            problems.append(f"[{c['n']}] quote is not in its passage")
+    return problems
+
+
+def run_config(assistant: Assistant, items: list[Item], config: Config, k: int = 10) -> list[TurnResult]:
+    """Ask every turn of every item under `config`; follow-ups get the earlier turns as history."""
+    results = []
+    assistant.retriever.clear_cache()  # latencies include embedding every question once
+    for item in items:
+        history: list[Turn] = []
+        for i, gold in enumerate(item.turns):
+            started = time.perf_counter()
+            answer = assistant.ask(gold.question, history if config.rewrite else (), top_k=k, mode=config.mode)
+            latency = (time.perf_counter() - started) * 1000
+            cits = [asdict(c) for c in answer.citations]
+            text = answer.answer.lower()
+            results.append(TurnResult(
+                qid=f"{item.id}.{i + 1}", item=item.id, category=item.category, followup=i > 0,
+                question=gold.question, standalone=answer.standalone_question, gold_abstain=gold.abstain,
+                relevant=relevant_chunks(assistant, gold.evidence),
+                retrieved=[(p.chunk.id, p.score) for p in answer.passages], answer=answer.answer,
+                abstained=answer.abstained,
+                facts_missing=[list(f) for f in gold.facts if not any(alt.lower() in text for alt in f)],
+                citation_problems=check_citations(answer.answer, cits), latency_ms=latency,
+            ))
+            history += [Turn("user", gold.question), Turn("assistant", answer.answer)]
+    return results
+
+
+def retrieval_metrics(results: list[TurnResult], name: str) -> tuple[dict[str, float], dict]:
+    """ranx metrics over the turns that have relevant chunks, plus the qrels/run to save or compare."""
+    from ranx import Qrels, Run, evaluate
+
+    judged = [r for r in results if r.relevant and not r.gold_abstain]
+    if not judged:
+        return {}, {}
+    qrels = Qrels({r.qid: {cid: 1 for cid in r.relevant} for r in judged})
+    # ranx needs a score per retrieved doc; an empty run gets a sentinel that is never relevant
+    run = Run({r.qid: ({cid: float(len(r.retrieved) - i) for i, (cid, _) in enumerate(r.retrieved)}
+                       or {"__none__": 0.0}) for r in judged}, name=name)
+    scores = evaluate(qrels, run, list(RETRIEVAL_METRICS))
+    return {m: float(v) for m, v in scores.items()}, {"qrels": qrels, "run": run}
+
+
+def answer_metrics(results: list[TurnResult]) -> dict[str, float]:
+    in_scope = [r for r in results if not r.gold_abstain]
+    oos = [r for r in results if r.gold_abstain]
+    answered = [r for r in in_scope if not r.abstained]
+    abstained = [r for r in results if r.abstained]
+    true_abst = sum(r.gold_abstain for r in abstained)
+    lat = np.array([r.latency_ms for r in results]) if results else np.zeros(1)
+    precision = true_abst / len(abstained) if abstained else 1.0
+    recall = true_abst / len(oos) if oos else 1.0
+    return {
+        "facts_present": sum(not r.facts_missing and not r.abstained for r in in_scope) / max(len(in_scope), 1),
+        "concise": sum(len(r.answer.split()) <= 80 for r in answered) / max(len(answered), 1),
+        "citation_correct": sum(not r.citation_problems for r in answered) / max(len(answered), 1),
+        "abstention_precision": precision,
+        "abstention_recall": recall,
+        "abstention_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "false_abstention": sum(r.abstained for r in in_scope) / max(len(in_scope), 1),
+        "latency_p50_ms": float(np.percentile(lat, 50)),
+        "latency_p90_ms": float(np.percentile(lat, 90)),
+        "latency_p99_ms": float(np.percentile(lat, 99)),
+    }
+
+
+def summarize(results: list[TurnResult], name: str) -> tuple[dict[str, dict[str, float]], dict]:
+    """Metric groups for one config: single questions, follow-ups, each category, answers."""
+    single = [r for r in results if not r.followup]
+    follow = [r for r in results if r.followup]
+    groups: dict[str, dict[str, float]] = {}
+    groups["retrieval.single"], ranx_data = retrieval_metrics(single, name)
+    groups["retrieval.followup"], _ = retrieval_metrics(follow, name)
+    groups["retrieval.all"], all_data = retrieval_metrics(results, name)
+    for category in CATEGORIES:
+        subset = [r for r in results if r.category == category]
+        if subset and category != "out_of_scope":
+            groups[f"category.{category}"] = {
+                **retrieval_metrics(subset, name)[0], "facts_present": answer_metrics(subset)["facts_present"]}
+    groups["answers"] = answer_metrics(results)
+    return groups, all_data or ranx_data
+
+
+def check_gate(summary: dict[str, dict[str, float]], thresholds_path: Path) -> list[str]:
+    """Every metric below its floor (or above its ceiling, for names starting with max_)."""
+    try:
+        floors = tomllib.loads(thresholds_path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise EvalError(f"thresholds file {thresholds_path} is unreadable: {exc}") from exc
+    failures = []
+    for group, limits in floors.items():
+        for sub, value in _flatten(group, limits):
+            grp, _, metric = sub.rpartition(".")
+            ceiling = metric.startswith("max_")
+            name = metric.removeprefix("max_")
+            actual = summary.get(grp, {}).get(name)
+            if actual is None:
+                failures.append(f"{grp}.{name}: not measured")
+            elif (actual > value) if ceiling else (actual < value):
+                failures.append(f"{grp}.{name} = {actual:.3f} is {'above' if ceiling else 'below'} {value}")
+    return failures
+
+
+def _flatten(prefix: str, table: object) -> list[tuple[str, float]]:
+    if isinstance(table, dict):
+        return [pair for key, value in table.items() for pair in _flatten(f"{prefix}.{key}", value)]
+    return [(prefix, float(table))]  # type: ignore[arg-type]
