@@ -9,6 +9,7 @@ import json
 import logging
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from service.evaluation import CATEGORIES, PRIMARY, TurnResult
 
@@ -17,7 +18,8 @@ logger = logging.getLogger(__name__)
 TABLE_METRICS = (("retrieval.single", "hit_rate@1"), ("retrieval.single", "hit_rate@5"),
                  ("retrieval.single", "mrr@10"), ("retrieval.single", "ndcg@10"),
                  ("retrieval.followup", "hit_rate@1"), ("retrieval.followup", "hit_rate@5"),
-                 ("retrieval.all", "hit_rate@1"), ("retrieval.all", "hit_rate@5"), ("retrieval.all", "mrr@10"), ("answers", "facts_present"), ("answers", "concise"),
+                 ("retrieval.all", "hit_rate@1"), ("retrieval.all", "hit_rate@5"), ("retrieval.all", "mrr@10"),
+                 ("answers", "facts_present"), ("answers", "concise"),
                  ("answers", "citation_correct"), ("answers", "abstention_recall"),
                  ("answers", "false_abstention"), ("answers", "latency_p50_ms"))
 
@@ -70,7 +72,7 @@ def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dic
     (out / "report.html").write_text(render_html(results, summaries, pvalues), encoding="utf-8")
 
 
-def _png(fig) -> str:  # type: ignore[no-untyped-def]
+def _png(fig: Any) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     return base64.b64encode(buffer.getvalue()).decode()
