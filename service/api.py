@@ -17,17 +17,19 @@ from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn
 from service.corpus import CorpusError
-from service.deps import AssistantDep, SettingsDep
+from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.index import IndexLoadError
 from service.schemas import (
     AnswerRequest,
     AnswerResponse,
     CitationOut,
+    FeedbackRequest,
     HistoryTurn,
     SearchRequest,
     SearchResponse,
     SearchResult,
 )
+from service.store import Store, UnknownTurnError
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -53,19 +55,58 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
     )
 
 
-@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"])
-def post_answer(body: AnswerRequest, assistant: AssistantDep, settings: SettingsDep) -> AnswerResponse:
-    """Answer a question with cited passages, or abstain when the articles don't say."""
+def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | None,
+                    settings: Settings) -> AnswerResponse:
+    """Shared by the API, the chat page and Slack: history from the request or the store, turn saved."""
     _check_question(body.question, settings)
-    answer = assistant.ask(body.question, _turns(body.history), body.top_k)
-    return answer_payload(answer, body.conversation_id or uuid.uuid4().hex)
+    conversation_id = body.conversation_id or uuid.uuid4().hex
+    if body.history is not None:
+        history = _turns(body.history)
+    else:
+        history = store.history(conversation_id) if store and body.conversation_id else []
+    answer = assistant.ask(body.question, history[-2 * settings.max_history_turns :], body.top_k)
+    payload = answer_payload(answer, conversation_id)
+    if store is not None:
+        payload.turn = store.add_turn(conversation_id, body.question, answer.standalone_question, answer.answer,
+                                      answer.abstained, [c.model_dump() for c in payload.citations],
+                                      answer.timings_ms)
+    return payload
+
+
+def record_feedback(body: FeedbackRequest, store: Store | None) -> dict[str, str]:
+    if store is None:
+        raise HTTPException(503, "feedback cannot be stored: the conversation database is unavailable")
+    try:
+        store.add_feedback(body.conversation_id, body.turn, body.rating, body.comment)
+    except UnknownTurnError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return {"status": "ok"}
+
+
+@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"])
+def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> AnswerResponse:
+    """Answer a question with cited passages, or abstain when the articles don't say.
+
+    Follow-ups use `history` when given, else the stored turns of `conversation_id`.
+    """
+    return answer_question(body, assistant, store, settings)
+
+
+@router.post("/api/feedback", tags=["qa"])
+def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
+    """Thumbs up/down (and an optional comment) on one answered turn."""
+    return record_feedback(body, store)
 
 
 @router.post("/api/search", response_model=SearchResponse, tags=["qa"])
-def post_search(body: SearchRequest, assistant: AssistantDep, settings: SettingsDep) -> SearchResponse:
-    """The passages retrieval finds for a query, best first."""
+def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> SearchResponse:
+    """The passages retrieval finds for a query, best first (follow-ups rewritten like answers)."""
     _check_question(body.query, settings)
-    standalone, passages = assistant.search(body.query, _turns(body.history), body.k)
+    if body.history is not None:
+        history = _turns(body.history)
+    else:
+        history = store.history(body.conversation_id) if store and body.conversation_id else []
+    standalone, passages = assistant.search(body.query, history, body.k)
     return SearchResponse(
         standalone_query=standalone,
         results=[SearchResult(chunk_id=p.chunk.id, article_id=p.chunk.article_id, title=p.chunk.title,
@@ -118,6 +159,11 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         app.state.settings = settings
         app.state.assistant = assistant
         app.state.load_error = None
+        app.state.store = None
+        try:
+            app.state.store = Store(settings.database_url)
+        except Exception as exc:  # the service still answers; conversations are just not kept
+            logger.error("conversation database unavailable (%s): %s", settings.database_url.split("@")[-1], exc)
         if assistant is None:
             try:
                 app.state.assistant = Assistant.load(settings)
@@ -125,6 +171,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 app.state.load_error = str(exc)
                 logger.error("not ready: %s", exc)
         yield
+        if app.state.store is not None:
+            app.state.store.close()
 
     app = FastAPI(title="roleqa", version="0.1.0", lifespan=lifespan,
                   description="Grounded, cited answers about sales leadership roles.")

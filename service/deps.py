@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request
 
 from service.assistant import Assistant
 from service.config import Settings
+from service.store import Store
 
 
 def get_settings(request: Request) -> Settings:
@@ -22,5 +23,10 @@ def get_assistant(request: Request) -> Assistant:
     return assistant
 
 
+def get_store(request: Request) -> Store | None:
+    return getattr(request.app.state, "store", None)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[Store | None, Depends(get_store)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]

@@ -51,6 +51,7 @@ class AnswerResponse(BaseModel):
     answer: str
     abstained: bool
     conversation_id: str
+    turn: int | None = Field(default=None, description="Turn number in the stored conversation (for feedback).")
     standalone_question: str
     citations: list[CitationOut]
     timings_ms: dict[str, float]
@@ -60,6 +61,7 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(max_length=MAX_QUESTION_CHARS)
+    conversation_id: str | None = Field(default=None, max_length=100)
     history: list[HistoryTurn] | None = Field(default=None, max_length=MAX_HISTORY_TURNS)
     k: int | None = Field(default=None, ge=1, le=50)
 
@@ -78,3 +80,12 @@ class SearchResult(BaseModel):
 class SearchResponse(BaseModel):
     standalone_query: str
     results: list[SearchResult]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: str = Field(min_length=1, max_length=100)
+    turn: int = Field(ge=1)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)

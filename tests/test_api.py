@@ -20,7 +20,9 @@ def test_answer_contract(client: TestClient) -> None:
     r = client.post("/api/answer", json={"question": "How much does a VP of Sales earn?"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"answer", "abstained", "conversation_id", "standalone_question", "citations", "timings_ms"}
+    assert set(body) == {"answer", "abstained", "conversation_id", "turn", "standalone_question", "citations",
+                         "timings_ms"}
+    assert body["turn"] == 1
     assert body["abstained"] is False and body["conversation_id"]
     cit = body["citations"][0]
     assert set(cit) == {"n", "chunk_id", "article_id", "title", "section", "source", "quote", "text", "score"}
@@ -88,3 +90,26 @@ def test_missing_index_gives_503_with_hint(tmp_path: Path) -> None:
         assert ready.status_code == 503 and "roleqa index" in ready.json()["detail"]
         r = c.post("/api/answer", json={"question": "Who does the CRO report to?"})
         assert r.status_code == 503 and "roleqa index" in r.json()["detail"]
+
+
+def test_server_side_history_follows_up(client: TestClient) -> None:
+    first = client.post("/api/answer", json={"question": "How much does a VP of Sales earn?"}).json()
+    second = client.post("/api/answer", json={"question": "And the CRO?", "conversation_id": first["conversation_id"]})
+    body = second.json()
+    assert body["turn"] == 2 and body["conversation_id"] == first["conversation_id"]
+    assert "CRO" in body["standalone_question"] and "earn" in body["standalone_question"]
+    search = client.post("/api/search", json={"query": "and the CSO?", "conversation_id": first["conversation_id"]})
+    assert "CSO" in search.json()["standalone_query"]
+
+
+def test_feedback_is_stored_and_validated(client: TestClient) -> None:
+    first = client.post("/api/answer", json={"question": "What does a CSO do?"}).json()
+    ok = client.post("/api/feedback", json={"conversation_id": first["conversation_id"], "turn": 1, "rating": "up"})
+    assert ok.status_code == 200 and ok.json() == {"status": "ok"}
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert store.feedback_count(first["conversation_id"]) == 1
+    missing = client.post("/api/feedback", json={"conversation_id": first["conversation_id"], "turn": 9,
+                                                 "rating": "up"})
+    assert missing.status_code == 404 and "no turn 9" in missing.json()["detail"]
+    bad = client.post("/api/feedback", json={"conversation_id": "x", "turn": 1, "rating": "meh"})
+    assert bad.status_code == 422 and "rating" in bad.json()["detail"]

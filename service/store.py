@@ -1,0 +1,189 @@
+"""Conversation store: conversations, turns and feedback in a SQL database through SQLAlchemy.
+
+SQLite by default (WAL, busy timeout, so concurrent writers wait instead of failing); any
+SQLAlchemy URL works, e.g. PostgreSQL for several replicas. The schema is versioned: migrations
+below run in order at startup and are recorded in `schema_version`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+
+from service.conversation import Turn
+
+logger = logging.getLogger(__name__)
+
+metadata = MetaData()
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True),
+                       Column("applied_at", DateTime(timezone=True), nullable=False))
+conversations = Table("conversations", metadata,
+                      Column("id", String(100), primary_key=True),
+                      Column("created_at", DateTime(timezone=True), nullable=False),
+                      Column("turns", Integer, nullable=False, default=0))
+turns = Table("turns", metadata,
+              Column("id", Integer, primary_key=True, autoincrement=True),
+              Column("conversation_id", String(100), ForeignKey("conversations.id"), nullable=False, index=True),
+              Column("turn", Integer, nullable=False),
+              Column("question", Text, nullable=False),
+              Column("standalone_question", Text, nullable=False),
+              Column("answer", Text, nullable=False),
+              Column("abstained", Boolean, nullable=False),
+              Column("citations", JSON, nullable=False),
+              Column("timings_ms", JSON, nullable=False),
+              Column("created_at", DateTime(timezone=True), nullable=False),
+              UniqueConstraint("conversation_id", "turn"))
+feedback = Table("feedback", metadata,
+                 Column("id", Integer, primary_key=True, autoincrement=True),
+                 Column("conversation_id", String(100), nullable=False, index=True),
+                 Column("turn", Integer, nullable=False),
+                 Column("rating", String(8), nullable=False),
+                 Column("comment", Text),
+                 Column("created_at", DateTime(timezone=True), nullable=False))
+
+
+def _v1(conn: Connection) -> None:
+    for table in (conversations, turns, feedback):
+        table.create(conn, checkfirst=True)
+
+
+# Append new migrations; never edit an applied one.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1)]
+
+
+class UnknownTurnError(Exception):
+    """Feedback for a conversation or turn that does not exist."""
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    turn: int
+    question: str
+    standalone_question: str
+    answer: str
+    abstained: bool
+    citations: list[dict[str, Any]]
+    timings_ms: dict[str, float]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Thread-safe (one connection per call) access to conversations."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        kwargs: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    def migrate(self) -> int:
+        """Apply pending migrations; returns the schema version."""
+        with self.engine.begin() as conn:
+            schema_version.create(conn, checkfirst=True)
+            done = set(conn.scalars(select(schema_version.c.version)))
+            for version, step in MIGRATIONS:
+                if version not in done:
+                    step(conn)
+                    conn.execute(insert(schema_version).values(version=version, applied_at=_now()))
+                    logger.info("applied schema migration %d", version)
+            return max(done | {v for v, _ in MIGRATIONS})
+
+    def new_id(self) -> str:
+        return uuid.uuid4().hex
+
+    def history(self, conversation_id: str) -> list[Turn]:
+        """The conversation as alternating user/assistant turns (empty when unknown)."""
+        out: list[Turn] = []
+        for t in self.turns(conversation_id):
+            out += [Turn("user", t.question), Turn("assistant", t.answer)]
+        return out
+
+    def turns(self, conversation_id: str) -> list[StoredTurn]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(turns).where(turns.c.conversation_id == conversation_id)
+                                .order_by(turns.c.turn)).mappings()
+            return [StoredTurn(r["turn"], r["question"], r["standalone_question"], r["answer"], r["abstained"],
+                               _json(r["citations"]), _json(r["timings_ms"])) for r in rows]
+
+    def add_turn(self, conversation_id: str, question: str, standalone: str, answer: str, abstained: bool,
+                 citations: list[dict[str, Any]], timings_ms: dict[str, float]) -> int:
+        """Record one answered question; returns its 1-based turn number."""
+        with self.engine.begin() as conn:
+            # Writing first takes the write lock before any read, so concurrent writers queue up
+            # (busy timeout) instead of failing on a stale snapshot, and get distinct turn numbers.
+            bumped = conn.execute(update(conversations).where(conversations.c.id == conversation_id)
+                                  .values(turns=conversations.c.turns + 1))
+            if not bumped.rowcount:
+                conn.execute(insert(conversations).values(id=conversation_id, created_at=_now(), turns=1))
+            number = conn.scalar(select(conversations.c.turns).where(conversations.c.id == conversation_id))
+            conn.execute(insert(turns).values(
+                conversation_id=conversation_id, turn=number, question=question, standalone_question=standalone,
+                answer=answer, abstained=abstained, citations=citations, timings_ms=timings_ms, created_at=_now()))
+            return int(number or 0)
+
+    def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
+        with self.engine.begin() as conn:
+            found = conn.execute(select(turns.c.id).where(turns.c.conversation_id == conversation_id,
+                                                          turns.c.turn == turn)).first()
+            if not found:
+                raise UnknownTurnError(f"conversation {conversation_id!r} has no turn {turn}")
+            conn.execute(insert(feedback).values(conversation_id=conversation_id, turn=turn, rating=rating,
+                                                 comment=comment, created_at=_now()))
+
+    def feedback_count(self, conversation_id: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(feedback)
+                                   .where(feedback.c.conversation_id == conversation_id)) or 0)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+

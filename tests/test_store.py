@@ -1,0 +1,62 @@
+"""The conversation store on a real SQLite file."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from service.store import Store, UnknownTurnError
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'sub' / 'roleqa.db'}")
+
+
+def test_turns_round_trip_and_history(store: Store) -> None:
+    cid = store.new_id()
+    n1 = store.add_turn(cid, "Who does the VP of Sales report to?", "same", "The CSO [1]", False,
+                        [{"n": 1, "chunk_id": "a#001"}], {"total": 12.5})
+    n2 = store.add_turn(cid, "And the CRO?", "Who does the CRO report to?", "The CEO [1]", False, [], {})
+    assert (n1, n2) == (1, 2)
+    stored = store.turns(cid)
+    assert stored[1].standalone_question == "Who does the CRO report to?"
+    assert stored[0].citations == [{"n": 1, "chunk_id": "a#001"}] and stored[0].timings_ms == {"total": 12.5}
+    assert [(t.role, t.content) for t in store.history(cid)] == [
+        ("user", "Who does the VP of Sales report to?"), ("assistant", "The CSO [1]"),
+        ("user", "And the CRO?"), ("assistant", "The CEO [1]")]
+    assert store.history("unknown") == []
+
+
+def test_schema_is_versioned_and_migrations_are_idempotent(store: Store) -> None:
+    assert store.migrate() == 1
+    assert store.migrate() == 1
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"schema_version", "conversations", "turns", "feedback"} <= tables
+
+
+def test_feedback_needs_an_existing_turn(store: Store) -> None:
+    cid = store.new_id()
+    store.add_turn(cid, "q", "q", "a", False, [], {})
+    store.add_feedback(cid, 1, "up", "helpful")
+    assert store.feedback_count(cid) == 1
+    with pytest.raises(UnknownTurnError):
+        store.add_feedback(cid, 2, "down", None)
+    with pytest.raises(UnknownTurnError):
+        store.add_feedback("nope", 1, "down", None)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'roleqa.db'}"
+    stores = [Store(url) for _ in range(4)]  # separate engines, like separate workers
+    cids = ["c1", "c2"]
+
+    def write(i: int) -> int:
+        return stores[i % 4].add_turn(cids[i % 2], f"q{i}", f"q{i}", "a", False, [], {})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(write, range(80)))
+    assert len(numbers) == 80
+    for cid in cids:
+        assert [t.turn for t in stores[0].turns(cid)] == list(range(1, 41))
