@@ -192,5 +192,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         logger.exception("unhandled error")
         return JSONResponse({"detail": "internal error; the failure was logged"}, status_code=500)
 
+    from fastapi.staticfiles import StaticFiles
+
+    from service.web import WEB_DIR
+    from service.web import router as web_router
+
     app.include_router(router)
+    app.include_router(web_router)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app

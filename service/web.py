@@ -1,0 +1,102 @@
+"""The chat page: server-rendered (works without JavaScript) and enhanced by web/static/app.js.
+
+The page has its own JSON routes (/web/*) so it keeps working when /api/* requires API keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from service.api import answer_question, record_feedback
+from service.deps import AssistantDep, SettingsDep, StoreDep
+from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
+
+logger = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+router = APIRouter(include_in_schema=False)
+
+STARTERS = (
+    "Who does the VP of Sales report to?",
+    "How much does a Chief Revenue Officer make?",
+    "What's the difference between a CSO and a CRO?",
+    "When should a company hire a CRO instead of a CSO?",
+)
+
+
+def answer_parts(answer: str) -> list[dict[str, Any]]:
+    """Split an answer into text and [n] marker parts, so the template can link each marker."""
+    parts: list[dict[str, Any]] = []
+    for piece in re.split(r"(\[\d+\])", answer):
+        if re.fullmatch(r"\[\d+\]", piece):
+            parts.append({"n": int(piece[1:-1])})
+        elif piece:
+            parts.append({"text": piece})
+    return parts
+
+
+def highlight(text: str, quote: str) -> dict[str, str]:
+    """The passage split around the quoted sentence (which the template wraps in <mark>)."""
+    at = text.find(quote)
+    if at < 0 or not quote:
+        return {"before": text, "quote": "", "after": ""}
+    return {"before": text[:at], "quote": quote, "after": text[at + len(quote) :]}
+
+
+def _page(request: Request, store: Any, conversation_id: str | None, error: str = "", question: str = "",
+          status: int = 200) -> HTMLResponse:
+    turns = store.turns(conversation_id) if store and conversation_id else []
+    view = [{
+        "turn": t.turn, "question": t.question, "standalone": t.standalone_question, "abstained": t.abstained,
+        "answer": t.answer, "parts": answer_parts(t.answer),
+        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", ""))} for c in t.citations],
+    } for t in turns]
+    return templates.TemplateResponse(request, "index.html", {
+        "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
+        "question": question,
+    }, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def chat_page(request: Request, store: StoreDep, c: str | None = None) -> HTMLResponse:
+    return _page(request, store, c[:100] if c else None)
+
+
+@router.post("/chat", response_model=None)
+def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
+              question: Annotated[str, Form()] = "", conversation_id: Annotated[str, Form()] = "") -> Response:
+    """The no-JavaScript path: answer, then show the conversation (post/redirect/get)."""
+    cid = conversation_id.strip()[:100] or None
+    try:
+        body = AnswerRequest(question=question, conversation_id=cid)
+    except ValidationError:
+        message = "Please type a question." if not question.strip() else (
+            f"Questions can be at most {settings.max_question_chars} characters.")
+        return _page(request, store, cid, error=message, question=question[:5000], status=422)
+    payload = answer_question(body, assistant, store, settings)
+    return RedirectResponse(f"/?c={payload.conversation_id}#t{payload.turn or ''}", status_code=303)
+
+
+@router.post("/chat/feedback", response_model=None)
+def chat_feedback_form(store: StoreDep, conversation_id: Annotated[str, Form()], turn: Annotated[int, Form()],
+                       rating: Annotated[str, Form()]) -> Response:
+    record_feedback(FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating), store)  # type: ignore[arg-type]
+    return RedirectResponse(f"/?c={conversation_id}#t{turn}", status_code=303)
+
+
+@router.post("/web/answer", response_model=AnswerResponse)
+def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> AnswerResponse:
+    return answer_question(body, assistant, store, settings)
+
+
+@router.post("/web/feedback")
+def web_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
+    return record_feedback(body, store)

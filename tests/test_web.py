@@ -1,0 +1,141 @@
+"""The chat page: server-rendered fallback over HTTP, and the full flow in real Chromium."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.assistant import Assistant
+from service.config import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path("/tmp/roleqa-shots")
+
+
+def test_page_renders_and_escapes(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with TestClient(create_app(fake_settings, fake_assistant)) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "Ask about sales leadership roles" in page.text
+        assert "<script>" not in page.text.split("</head>")[1]  # no inline script in the body
+        assert 'src="/static/app.js"' in page.text
+        assert client.get("/static/app.css").status_code == 200
+
+
+def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with TestClient(create_app(fake_settings, fake_assistant)) as client:
+        first = client.post("/chat", data={"question": "How much does a VP of Sales earn?"}, follow_redirects=False)
+        assert first.status_code == 303
+        cid = re.search(r"c=([0-9a-f]+)", first.headers["location"]).group(1)  # type: ignore[union-attr]
+        page = client.get(f"/?c={cid}")
+        assert "$100,000" in page.text and 'class="source"' in page.text and "<mark>" in page.text
+        client.post("/chat", data={"question": "And the CRO?", "conversation_id": cid})
+        page = client.get(f"/?c={cid}")
+        assert "Understood as:" in page.text
+        xss = client.post("/chat", data={"question": "<script>alert(1)</script> CRO?", "conversation_id": cid})
+        assert "<script>alert(1)</script>" not in xss.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in xss.text
+        empty = client.post("/chat", data={"question": "  ", "conversation_id": cid})
+        assert empty.status_code == 422 and "Please type a question." in empty.text
+        fb = client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "up"},
+                         follow_redirects=False)
+        assert fb.status_code == 303
+        assert client.app.state.store.feedback_count(cid) == 1  # type: ignore[attr-defined]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_url(real_settings: Settings, real_assistant: Assistant) -> Iterator[str]:
+    app = create_app(real_settings, real_assistant)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run `make install-browser`")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_chat_flow_in_chromium(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(live_url)
+    page.screenshot(path=str(SHOTS / "welcome.png"))
+
+    page.fill("#question", "Who does the VP of Sales report to?")
+    page.press("#question", "Enter")
+    answer = page.locator(".msg.bot").last
+    answer.locator(".cite").first.wait_for(timeout=15_000)
+    assert "CSO" in answer.locator(".answer").inner_text()
+
+    answer.locator(".cite").first.click()
+    source = answer.locator("details.source").first
+    assert source.get_attribute("open") is not None
+    assert source.locator("mark").inner_text().strip()
+    assert source.locator("summary").inner_text().strip()
+
+    page.fill("#question", "And the CRO?")
+    page.press("#question", "Enter")
+    page.locator(".msg.bot").nth(1).locator(".cite").first.wait_for(timeout=15_000)
+    follow = page.locator(".msg.bot").nth(1)
+    assert "CEO" in follow.locator(".answer").inner_text()
+    assert "CRO" in (page.locator(".msg.user").nth(1).locator(".bubble").get_attribute("title") or "")
+
+    follow.locator('[data-rating="up"]').click()
+    page.wait_for_selector(".msg.bot >> nth=1 >> .chosen", timeout=5_000)
+
+    page.fill("#question", "<script>alert(1)</script> What is the capital of France?")
+    page.press("#question", "Enter")
+    page.locator(".msg.bot.abstained").last.wait_for(timeout=15_000)
+    assert page.locator(".msg.user").last.inner_text().startswith("<script>alert(1)</script>")
+    assert dialogs == []
+    page.screenshot(path=str(SHOTS / "desktop.png"), full_page=True)
+
+    # The conversation survives a reload (server-rendered from the store).
+    page.reload()
+    assert page.locator(".msg.bot").count() == 3
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    mobile = phone.new_page()
+    mobile.goto(live_url)
+    mobile.fill("#question", "How much does a CSO make?")
+    mobile.locator("#send").click()
+    mobile.locator(".msg.bot .cite").first.wait_for(timeout=15_000)
+    width = mobile.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
+    mobile.screenshot(path=str(SHOTS / "phone.png"), full_page=True)
+    phone.close()
