@@ -6,6 +6,7 @@ lexical overlap and role consistency; weak or off-topic support makes roleqa abs
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -80,6 +81,7 @@ class AnswerSettings:
     role_penalty: float = 0.12
     rank_penalty: float = 0.02
     meta_penalty: float = 0.15
+    multi_role_bonus: float = 0.2
 
 
 class Answerer:
@@ -88,6 +90,17 @@ class Answerer:
     def __init__(self, index: Index, settings: AnswerSettings | None = None) -> None:
         self.index = index
         self.settings = settings or AnswerSettings()
+
+    def _role_weight(self, some: set[str], asked: set[str]) -> float:
+        """Share of the asked roles' rarity (idf over chunks) that `some` covers."""
+        df = self.index.manifest.get("role_df", {})
+        n = max(len(self.index.chunks), 1)
+
+        def idf(role: str) -> float:
+            return math.log((n + 1) / (df.get(role, 0) + 1)) + 0.1
+
+        total = sum(idf(r) for r in asked)
+        return sum(idf(r) for r in some) / total if total else 0.0
 
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> list[_Candidate]:
         """Every answerable sentence of the top passages, scored against the question."""
@@ -125,6 +138,8 @@ class Answerer:
                     else:
                         role_adj = self.settings.role_bonus * cover
                     role_adj += self.settings.role_bonus * _direction_match(question, text, q_roles)
+                    if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
+                        role_adj += self.settings.multi_role_bonus * self._role_weight(q_roles & s_roles, q_roles)
                 s_tokens = set(tokenize(f"{chunk.section or ''} {chunk.prefix} {text}"))
                 lexical = len(q_tokens & s_tokens) / len(q_tokens) if q_tokens else 0.0
                 cfg = self.settings

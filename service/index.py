@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ import numpy as np
 from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder
-from service.lexicon import canonicalize_roles, tokenize, words
+from service.lexicon import canonicalize_roles, find_roles, tokenize, words
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ def build_index(
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(_chunk_to_json(chunk) + "\n")
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
         retriever = bm25s.BM25()
         retriever.index([tokenize(c.context_text(with_title=False)) for c in chunks], show_progress=False)
         retriever.save(str(tmp / "bm25"), show_progress=False)
@@ -197,6 +199,8 @@ def build_index(
             "index_type": kind,
             "chunker": cfg.as_dict(),
             "corpus_hash": hash_corpus(articles),
+            # in how many chunks each role is named: rare roles in a question matter more
+            "role_df": dict(Counter(r for c in chunks for r in set(find_roles(c.context_text(with_title=False))))),
             "chunks": len(chunks),
             "sentences": len(sentence_texts),
             "articles": {a.id: {"title": a.title, "author": a.author, "source": a.source,

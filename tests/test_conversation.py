@@ -1,0 +1,63 @@
+"""Follow-up rewriting (pure) and multi-turn conversations answered by the real model over HTTP."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.assistant import Assistant
+from service.config import Settings
+from service.conversation import Turn, rewrite
+from service.lexicon import find_roles
+
+
+def _h(*questions: str) -> list[Turn]:
+    out = []
+    for q in questions:
+        out += [Turn("user", q), Turn("assistant", "…")]
+    return out
+
+
+@pytest.mark.parametrize("history, question, roles, words", [
+    (["Who does the VP of Sales report to?"], "And the CRO?", ["cro"], ["report"]),
+    (["Tell me about the VP of Sales role."], "How much experience do they need?", ["vpsales"], ["experience"]),
+    (["What does the CRO do with the CFO?"], "And with the CEO?", ["cro", "ceo"], ["with"]),
+    (["What is the salary of a CSO?", "what about a CRO?"], "and the VP of Sales?", ["vpsales"], ["salary"]),
+    (["Who does the CRO report to?"], "What about their salary?", ["cro"], ["salary"]),
+    (["Who does the CRO report to?"], "and for a CSO?", ["cso"], ["report"]),
+    (["How does a VP of Sales differ from a CSO?"], "Which one should a growing company hire first?",
+     ["vpsales", "cso"], ["hire first"]),
+])
+def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
+    standalone = rewrite(question, _h(*history))
+    assert sorted(find_roles(standalone)) == sorted(roles), standalone
+    for w in words:
+        assert w in standalone.lower()
+
+
+def test_new_questions_pass_through_unchanged() -> None:
+    history = _h("Who does the VP of Sales report to?")
+    for q in ("How much does a CSO make?", "What is the capital of France?"):
+        assert rewrite(q, history) == q
+
+
+def test_topic_switch_keeps_the_subject() -> None:
+    assert rewrite("And with the CEO?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with the CEO?"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turns", [
+    [("Who does the VP of Sales report to?", ["CSO"]), ("And the CRO?", ["CEO"])],
+    [("Tell me about the VP of Sales role.", ["sales"]), ("How much experience do they need?", ["experience"])],
+    [("What does the CRO do with the CFO?", ["budget"]), ("And with the CEO?", ["CEO"])],
+    [("What is the salary of a CSO?", ["$"]), ("what about a CRO?", ["$232,294"]),
+     ("and the VP of Sales?", ["$100,000"])],
+])
+def test_conversations_over_http(real_settings: Settings, real_assistant: Assistant, turns) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(real_settings, real_assistant)) as client:
+        cid = None
+        for question, expected in turns:
+            body = client.post("/api/answer", json={"question": question, "conversation_id": cid}).json()
+            cid = body["conversation_id"]
+            assert not body["abstained"], (question, body["standalone_question"])
+            for fact in expected:
+                assert fact.lower() in body["answer"].lower(), (question, body["standalone_question"], body["answer"])
