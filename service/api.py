@@ -192,10 +192,23 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         logger.exception("unhandled error")
         return JSONResponse({"detail": "internal error; the failure was logged"}, status_code=500)
 
+    from fastapi.middleware.cors import CORSMiddleware
     from fastapi.staticfiles import StaticFiles
+
+    from service.security import AccessControl, BodyLimit, SecurityHeaders
 
     from service.web import WEB_DIR
     from service.web import router as web_router
+
+    # Outermost last: headers on every response, CORS before auth (preflights), then size, then keys.
+    app.add_middleware(AccessControl, settings=settings)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(SecurityHeaders)
+    if settings.api_keys:
+        logger.info("API keys required on /api/* (%d configured)", len(settings.api_keys))
 
     app.include_router(router)
     app.include_router(web_router)

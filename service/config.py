@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +39,17 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=50, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # requests per minute per API key (or client address); 0 turns rate limiting off
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("api_keys", mode="before")
+    # Slack: both secrets set turns the /slack routes on
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_api_base_url: str = "https://slack.com/api/"
+
+    @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         # Allow ROLEQA_API_KEYS="k1,k2" as well as a JSON list.

@@ -1,0 +1,188 @@
+"""Edge protection as pure ASGI middleware: body size limit, API keys, rate limits, security headers.
+
+Pure ASGI (not BaseHTTPMiddleware) keeps streaming intact and adds little per-request cost.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from service.config import Settings
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# The chat page needs nothing from elsewhere; /docs (Swagger UI) loads its assets from a CDN.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+DOCS_PATHS = ("/docs", "/redoc")
+BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                (b"x-frame-options", b"DENY")]
+
+
+async def send_json(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    """nosniff, no-referrer, DENY framing and a strict CSP (relaxed for the API docs page)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"].startswith(DOCS_PATHS)
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + BASE_HEADERS
+                if not docs:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+class BodyLimit:
+    """413 for request bodies over the limit, by Content-Length or by counting a chunked body."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"the request body is larger than {self.max_bytes} bytes"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await send_json(send, 413, message)
+                return
+        # Read the (bounded) body first, so an over-long chunked body is refused before the app sees it.
+        chunks: list[bytes] = []
+        received = 0
+        more = True
+        while more:
+            msg = await receive()
+            if msg["type"] != "http.request":
+                await self.app(scope, _replay([], msg, receive), send)
+                return
+            chunks.append(msg.get("body", b""))
+            received += len(chunks[-1])
+            more = msg.get("more_body", False)
+            if received > self.max_bytes:
+                await send_json(send, 413, message)
+                return
+        await self.app(scope, _replay(chunks, None, receive), send)
+
+
+def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:
+    """A receive() that hands the app the already-read body, then defers to the real one."""
+    queue: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}] if chunks else []
+    if pending is not None:
+        queue.append(pending)
+
+    async def replay() -> Message:
+        return queue.pop(0) if queue else await receive()
+
+    return replay
+
+
+class TokenBucket:
+    """Per-key token buckets: `rate` tokens a minute, up to `burst` at once. Thread-safe, per process."""
+
+    def __init__(self, per_minute: int, burst: int, max_keys: int = 50_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_keys = max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, now: float | None = None) -> float:
+        """0.0 when allowed, else the seconds until a token is free."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[key] = (tokens - 1.0, now)
+                allowed = 0.0
+            else:
+                self._buckets[key] = (tokens, now)
+                allowed = (1.0 - tokens) / self.rate
+            if len(self._buckets) > self.max_keys:  # forget the idlest half rather than grow without bound
+                for old in sorted(self._buckets, key=lambda k: self._buckets[k][1])[: self.max_keys // 2]:
+                    del self._buckets[old]
+            return allowed
+
+
+class AccessControl:
+    """API keys on /api/*, same-origin checks on the page's /web/* and /chat routes, rate limits on both."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.keys = [k.encode() for k in settings.api_keys]
+        self.bucket = (TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
+                       if settings.rate_limit_per_minute else None)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        is_api = path.startswith("/api/")
+        is_page = path.startswith(("/web/", "/chat"))
+        if scope["type"] != "http" or not (is_api or is_page):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        client = (scope.get("client") or ("unknown", 0))[0]
+        key_id = f"ip:{client}"
+        if is_api and self.keys:
+            token = headers.get("authorization", "")
+            presented = token[7:].strip().encode() if token[:7].lower() == "bearer " else b""
+            # compare against every key, so the time taken does not reveal which one nearly matched
+            matches = [hmac.compare_digest(presented, key) for key in self.keys]
+            if not presented or not any(matches):
+                await send_json(send, 401, "a valid API key is required: send `Authorization: Bearer <key>`",
+                                [(b"www-authenticate", b"Bearer")])
+                return
+            key_id = f"key:{matches.index(True)}"
+        if is_page and scope.get("method") == "POST" and not _same_origin(headers):
+            await send_json(send, 403, "cross-site requests to the chat page are not allowed")
+            return
+        if self.bucket is not None:
+            wait = self.bucket.take(key_id)
+            if wait > 0:
+                retry = str(max(1, math.ceil(wait)))
+                await send_json(send, 429, f"too many requests; retry in {retry} s",
+                                [(b"retry-after", retry.encode())])
+                return
+        await self.app(scope, receive, send)
+
+
+def _same_origin(headers: dict[str, str]) -> bool:
+    if headers.get("sec-fetch-site") == "cross-site":
+        return False
+    origin = headers.get("origin")
+    if not origin or origin == "null":
+        return origin != "null"
+    host = headers.get("host", "")
+    return origin.split("://", 1)[-1] == host

@@ -1,0 +1,97 @@
+"""API keys, rate limits, body size, same-origin page routes, CORS and security headers."""
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.assistant import Assistant
+from service.config import Settings
+from service.security import TokenBucket
+
+Q = {"question": "How much does a VP of Sales earn?"}
+
+
+def _client(settings: Settings, assistant: Assistant, **update) -> TestClient:  # type: ignore[no-untyped-def]
+    return TestClient(create_app(settings.model_copy(update=update), assistant))
+
+
+def test_api_keys_required_accepted_rejected(fake_settings: Settings, fake_assistant: Assistant,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    with _client(fake_settings, fake_assistant, api_keys=["k-one", "k-two-secret"]) as c:
+        missing = c.post("/api/answer", json=Q)
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        assert "API key" in missing.json()["detail"]
+        assert c.post("/api/answer", json=Q, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.post("/api/answer", json=Q, headers={"Authorization": "Basic k-one"}).status_code == 401
+        ok = c.post("/api/answer", json=Q, headers={"Authorization": "Bearer k-two-secret"})
+        assert ok.status_code == 200 and ok.json()["citations"]
+        # the chat page and probes stay open
+        assert c.get("/").status_code == 200 and c.get("/healthz").status_code == 200
+        assert c.post("/web/answer", json=Q).status_code == 200
+    assert "k-two-secret" not in caplog.text
+
+
+def test_page_routes_refuse_cross_site_posts(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with _client(fake_settings, fake_assistant) as c:
+        assert c.post("/web/answer", json=Q, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+        evil = c.post("/web/answer", json=Q, headers={"Origin": "https://evil.example"})
+        assert evil.status_code == 403 and "cross-site" in evil.json()["detail"]
+        same = c.post("/web/answer", json=Q, headers={"Origin": "http://testserver"})
+        assert same.status_code == 200
+
+
+def test_rate_limit_hit_and_recovered(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with _client(fake_settings, fake_assistant, rate_limit_per_minute=120, rate_limit_burst=3) as c:
+        codes = [c.post("/api/search", json={"query": "CRO"}).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        limited = c.post("/api/search", json={"query": "CRO"})
+        assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+        assert "too many requests" in limited.json()["detail"]
+        time.sleep(0.6)  # 120/min refills one token every 0.5 s
+        assert c.post("/api/search", json={"query": "CRO"}).status_code == 200
+
+
+def test_token_bucket_refills_per_key() -> None:
+    bucket = TokenBucket(per_minute=60, burst=2)
+    assert bucket.take("a", now=0.0) == 0.0 and bucket.take("a", now=0.0) == 0.0
+    assert bucket.take("a", now=0.0) == pytest.approx(1.0)
+    assert bucket.take("b", now=0.0) == 0.0  # other keys are unaffected
+    assert bucket.take("a", now=1.0) == 0.0
+
+
+def test_oversized_body_gets_413(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with _client(fake_settings, fake_assistant, max_body_bytes=2048) as c:
+        big = {"question": "x", "history": [{"role": "user", "content": "y" * 5000}]}
+        r = c.post("/api/answer", json=big)
+        assert r.status_code == 413 and "larger than 2048" in r.json()["detail"]
+
+        def chunks():  # type: ignore[no-untyped-def]
+            yield b'{"question": "'
+            for _ in range(10):
+                yield b"z" * 500
+            yield b'"}'
+
+        chunked = c.post("/api/answer", content=chunks(), headers={"content-type": "application/json"})
+        assert chunked.status_code == 413
+
+
+def test_security_headers_and_csp(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    with _client(fake_settings, fake_assistant) as c:
+        page = c.get("/")
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["x-frame-options"] == "DENY"
+        assert c.post("/api/answer", json={"question": ""}).headers["x-content-type-options"] == "nosniff"
+
+
+def test_cors_off_by_default_and_configurable(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    pre = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    with _client(fake_settings, fake_assistant) as c:
+        r = c.options("/api/answer", headers=pre)
+        assert "access-control-allow-origin" not in r.headers
+    with _client(fake_settings, fake_assistant, cors_origins=["https://app.example"]) as c:
+        r = c.options("/api/answer", headers=pre)
+        assert r.headers["access-control-allow-origin"] == "https://app.example"
