@@ -196,7 +196,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from fastapi.staticfiles import StaticFiles
 
     from service.security import AccessControl, BodyLimit, SecurityHeaders
-
     from service.web import WEB_DIR
     from service.web import router as web_router
 

@@ -41,7 +41,8 @@ def test_new_questions_pass_through_unchanged() -> None:
 
 
 def test_topic_switch_keeps_the_subject() -> None:
-    assert rewrite("And with the CEO?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with the CEO?"
+    standalone = rewrite("And with the CEO?", _h("What does the CRO do with the CFO?"))
+    assert standalone == "What does the CRO do with the CEO?"
 
 
 @pytest.mark.slow
