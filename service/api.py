@@ -196,6 +196,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from fastapi.staticfiles import StaticFiles
 
     from service.security import AccessControl, BodyLimit, SecurityHeaders
+    from service.slack import EventDeduper, slack_enabled
+    from service.slack import router as slack_router
     from service.web import WEB_DIR
     from service.web import router as web_router
 
@@ -209,7 +211,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     if settings.api_keys:
         logger.info("API keys required on /api/* (%d configured)", len(settings.api_keys))
 
+    app.state.slack_deduper = EventDeduper()
+    if not slack_enabled(settings):
+        logger.info("Slack integration off: set ROLEQA_SLACK_SIGNING_SECRET and ROLEQA_SLACK_BOT_TOKEN to enable it")
+
     app.include_router(router)
     app.include_router(web_router)
+    app.include_router(slack_router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app
