@@ -150,7 +150,8 @@ def reply_in_thread(assistant: Assistant, settings: Settings, event: dict[str, A
     try:
         if event.get("thread_ts"):
             replies = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
-            messages = [m for m in replies.get("messages", []) if m.get("ts") != ts]
+            all_messages: list[dict[str, Any]] = replies.get("messages", []) or []
+            messages = [m for m in all_messages if m.get("ts") != ts]
             mention = f"<@{bot_user}>" if bot_user else None
             involved = any(m.get("bot_id") or (mention and mention in m.get("text", "")) for m in messages)
             if event.get("type") == "message" and not involved:
