@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,8 @@ from service.conversation import Turn
 from service.corpus import CorpusError
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.index import IndexLoadError
+from service.metrics import Metrics
+from service.reload import watch_index
 from service.schemas import (
     AnswerRequest,
     AnswerResponse,
@@ -56,7 +59,7 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
 
 
 def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | None,
-                    settings: Settings) -> AnswerResponse:
+                    settings: Settings, metrics: Metrics | None = None) -> AnswerResponse:
     """Shared by the API, the chat page and Slack: history from the request or the store, turn saved."""
     _check_question(body.question, settings)
     conversation_id = body.conversation_id or uuid.uuid4().hex
@@ -66,6 +69,8 @@ def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | No
         history = store.history(conversation_id) if store and body.conversation_id else []
     answer = assistant.ask(body.question, history[-2 * settings.max_history_turns :], body.top_k)
     payload = answer_payload(answer, conversation_id)
+    if metrics is not None:
+        metrics.observe_answer(answer.abstained)
     if store is not None:
         payload.turn = store.add_turn(conversation_id, body.question, answer.standalone_question, answer.answer,
                                       answer.abstained, [c.model_dump() for c in payload.citations],
@@ -84,12 +89,13 @@ def record_feedback(body: FeedbackRequest, store: Store | None) -> dict[str, str
 
 
 @router.post("/api/answer", response_model=AnswerResponse, tags=["qa"])
-def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> AnswerResponse:
+def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
+                request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
 
     Follow-ups use `history` when given, else the stored turns of `conversation_id`.
     """
-    return answer_question(body, assistant, store, settings)
+    return answer_question(body, assistant, store, settings, request.app.state.metrics)
 
 
 @router.post("/api/feedback", tags=["qa"])
@@ -170,7 +176,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             except (IndexLoadError, CorpusError) as exc:
                 app.state.load_error = str(exc)
                 logger.error("not ready: %s", exc)
+        if app.state.assistant is not None:
+            app.state.metrics.observe_index(app.state.assistant.index.version, len(app.state.assistant.index.chunks))
+        watcher = asyncio.create_task(watch_index(app, settings)) if settings.reload_interval_seconds else None
         yield
+        if watcher is not None:
+            watcher.cancel()
         if app.state.store is not None:
             app.state.store.close()
 
@@ -195,6 +206,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.staticfiles import StaticFiles
 
+    from service.metrics import Metrics, MetricsMiddleware
+    from service.metrics import router as metrics_router
     from service.security import AccessControl, BodyLimit, SecurityHeaders
     from service.slack import EventDeduper, slack_enabled
     from service.slack import router as slack_router
@@ -212,11 +225,14 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         logger.info("API keys required on /api/* (%d configured)", len(settings.api_keys))
 
     app.state.slack_deduper = EventDeduper()
+    app.state.metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if not slack_enabled(settings):
         logger.info("Slack integration off: set ROLEQA_SLACK_SIGNING_SECRET and ROLEQA_SLACK_BOT_TOKEN to enable it")
 
     app.include_router(router)
     app.include_router(web_router)
     app.include_router(slack_router)
+    app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     # Abstain when the best supporting sentence is weaker than this (calibrated by `roleqa eval`).
     min_support: float = 0.5
 
+    # seconds between checks for a newly published index (0 turns hot reload off)
+    reload_interval_seconds: float = Field(default=5.0, ge=0)
+
     # HTTP edge
     max_question_chars: int = Field(default=2000, ge=10)
     max_history_turns: int = Field(default=50, ge=0)

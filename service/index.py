@@ -233,6 +233,8 @@ def _prune_builds(index_dir: Path) -> None:
     current = resolve_index_path(index_dir)
     builds = sorted((p for p in (index_dir / "builds").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     finished = [p for p in builds if not p.name.startswith(".tmp-")]
+    for stale in (p for p in builds if p.name.startswith(".tmp-") and time.time() - p.stat().st_mtime > 3600):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a killed build; an hour old cannot be running
     for old in finished[:-KEEP_BUILDS]:
         if old.resolve() != current.resolve():
             shutil.rmtree(old, ignore_errors=True)

@@ -81,7 +81,7 @@ def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settin
         message = "Please type a question." if not question.strip() else (
             f"Questions can be at most {settings.max_question_chars} characters.")
         return _page(request, store, cid, error=message, question=question[:5000], status=422)
-    payload = answer_question(body, assistant, store, settings)
+    payload = answer_question(body, assistant, store, settings, request.app.state.metrics)
     return RedirectResponse(f"/?c={payload.conversation_id}#t{payload.turn or ''}", status_code=303)
 
 
@@ -93,8 +93,9 @@ def chat_feedback_form(store: StoreDep, conversation_id: Annotated[str, Form()],
 
 
 @router.post("/web/answer", response_model=AnswerResponse)
-def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> AnswerResponse:
-    return answer_question(body, assistant, store, settings)
+def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
+               request: Request) -> AnswerResponse:
+    return answer_question(body, assistant, store, settings, request.app.state.metrics)
 
 
 @router.post("/web/feedback")
