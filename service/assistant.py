@@ -52,16 +52,16 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
             mode: str = "hybrid") -> Answer:
         """Answer `question` in the context of `history`."""
-        timings: dict[str, float] = {}
         t0 = time.perf_counter()
         standalone = self.standalone(question, history)
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone)
         t2 = time.perf_counter()
-        passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode)
+        stages: dict[str, float] = {}
+        passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode, stages)
         t3 = time.perf_counter()
         answer = self.answerer.answer(standalone, prepared, passages)
         t4 = time.perf_counter()
-        timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, "retrieve": (t3 - t2) * 1000,
+        timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, **stages,
                    "answer": (t4 - t3) * 1000, "total": (t4 - t0) * 1000}
         return replace(answer, timings_ms={k: round(v, 2) for k, v in timings.items()})

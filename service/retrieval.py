@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -111,14 +112,18 @@ class Retriever:
             out[row] = score * (1 + boost * cover) * (1 - demote * conflict)
         return out
 
-    def search(self, query: str | PreparedQuery, k: int = 5, mode: str = "hybrid") -> list[Passage]:
-        """The top `k` passages for `query`, best first."""
+    def search(self, query: str | PreparedQuery, k: int = 5, mode: str = "hybrid",
+               timings: dict[str, float] | None = None) -> list[Passage]:
+        """The top `k` passages for `query`, best first; per-stage milliseconds go into `timings`."""
+        t0 = time.perf_counter()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         prepared = query if isinstance(query, PreparedQuery) else self.prepare(query)
         depth = max(self.candidate_k, k)
         dense_ids, dense_vals = self.dense_scores(prepared, depth)
+        t1 = time.perf_counter()
         bm_ids, bm_vals = self.bm25_scores(prepared, depth) if mode != "dense" else (np.zeros(0, int), np.zeros(0))
+        t2 = time.perf_counter()
         dense_of = dict(zip(dense_ids.tolist(), dense_vals.tolist(), strict=True))
         bm_of = dict(zip(bm_ids.tolist(), bm_vals.tolist(), strict=True))
 
@@ -139,7 +144,10 @@ class Retriever:
         if missing:  # BM25-only hits still get a cosine, for answering and abstention
             vecs = np.stack([self.index.vectors.reconstruct(int(r)) for r in missing])
             dense_of.update(zip(missing, (vecs @ prepared.vector).tolist(), strict=True))
-        return [
+        passages = [
             Passage(self.index.chunks[row], row, float(fused[row]), float(dense_of[row]), float(bm_of.get(row, 0.0)), i)
             for i, row in enumerate(order)
         ]
+        if timings is not None:
+            timings.update(dense=(t1 - t0) * 1000, bm25=(t2 - t1) * 1000, fuse=(time.perf_counter() - t2) * 1000)
+        return passages

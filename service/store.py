@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,6 +111,9 @@ class Store:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         self.engine: Engine = create_engine(url, **kwargs)
+        # SQLite allows one writer: queue this process's writers on a lock instead of in SQLite's busy
+        # handler, whose back-off sleeps give long tail latencies under load.
+        self._write_lock: AbstractContextManager[object] = threading.Lock() if parsed.get_backend_name() == "sqlite" else nullcontext()
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.migrate()
@@ -145,7 +150,7 @@ class Store:
     def add_turn(self, conversation_id: str, question: str, standalone: str, answer: str, abstained: bool,
                  citations: list[dict[str, Any]], timings_ms: dict[str, float]) -> int:
         """Record one answered question; returns its 1-based turn number."""
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             # Writing first takes the write lock before any read, so concurrent writers queue up
             # (busy timeout) instead of failing on a stale snapshot, and get distinct turn numbers.
             bumped = conn.execute(update(conversations).where(conversations.c.id == conversation_id)
@@ -159,7 +164,7 @@ class Store:
             return int(number or 0)
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             found = conn.execute(select(turns.c.id).where(turns.c.conversation_id == conversation_id,
                                                           turns.c.turn == turn)).first()
             if not found:

@@ -1,0 +1,122 @@
+"""HTTP load against `roleqa serve` with wrk: throughput, p50/p99 and errors at several concurrencies.
+
+Also measures cold start (process start to /readyz 200) and RSS per worker. Needs Debian's wrk.
+
+    python bench/http_load.py [--workers 1 2] [--connections 1 4 16 64] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+QUESTIONS = ["Who does the VP of Sales report to?", "How much does a CRO make?", "What is a CSO?",
+             "When should a company hire a CRO instead of a CSO?", "What skills does a CSO need?",
+             "What is the capital of France?", "What metrics does a CRO track?", "vp sales pay"]
+
+LUA = """
+local questions = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  local body = '{"question": "' .. questions[(i %% #questions) + 1] .. '"}'
+  return wrk.format("POST", "/api/answer", {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def start(workers: int, port: int, db: Path) -> tuple[subprocess.Popen, float]:
+    env = {**os.environ, "ROLEQA_TORCH_THREADS": "1", "ROLEQA_RATE_LIMIT_PER_MINUTE": "0",
+           "ROLEQA_DATABASE_URL": f"sqlite:///{db}", "HF_HUB_OFFLINE": "1"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--workers",
+                             str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while time.perf_counter() - started < 120:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                if workers == 1 or _all_workers_ready(proc, workers):
+                    return proc, time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("the server did not become ready in 120 s")
+
+
+def _all_workers_ready(proc: subprocess.Popen, workers: int) -> bool:
+    children = psutil.Process(proc.pid).children(recursive=True)
+    return len([c for c in children if c.memory_info().rss > 200 << 20]) >= workers
+
+
+def rss_mb(proc: subprocess.Popen) -> list[float]:
+    # the serving processes are the ones holding the model (the supervisor and helpers are small)
+    procs = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+    return sorted(round(p.memory_info().rss / 2**20, 1) for p in procs if p.memory_info().rss > 200 << 20)
+
+
+def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
+    out = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
+                          "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
+                         capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?)\s*:?\s*(\d+)", out))
+    return {"connections": connections, "requests": total, "rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"),
+            "errors": errors, "load_avg": os.getloadavg()[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16, 64])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--port", type=int, default=8651)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    args.out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp())
+    script = tmp / "answer.lua"
+    script.write_text(LUA % ", ".join(json.dumps(q) for q in QUESTIONS))
+    results = []
+    for workers in args.workers:
+        proc, cold = start(workers, args.port, tmp / f"bench-{workers}.db")
+        try:
+            runs = [wrk(args.port, c, args.seconds, script) for c in args.connections]
+            results.append({"workers": workers, "cold_start_s": round(cold, 2), "rss_mb": rss_mb(proc), "runs": runs})
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    (args.out / "http_load.json").write_text(json.dumps(results, indent=2))
+    lines = ["| workers | clients | answers/s | p50 ms | p99 ms | errors | cold start s | RSS MB per process |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        for run in r["runs"]:
+            lines.append(f"| {r['workers']} | {run['connections']} | {run['rps']:.0f} | {run['p50_ms']} | "
+                         f"{run['p99_ms']} | {run['errors']} | {r['cold_start_s']} | {r['rss_mb']} |")
+    (args.out / "http_load.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
