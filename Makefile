@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser index run serve test test-fast lint eval
+.PHONY: install install-browser index run serve test test-fast lint eval bench
 
 install:
 	$(PIP) install "torch==2.13.0"
@@ -37,3 +37,11 @@ lint:
 eval:
 	roleqa index
 	roleqa eval --gate eval/thresholds.toml
+
+# Benchmarks (not tests): results in bench/results/, summary in bench/RESULTS.md. Needs Debian's wrk.
+bench:
+	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	roleqa index
+	$(PYTHON) bench/latency.py
+	$(PYTHON) bench/http_load.py
+	$(PYTHON) bench/scale.py --sizes 10000 100000 1000000
