@@ -106,3 +106,17 @@ def test_rebuild_publishes_new_build_and_prunes_old(built: Path) -> None:
         build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), built)
     assert resolve_index_path(built) != first
     assert len([p for p in (built / "builds").iterdir() if p.is_dir()]) <= 2
+
+
+def test_large_indexes_use_ivf_and_search_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.index as index_module
+    from service.assistant import Assistant
+    from service.config import Settings
+
+    monkeypatch.setattr(index_module, "APPROXIMATE_THRESHOLD", 5)
+    build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), tmp_path)
+    index = load_index(tmp_path, FakeEncoder())
+    assert index.manifest["index_type"] == "ivf"
+    settings = Settings(index_dir=tmp_path, corpus_dir=FIXTURE_CORPUS, encoder="fake", min_support=0.15)
+    answer = Assistant.load(settings, FakeEncoder()).ask("How much does a VP of Sales earn?", mode="hybrid")
+    assert "$100,000" in answer.answer
