@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,3 +55,24 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory, real_encoder) -> Set
 @pytest.fixture(scope="session")
 def real_assistant(real_settings: Settings, real_encoder) -> Assistant:  # type: ignore[no-untyped-def]
     return Assistant.load(real_settings, real_encoder)
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Run `app` with a real uvicorn server on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

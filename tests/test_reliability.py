@@ -22,41 +22,22 @@ from service.config import Settings
 from service.corpus import load_corpus
 from service.embedding import FakeEncoder
 from service.index import build_index, load_index, resolve_index_path
-from tests.conftest import FIXTURE_CORPUS, REAL_CORPUS
-from tests.test_web import _free_port
-
-
-def _serve(app) -> tuple[str, object, threading.Thread]:  # type: ignore[no-untyped-def]
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server, thread
+from tests.conftest import FIXTURE_CORPUS, REAL_CORPUS, serve
 
 
 @pytest.mark.slow
 def test_concurrent_clients_get_no_errors(real_settings: Settings, real_assistant: Assistant) -> None:
     settings = real_settings.model_copy(update={"rate_limit_per_minute": 0})
-    url, server, thread = _serve(create_app(settings, real_assistant))
     questions = ["Who does the VP of Sales report to?", "How much does a CRO make?", "What is a CSO?",
                  "What is the capital of France?"]
 
-    def worker(i: int) -> list[int]:
-        with httpx.Client(base_url=url, timeout=30) as client:
+    def worker(base: str, i: int) -> list[int]:
+        with httpx.Client(base_url=base, timeout=30) as client:
             return [client.post("/api/answer", json={"question": questions[(i + j) % 4]}).status_code
                     for j in range(12)]
 
-    try:
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            codes = [c for batch in pool.map(worker, range(16)) for c in batch]
-    finally:
-        server.should_exit = True  # type: ignore[attr-defined]
-        thread.join(timeout=10)
+    with serve(create_app(settings, real_assistant)) as url, ThreadPoolExecutor(max_workers=16) as pool:
+        codes = [c for batch in pool.map(worker, [url] * 16, range(16)) for c in batch]
     assert len(codes) == 192 and set(codes) == {200}
 
 
@@ -85,33 +66,31 @@ def test_hot_reload_swaps_index_without_dropping_requests(tmp_path: Path, fake_s
     build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), index_dir)
     settings = fake_settings.model_copy(update={"index_dir": index_dir, "reload_interval_seconds": 0.2,
                                                 "rate_limit_per_minute": 0})
-    url, server, thread = _serve(create_app(settings, Assistant.load(settings, FakeEncoder())))
     codes: list[int] = []
     stop = threading.Event()
 
-    def hammer() -> None:
+    def hammer(url: str) -> None:
         with httpx.Client(base_url=url, timeout=10) as client:
             while not stop.is_set():
                 codes.append(client.post("/api/answer", json={"question": "How much does a VP of Sales earn?"})
                              .status_code)
 
-    workers = [threading.Thread(target=hammer) for _ in range(4)]
-    try:
+    with serve(create_app(settings, Assistant.load(settings, FakeEncoder()))) as url:
+        workers = [threading.Thread(target=hammer, args=(url,)) for _ in range(4)]
         first = httpx.get(f"{url}/readyz").json()["index_version"]
         for w in workers:
             w.start()
-        report = build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), index_dir)
-        deadline = time.time() + 10
-        while time.time() < deadline and httpx.get(f"{url}/readyz").json()["index_version"] == first:
-            time.sleep(0.1)
-        time.sleep(0.3)  # keep the traffic going across the swap
-        served = httpx.get(f"{url}/readyz").json()["index_version"]
-    finally:
-        stop.set()
-        for w in workers:
-            w.join()
-        server.should_exit = True  # type: ignore[attr-defined]
-        thread.join(timeout=10)
+        try:
+            report = build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), index_dir)
+            deadline = time.time() + 10
+            while time.time() < deadline and httpx.get(f"{url}/readyz").json()["index_version"] == first:
+                time.sleep(0.1)
+            time.sleep(0.3)  # keep the traffic going across the swap
+            served = httpx.get(f"{url}/readyz").json()["index_version"]
+        finally:
+            stop.set()
+            for w in workers:
+                w.join()
     assert served == report.path.name != first
     assert codes and set(codes) == {200}, {c for c in codes if c != 200}
 

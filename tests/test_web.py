@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
+from tests.conftest import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,25 +49,10 @@ def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assist
         assert client.app.state.store.feedback_count(cid) == 1  # type: ignore[attr-defined]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_url(real_settings: Settings, real_assistant: Assistant) -> Iterator[str]:
-    app = create_app(real_settings, real_assistant)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(real_settings, real_assistant)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
