@@ -114,7 +114,7 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
     ax.bar([x + 0.2 for x in xs], facts, width=0.4, label="facts present (abstained, for out_of_scope)")
     ax.set_xticks(list(xs), cats, rotation=15)
     ax.set(ylim=(0, 1.05), title=f"per category ({PRIMARY})")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     plots.append(("per category", _png(fig)))
     plt.close(fig)
     return plots
