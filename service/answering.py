@@ -14,7 +14,7 @@ import numpy as np
 
 from service.chunking import Sentence
 from service.index import Index
-from service.lexicon import _ROLE_RE, CORE_ROLES, ROLES_BY_KEY, find_roles, tokenize
+from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
 from service.retrieval import Passage, PreparedQuery
 
 ABSTAIN_MESSAGE = (
@@ -230,11 +230,7 @@ _REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s
 
 def _report_objects(text: str) -> set[str]:
     """Roles that something reports *to* in `text` ("... report directly to the CSO")."""
-    found = set()
-    for m in _ROLE_RE.finditer(text):
-        if m.lastgroup and _REPORTS_TO.search(text[: m.start()][-40:]):
-            found.add(m.lastgroup.rsplit("_", 1)[0])
-    return found
+    return {key for start, _, key in role_spans(text) if _REPORTS_TO.search(text[:start][-40:])}
 
 
 def _direction_match(question: str, text: str, q_roles: set[str]) -> float:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import _ROLE_RE, ROLES_BY_KEY, find_roles
+from service.lexicon import ROLES_BY_KEY, find_roles, role_spans
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,6 @@ def _short(key: str) -> str:
     return SHORT_NAMES.get(key, ROLES_BY_KEY[key].name)
 
 
-def _role_spans(text: str) -> list[tuple[int, int, str]]:
-    spans = []
-    for m in _ROLE_RE.finditer(text):
-        if m.lastgroup:
-            spans.append((m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]))
-    return spans
-
-
 def _is_fragment(question: str) -> bool:
     words = re.findall(r"[A-Za-z']+", question)
     return bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
@@ -50,7 +42,7 @@ def _is_fragment(question: str) -> bool:
 
 def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     """Put `new_roles` in place of the matching role mentions of `previous`."""
-    spans = _role_spans(previous)
+    spans = role_spans(previous)
     if not spans:
         return f"{previous.rstrip('?. ')} for {_short(new_roles[0])}?"
     target = 0

@@ -91,12 +91,16 @@ def _stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+def role_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role key) of every role mention in `text`."""
+    return [(m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in _ROLE_RE.finditer(text) if m.lastgroup]
+
+
 def find_roles(text: str) -> list[str]:
     """Role keys mentioned in `text`, in order of first mention, without repeats."""
     found: list[str] = []
-    for m in _ROLE_RE.finditer(text):
-        key = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else ""
-        if key and key not in found:
+    for _, _, key in role_spans(text):
+        if key not in found:
             found.append(key)
     return found
 
@@ -146,7 +150,7 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
     """
     sorted_vocab = sorted(vocabulary)
     stems = _stems(vocabulary)
-    protected = [(m.start(), m.end()) for m in _ROLE_RE.finditer(text)]
+    protected = [(start, end) for start, end, _ in role_spans(text)]
 
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)

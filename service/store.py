@@ -113,7 +113,8 @@ class Store:
         self.engine: Engine = create_engine(url, **kwargs)
         # SQLite allows one writer: queue this process's writers on a lock instead of in SQLite's busy
         # handler, whose back-off sleeps give long tail latencies under load.
-        self._write_lock: AbstractContextManager[object] = threading.Lock() if parsed.get_backend_name() == "sqlite" else nullcontext()
+        sqlite = parsed.get_backend_name() == "sqlite"
+        self._write_lock: AbstractContextManager[object] = threading.Lock() if sqlite else nullcontext()
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.migrate()
