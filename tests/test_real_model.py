@@ -72,3 +72,15 @@ def test_service_loads_its_own_index_in_the_lifespan(real_settings: Settings) ->
         assert client.get("/readyz").json()["status"] == "ready"
         r = client.post("/api/answer", json={"question": "What is the difference between a CSO and a CRO?"})
         assert r.status_code == 200 and not r.json()["abstained"]
+
+
+def test_int8_onnx_encoder_matches_fp32(real_encoder) -> None:  # type: ignore[no-untyped-def]
+    from service.embedding import MiniLMInt8Encoder
+
+    texts = ["Who does the VP of Sales report to?", "CROs typically report directly to the CEO.", "capital of France"]
+    int8 = MiniLMInt8Encoder().encode(texts)
+    fp32 = real_encoder.encode(texts)
+    assert int8.shape == fp32.shape == (3, 384)
+    assert ((int8 * fp32).sum(axis=1) > 0.99).all()
+    # same ordering of similarities: the question is closest to the reporting sentence
+    assert (int8[0] @ int8[1]) > (int8[0] @ int8[2])
