@@ -104,10 +104,11 @@ class Answerer:
 
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> list[_Candidate]:
         """Every answerable sentence of the top passages, scored against the question."""
+        cfg = self.settings
         q_roles = set(find_roles(question))
         q_tokens = set(prepared.tokens) - _ROLE_TOKENS
         out: list[_Candidate] = []
-        for passage in passages[: self.settings.passages_considered]:
+        for passage in passages[: cfg.passages_considered]:
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
@@ -133,16 +134,13 @@ class Answerer:
                     # Cover every role asked about ("the CRO ... with the CFO"), counting the passage's roles
                     # as context; a sentence explicitly about other roles is off-topic.
                     cover = len(q_roles & (s_roles | chunk_roles)) / len(q_roles)
-                    if s_roles and not q_roles & s_roles:
-                        role_adj = -self.settings.role_penalty
-                    else:
-                        role_adj = self.settings.role_bonus * cover
-                    role_adj += self.settings.role_bonus * _direction_match(question, text, q_roles)
+                    off_topic = bool(s_roles) and not q_roles & s_roles
+                    role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
+                    role_adj += cfg.role_bonus * _direction_match(question, text, q_roles)
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
-                        role_adj += self.settings.multi_role_bonus * self._role_weight(q_roles & s_roles, q_roles)
+                        role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & s_roles, q_roles)
                 s_tokens = set(tokenize(f"{chunk.section or ''} {chunk.prefix} {text}"))
                 lexical = len(q_tokens & s_tokens) / len(q_tokens) if q_tokens else 0.0
-                cfg = self.settings
                 score = (sim + cfg.w_lexical * lexical + role_adj + cfg.w_passage * passage.dense
                          - cfg.rank_penalty * passage.rank - (cfg.meta_penalty if _META.search(text) else 0.0))
                 out.append(_Candidate(passage, sentence, row, text, sim, score))
@@ -201,9 +199,12 @@ class Answerer:
                 continue
             chosen.append(cand)
             words += extra
-        # Sentences of one passage read best in their original order.
-        return sorted(chosen, key=lambda c: (chosen.index(next(x for x in chosen if x.passage.index ==
-                                                                 c.passage.index)), c.sentence.start))
+        # Passages keep the order they were first chosen in; sentences of one passage read best in
+        # their original order.
+        passage_order: dict[int, int] = {}
+        for c in chosen:
+            passage_order.setdefault(c.passage.index, len(passage_order))
+        return sorted(chosen, key=lambda c: (passage_order[c.passage.index], c.sentence.start))
 
     def _compose(self, question: str, chosen: list[_Candidate]) -> tuple[str, list[Citation]]:
         numbers: dict[str, int] = {}

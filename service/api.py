@@ -58,15 +58,19 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
     )
 
 
+def _history(history: list[HistoryTurn] | None, conversation_id: str | None, store: Store | None) -> list[Turn]:
+    """The client's history when it sent one, else the stored turns of the conversation."""
+    if history is not None:
+        return _turns(history)
+    return store.history(conversation_id) if store and conversation_id else []
+
+
 def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | None,
                     settings: Settings, metrics: Metrics | None = None) -> AnswerResponse:
-    """Shared by the API, the chat page and Slack: history from the request or the store, turn saved."""
+    """Shared by the API and the chat page: answer with the conversation's history, save the turn."""
     _check_question(body.question, settings)
     conversation_id = body.conversation_id or uuid.uuid4().hex
-    if body.history is not None:
-        history = _turns(body.history)
-    else:
-        history = store.history(conversation_id) if store and body.conversation_id else []
+    history = _history(body.history, body.conversation_id, store)
     answer = assistant.ask(body.question, history[-2 * settings.max_history_turns :], body.top_k)
     payload = answer_payload(answer, conversation_id)
     if metrics is not None:
@@ -108,11 +112,7 @@ def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
 def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> SearchResponse:
     """The passages retrieval finds for a query, best first (follow-ups rewritten like answers)."""
     _check_question(body.query, settings)
-    if body.history is not None:
-        history = _turns(body.history)
-    else:
-        history = store.history(body.conversation_id) if store and body.conversation_id else []
-    standalone, passages = assistant.search(body.query, history, body.k)
+    standalone, passages = assistant.search(body.query, _history(body.history, body.conversation_id, store), body.k)
     return SearchResponse(
         standalone_query=standalone,
         results=[SearchResult(chunk_id=p.chunk.id, article_id=p.chunk.article_id, title=p.chunk.title,
