@@ -80,6 +80,8 @@ class TurnResult:
     facts_missing: list[list[str]] = field(default_factory=list)
     citation_problems: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
+    reason: str = ""  # why roleqa abstained
+    support: float = 0.0
 
     @property
     def first_hit(self) -> int | None:
@@ -159,6 +161,7 @@ def run_config(assistant: Assistant, items: list[Item], config: Config, k: int =
                 abstained=answer.abstained,
                 facts_missing=[list(f) for f in gold.facts if not any(alt.lower() in text for alt in f)],
                 citation_problems=check_citations(answer.answer, cits), latency_ms=latency,
+                reason=answer.reason, support=round(answer.support, 4),
             ))
             history += [Turn("user", gold.question), Turn("assistant", answer.answer)]
     return results

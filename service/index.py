@@ -27,10 +27,11 @@ from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder
 from service.lexicon import canonicalize_roles, find_roles, tokenize, words
+from service.units import Unit, aspect_text, build_units
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: aspect vectors of the answer units
 APPROXIMATE_THRESHOLD = 100_000
 IVF_NPROBE = 16
 KEEP_BUILDS = 2
@@ -73,6 +74,8 @@ class Index:
     vectors: faiss.Index
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
+    aspect_vectors: np.ndarray  # per sentence row: the unit with its context, role names removed
+    units: list[Unit]
     bm25: bm25s.BM25
     vocabulary: frozenset[str]
     articles: dict[str, dict]
@@ -184,11 +187,14 @@ def build_index(
             offsets[i + 1] = len(sentence_texts)
         chunk_vectors = _encode_batched(encoder, [for_encoder(c.context_text()) for c in chunks], "chunks", progress)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
+        units = build_units(chunks)
+        aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
 
         kind = choose_index_type(len(chunks))
         faiss.write_index(_make_faiss(chunk_vectors, kind), str(tmp / "vectors.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
         np.save(tmp / "sentence_offsets.npy", offsets)
+        np.save(tmp / "aspects.npy", aspect_vectors)
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(_chunk_to_json(chunk) + "\n")
@@ -306,12 +312,15 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
             vectors.make_direct_map()  # BM25-only hits need their vectors back (reconstruct)
         sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")
         offsets = np.load(path / "sentence_offsets.npy")
+        aspect_vectors = np.load(path / "aspects.npy", mmap_mode="r")
         bm25 = bm25s.BM25.load(str(path / "bm25"))
     except Exception as exc:  # any parse failure means the same thing to the user
         raise IndexCorruptError(f"the index in {path} cannot be read ({exc}); {REBUILD_HINT}") from exc
-    if vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim:
+    units = build_units(chunks)
+    if (vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim
+            or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape):
         raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
-    return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, bm25, vocabulary,
+    return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, aspect_vectors, units, bm25, vocabulary,
                  manifest.get("articles", {}))

@@ -73,6 +73,35 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 
+# Domain abbreviations the articles spell out (or use only spelled out); the query gets the long form added.
+ABBREVIATIONS: dict[str, str] = {
+    "gtm": "go-to-market", "ote": "on-target earnings total compensation", "ltv": "customer lifetime value",
+    "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
+    "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",
+    "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
+    "bdrs": "business development reps", "kpi": "key performance indicator metric",
+    "kpis": "key performance indicators metrics", "p&l": "profit and loss",
+    "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
+    "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
+    "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
+    "cac": "customer acquisition cost", "cpa": "cost per acquisition",
+}
+_ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+                        + r")(?![\w&/])", re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
+
+    def repl(m: re.Match[str]) -> str:
+        long = ABBREVIATIONS[m.group(1).lower()]
+        if m.group(1).lower() in {"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev"}:
+            return long
+        return f"{m.group(1)} ({long})"
+
+    return _ABBREV_RE.sub(repl, text)
+
+
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be been being both but by can could
     did do does doing done for from had has have having he her here hers him his how i if in into is it its

@@ -11,7 +11,8 @@ import numpy as np
 from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index
-from service.lexicon import canonicalize_roles, find_roles, repair_spelling, tokenize
+from service.lexicon import canonicalize_roles, expand_abbreviations, find_roles, repair_spelling, tokenize
+from service.question import Question, analyze
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -34,6 +35,8 @@ class PreparedQuery:
     dense_text: str  # roles spelled out for the encoder
     tokens: tuple[str, ...]
     vector: np.ndarray
+    question: Question  # asked roles, aspect and answer type
+    aspect_vector: np.ndarray  # the aspect (question without role names), for unit matching
 
 
 class Retriever:
@@ -54,19 +57,24 @@ class Retriever:
     def clear_cache(self) -> None:
         self._embed.cache_clear()
 
-    def _embed_uncached(self, text: str) -> np.ndarray:
-        vector = self.encoder.encode([text])[0]
-        vector.setflags(write=False)
-        return vector
+    def _embed_uncached(self, text: str, aspect: str) -> tuple[np.ndarray, np.ndarray]:
+        # one batch for both texts: about the cost of one
+        vectors = self.encoder.encode([text, aspect or text])
+        vectors.setflags(write=False)
+        return vectors[0], vectors[1]
 
     def prepare(self, query: str) -> PreparedQuery:
         """Repair spelling against the corpus vocabulary and canonicalize role names."""
-        repaired = repair_spelling(query, self.index.vocabulary)
+        repaired = expand_abbreviations(repair_spelling(query, self.index.vocabulary))
         tokens = tuple(tokenize(repaired, query=True))
         dense_text = canonicalize_roles(repaired, "name")
+        question = analyze(repaired)
+        aspect = question.aspect_text
         if "salary" in tokens and "salary" not in dense_text.lower():
             dense_text += " (salary)"  # "comp", "take home", "earn": the encoder knows "salary" best
-        return PreparedQuery(repaired, dense_text, tokens, self._embed(dense_text))
+            aspect += " (salary)"
+        vector, aspect_vector = self._embed(dense_text, aspect)
+        return PreparedQuery(repaired, dense_text, tokens, vector, question, aspect_vector)
 
     def dense_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, self.index.vectors.ntotal)

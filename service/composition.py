@@ -1,0 +1,195 @@
+"""Composing an extractive answer from scored units, by the expected answer type.
+
+Quotes are never reworded. The only words added are connectives and role names taken from the
+article's own headings, FAQ questions or table columns (so "He or she must create the comp plan"
+reads "CRO: He or she must create the comp plan").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from service.conversation import SHORT_NAMES
+from service.index import Index
+from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
+from service.question import Question
+from service.units import table_cells
+
+if TYPE_CHECKING:
+    from service.answering import AnswerSettings, Candidate
+
+_PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None
+    source: str | None
+    quote: str
+    text: str
+    score: float
+
+
+def _short(role: str) -> str:
+    name = SHORT_NAMES.get(role, ROLES_BY_KEY[role].name)
+    return re.sub(r"^the\s+", "", name)
+
+
+def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) -> str:
+    """A unit as it reads in an answer; a table row becomes "Label: column: cell; ..."."""
+    unit = cand.unit
+    if unit.kind != "row":
+        text = unit.text.strip()
+        return text if text.endswith((".", "!", "?")) else text + "."
+    label, columns = table_cells(cand.passage.chunk, unit.text)
+    if roles:
+        wanted = [(h, c) for h, c in columns if set(find_roles(h)) & set(roles)]
+        columns = wanted or columns
+    return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
+
+
+def _with_role(cand: Candidate, text: str, q: Question) -> str:
+    """Name the role a pronoun-led unit is about, from its heading, lead-in or FAQ question."""
+    unit = cand.unit
+    if unit.kind == "row" or unit.roles or len(unit.context_roles) != 1:
+        return text
+    if _PRONOUN_START.match(text) or (q.answer_type == "role" and not find_roles(text)):
+        return f"{_short(unit.context_roles[0])}: {text}"
+    return text
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def _follows(cand: Candidate, previous: Candidate) -> bool:
+    """Whether `cand` comes right after `previous` in the same passage."""
+    if cand.passage.index != previous.passage.index:
+        return False
+    chunk = cand.passage.chunk
+    between = chunk.text[previous.unit.sentence.end - chunk.start : cand.unit.sentence.start - chunk.start]
+    return cand.unit.sentence.start - previous.unit.sentence.end >= 0 and not between.strip()
+
+
+@dataclass
+class _Part:
+    cands: list[Candidate]
+    text: str
+
+
+def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int) -> _Part | None:
+    """The items of `best`'s list under their lead-in: "<lead-in>: <item>; <item>; <item>"."""
+    list_id = best.unit.list_id
+    siblings = [c for c in cands if c.unit.list_id == list_id]
+    near = [c for c in cands[:8] if c.unit.list_id == list_id]
+    if q.answer_type != "list" and len(near) < 2:
+        return None
+    lead = best.unit.context.strip().rstrip(":").strip()
+    roles = best.unit.context_roles
+    if q.core_roles and not find_roles(lead) and roles:
+        lead = f"{lead} ({', '.join(_short(r) for r in roles)})"
+    chosen: list[Candidate] = []
+    words = _words(lead) + 2
+    for cand in sorted(siblings, key=lambda c: -c.score):
+        extra = _words(cand.text) + 1
+        if words + extra > budget:
+            continue
+        chosen.append(cand)
+        words += extra
+    if len(chosen) < 2:
+        return None
+    chosen.sort(key=lambda c: c.unit.row)
+    items = "; ".join(c.text.strip().rstrip(".") for c in chosen)
+    return _Part(chosen, f"{lead}: {items}.")
+
+
+def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:
+    best = cands[0]
+    parts: list[_Part] = []
+    if best.unit.kind == "item":
+        part = _list_part(q, best, cands, cfg.max_words)
+        if part:
+            parts.append(part)
+    if not parts:
+        parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
+    used = {c.unit.row for p in parts for c in p.cands}
+    words = sum(_words(p.text) for p in parts)
+    # Comparisons and relations: every asked role gets its clause.
+    if len(q.core_roles) > 1:
+        for role in q.core_roles:
+            if any(role in c.unit.about or role in find_roles(p.text) for p in parts for c in p.cands):
+                continue
+            for cand in cands[1:12]:
+                if cand.unit.row in used or role not in cand.unit.about or cand.score < best.score - 0.35:
+                    continue
+                text = _with_role(cand, render(cand, q.roles), q)
+                if words + _words(text) <= cfg.max_words:
+                    parts.append(_Part([cand], text))
+                    used.add(cand.unit.row)
+                    words += _words(text)
+                break
+    for cand in cands[1:]:
+        if len(parts) >= cfg.max_sentences or cand.score < best.score - cfg.extra_margin:
+            break
+        if cand.unit.row in used or any(_overlap(cand.text, c.text) > 0.6 for p in parts for c in p.cands):
+            continue
+        if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
+            continue
+        if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):
+            continue  # "They ..." only makes sense right after its antecedent
+        text = render(cand, q.roles)
+        if words + _words(text) > cfg.max_words:
+            continue
+        parts.append(_Part([cand], text))
+        used.add(cand.unit.row)
+        words += _words(text)
+    # Passages keep the order they were first chosen in; units of one passage read best in their order.
+    order: dict[int, int] = {}
+    for p in parts:
+        order.setdefault(p.cands[0].passage.index, len(order))
+    return sorted(parts, key=lambda p: (order[p.cands[0].passage.index], p.cands[0].unit.row))
+
+
+def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
+    """The answer text with [n] markers, and the citations the markers point at."""
+    parts = _select(q, cands, cfg)
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    out: list[str] = []
+    for part in parts:
+        first = part.cands[0]
+        chunk = first.passage.chunk
+        if chunk.id not in numbers:
+            numbers[chunk.id] = len(numbers) + 1
+            start = min(c.unit.sentence.start for c in part.cands) - chunk.start
+            end = max(c.unit.sentence.end for c in part.cands) - chunk.start
+            meta = index.articles.get(chunk.article_id, {})
+            citations.append(Citation(
+                n=numbers[chunk.id], chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,
+                section=chunk.section, source=meta.get("source"), quote=chunk.text[start:end], text=chunk.text,
+                score=round(first.passage.score, 6),
+            ))
+        out.append(f"{part.text} [{numbers[chunk.id]}]")
+    return _trim_words(" ".join(out), cfg.max_words), citations
+
+
+def _trim_words(text: str, limit: int) -> str:
+    tokens = text.split()
+    if len(tokens) <= limit:
+        return text
+    cut = " ".join(tokens[:limit]).rstrip(",;:")
+    markers = re.findall(r"\[\d+\]", text)
+    if markers and not re.search(r"\[\d+\]$", cut):
+        cut += "… " + markers[-1]
+    return cut

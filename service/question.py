@@ -1,0 +1,106 @@
+"""Question analysis: which roles are asked about, what about them, and what kind of answer fits.
+
+The aspect is what the question wants to know once role names and question words are set aside
+("how does a VP of Sales penetrate new territories" -> "penetrate new territories"); answerability
+and unit choice are judged against it, so naming a core role never makes a question answerable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.lexicon import CORE_ROLES, find_roles, role_spans, tokenize
+
+ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "fact")
+
+# Words that frame a question without saying what it is about; never part of the aspect.
+_FRAME = frozenset(
+    """what whats who whos whom which why how when where is are was were be can could does do did should would will
+    shall must may might has have had the a an of for to in on at by with and or vs versus between typically
+    usually normally generally often really actually exactly basically someone somebody person people role roles
+    position positions job jobs title titles exec execs executive executives officer officers company companies
+    business businesses org organization organisations organization's our my your we i you thing things stuff
+    like need needs know tell me explain describe give list name main key primary big difference differences
+    differ different compare compared comparison versus same similar mean means meaning one ones two both either
+    each guy guys gal person's lol pls please hey hi thanks quick question q kind sort type actually supposed
+    gonna wanna gotta lol ok okay nah yeah yep rly really pls plz thx ty hey hows whats whos wat wut b4 us
+    anything anyone something else also just even still ever get gets got go goes going context""".split()  # noqa: SIM905
+)
+_YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
+                    r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
+_WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position|exec\w*|of (?:them|the two|these)|"
+                  r"title|leader|officer|person|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\bhow\s+much\b|\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
+                     r"\bmake\b.*\b(?:year|annual)", re.IGNORECASE)
+_DURATION = re.compile(r"\bhow\s+(?:many\s+years|long)\b|\byears?\s+of\b", re.IGNORECASE)
+_REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
+_COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
+                      r"contrast|same|similar\w*)\b", re.IGNORECASE)
+# Plural nouns that ask for several things ("what are the benefits of ...").
+_LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|pros|"
+                   r"cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
+                   r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
+                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean))",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    roles: tuple[str, ...]  # asked roles, in order of mention
+    aspect_words: tuple[str, ...]  # surface words of the aspect
+    aspect: tuple[str, ...]  # aspect as BM25 tokens (stemmed, term groups folded)
+    aspect_text: str  # the question with role mentions removed, for the encoder
+    answer_type: str
+
+    @property
+    def core_roles(self) -> tuple[str, ...]:
+        return tuple(r for r in self.roles if r in CORE_ROLES)
+
+
+def _strip_roles(text: str) -> str:
+    out, last = [], 0
+    for start, end, _ in role_spans(text):
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def answer_type(text: str, roles: list[str]) -> str:
+    """The kind of answer `text` expects (one of ANSWER_TYPES)."""
+    core = [r for r in roles if r in CORE_ROLES]
+    if _WHO.search(text) or (_YESNO.match(text) and re.search(r"\bor\b", text) and len(core) > 1):
+        return "role"
+    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text, re.IGNORECASE):
+        return "role"
+    if len(core) > 1 and _COMPARE.search(text):
+        return "comparison"
+    if _YESNO.match(text):
+        return "yesno"
+    if _DURATION.search(text):
+        return "duration"
+    if _AMOUNT.search(text):
+        return "amount"
+    if _REASON.search(text):
+        return "reason"
+    if _LIST.search(text):
+        return "list"
+    if _DEFINITION.search(_strip_roles(text)):
+        return "definition"
+    return "fact"
+
+
+def analyze(text: str) -> Question:
+    """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
+    roles = find_roles(text)
+    rest = _strip_roles(text)
+    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
+             if w.replace("'", "") not in _FRAME and w not in _FRAME]
+    aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
+    if re.search(r"\bhow\s+much\b", text, re.IGNORECASE) and "salary" not in aspect_tokens:
+        aspect_tokens += ("salary",)
+    return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
+                    aspect_text=rest, answer_type=answer_type(text, roles))

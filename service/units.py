@@ -1,0 +1,118 @@
+"""Answer units: what an answer can quote, each with the context that says what it is about.
+
+One unit per chunk sentence (so units share rows with the sentence vectors): prose sentences, list
+items (with their list's lead-in sentence or heading), table rows (addressed by row label and role
+columns) and FAQ answers (with their question). Spans are the sentence's exact character span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.chunking import Chunk, Sentence
+from service.lexicon import find_roles, role_spans, tokenize
+
+_ITEM_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    row: int  # row in the sentence vectors
+    chunk: int  # row of its chunk in the index
+    sentence: Sentence
+    text: str
+    kind: str  # "text", "item", "row", "faq" (a FAQ answer sentence) or "heading"
+    context: str  # lead-in, FAQ question or section heading: what the unit is about
+    list_id: int  # items of one list share it (the row of the first item); -1 otherwise
+    roles: tuple[str, ...]  # roles the unit itself names (a row: its label, else its role columns)
+    context_roles: tuple[str, ...]  # roles of its context (heading, lead-in, FAQ question)
+    tokens: frozenset[str]  # BM25 tokens of text and context
+
+    @property
+    def about(self) -> tuple[str, ...]:
+        """The roles the unit speaks of: its own, else those of its context."""
+        return self.roles or self.context_roles
+
+
+def strip_roles(text: str) -> str:
+    """`text` without its role mentions, so the encoder sees what is said rather than who."""
+    out, last = [], 0
+    for start, end, _ in role_spans(text):
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def _heading(chunk: Chunk) -> str:
+    return (chunk.section or chunk.title).split(" > ")[-1]
+
+
+def _section_roles(chunk: Chunk) -> tuple[str, ...]:
+    """Roles of the nearest section heading that names one ("Core Responsibilities" under "The CRO")."""
+    for part in reversed((chunk.section or "").split(" > ")):
+        roles = find_roles(part)
+        if roles:
+            return tuple(roles)
+    return ()
+
+
+def table_cells(chunk: Chunk, text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(row label, [(column header, cell)]) of a table row."""
+    header = [h.strip() for h in chunk.prefix.strip().strip("|").split("|")]
+    cells = [c.strip() for c in text.strip().strip("|").split("|")]
+    return cells[0], list(zip(header[1:], cells[1:], strict=False))
+
+
+def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
+    """Units of `chunks`, in sentence-row order."""
+    units: list[Unit] = []
+    row = first_row
+    for ci, chunk in enumerate(chunks):
+        heading = _heading(chunk)
+        lead_in = ""
+        list_id = -1
+        faq_question = ""
+        for sentence in chunk.sentences:
+            text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
+            line_start = chunk.text.rfind("\n", 0, sentence.start - chunk.start) + 1
+            on_item_line = bool(_ITEM_MARKER.match(chunk.text[line_start:]))
+            if sentence.kind == "heading":
+                kind, context = "heading", heading
+                if chunk.kind == "faq":
+                    faq_question = text.strip()
+                list_id = -1
+            elif sentence.kind == "row":
+                kind = "row"
+                context = heading
+            elif on_item_line:
+                kind = "item"
+                if list_id < 0:
+                    list_id = row
+                context = lead_in or heading
+            else:
+                kind = "faq" if faq_question else "text"
+                context = faq_question or heading
+                list_id = -1
+                lead_in = text.strip() if text.strip().endswith(":") else ""
+            if kind == "row":
+                label, columns = table_cells(chunk, text)
+                roles = tuple(find_roles(label)) or tuple(r for h, _ in columns for r in find_roles(h))
+            else:
+                roles = tuple(find_roles(text))
+            context_roles = tuple(find_roles(context)) or _section_roles(chunk)
+            tokens = frozenset(tokenize(f"{context} {chunk.prefix if kind == 'row' else ''} {text}"))
+            units.append(Unit(row, ci, sentence, text, kind, context, list_id if kind == "item" else -1,
+                              roles, context_roles, tokens))
+            row += 1
+    return units
+
+
+def aspect_text(unit: Unit, chunk: Chunk) -> str:
+    """What a unit says, with its context and without role names: embedded to match question aspects."""
+    if unit.kind == "row":
+        return strip_roles(f"{chunk.prefix}\n{unit.text}")
+    if unit.kind in ("item", "faq"):
+        return strip_roles(f"{unit.context} {unit.text}")
+    return strip_roles(unit.text)
