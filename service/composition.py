@@ -57,9 +57,16 @@ def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) ->
 def _with_role(cand: Candidate, text: str, q: Question) -> str:
     """Name the role a pronoun-led unit is about, from its heading, lead-in or FAQ question."""
     unit = cand.unit
-    if unit.kind == "row" or unit.roles or len(unit.context_roles) != 1:
+    if unit.kind == "row":
         return text
-    if _PRONOUN_START.match(text) or (q.answer_type == "role" and not find_roles(text)):
+    if q.answer_type == "role":
+        # the answer is a role: name it when the quote names none but the asked ones
+        others = [r for r in unit.context_roles if r not in q.roles]
+        if len(others) == 1 and not set(find_roles(text)) - set(q.roles):
+            return f"{_short(others[0])}: {text}"
+    if unit.roles or len(unit.context_roles) != 1:
+        return text
+    if _PRONOUN_START.match(text):
         return f"{_short(unit.context_roles[0])}: {text}"
     return text
 
@@ -93,7 +100,7 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     list_id = best.unit.list_id
     siblings = [c for c in cands if c.unit.list_id == list_id]
     near = [c for c in cands[:8] if c.unit.list_id == list_id]
-    if q.answer_type != "list" and len(near) < 2:
+    if q.answer_type != "list" and (len(near) < 2 or q.answer_type == "yesno"):
         return None
     lead = best.unit.context.strip().rstrip(":").strip()
     roles = best.unit.context_roles
@@ -161,9 +168,25 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     return sorted(parts, key=lambda p: (order[p.cands[0].passage.index], p.cands[0].unit.row))
 
 
+_NEGATION = re.compile(r"\b(?:not|no|never|only|just|without|cannot|can't|don't|doesn't|isn't|aren't|won't|ever|"
+                       r"neither|nor|rather than|instead)\b|n't\b", re.IGNORECASE)
+
+
+def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
+    """Whether a yes/no question's best unit plainly says yes: it covers what was asked, about the
+    asked role, and neither the question nor the quote hedges or negates."""
+    if part.cands[0] is not best or best.coverage < 0.6 or re.match(r"^\s*(?:yes|no)\b", best.text, re.IGNORECASE):
+        return False
+    if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):
+        return False
+    return not _NEGATION.search(q.text) and not _NEGATION.search(best.text) and len(q.core_roles) <= 1
+
+
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
     parts = _select(q, cands, cfg)
+    if q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):
+        parts[0].text = f"Yes. {parts[0].text}"
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     out: list[str] = []

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import ROLES_BY_KEY, find_roles, role_spans
+from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,15 @@ SHORT_NAMES = {"vpsales": "the VP of Sales", "cro": "the CRO", "cso": "the CSO",
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
-                      r"this position|that position|the position|this person|that person)\b", re.IGNORECASE)
+                      r"this position|that position|the position|this person|that person|that route|that option|"
+                      r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
+                      r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one)\b",
+                      re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
+_NOT_COVERED = "Sorry, the articles"
+# Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
+_ASKS_WHO = re.compile(r"^\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|should\b|would\b|"
+                       r"will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
                      r"both(?: of them)?|the two)\b", re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
@@ -69,6 +77,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not previous:
         return question
     prev_roles = find_roles(previous)
+    answered = _last_answer_roles(history, prev_roles)
+    if answered and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+        # "Which role coaches the VPs?" then "who do they report to?": the referent is the role the
+        # previous answer named, not the one its question did.
+        prev_roles = answered[:1]
     roles = find_roles(question)
     if roles and _is_fragment(question):
         return _substitute(previous, roles, question)
@@ -78,6 +91,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
     if not roles and prev_roles:
         role = _short(prev_roles[0])
+        core = [r for r in prev_roles if r in CORE_ROLES]
+        if len(core) > 1 and _PLURAL.search(question):  # "how do their salaries compare?" keeps the pair
+            role = " and ".join(_short(r) for r in core)
         if _PRONOUN.search(question):
             def repl(m: re.Match[str]) -> str:
                 word = m.group(0).lower()
@@ -91,6 +107,18 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     return question
 
 
+def _last_answer_roles(history: Sequence[Turn], asked: list[str]) -> list[str]:
+    """Core roles the last assistant answer named, other than the ones its question asked about."""
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            if turn.content.startswith(_NOT_COVERED):
+                return []
+            return [r for r in find_roles(turn.content) if r in CORE_ROLES and r not in asked]
+        if turn.role == "user":
+            break
+    return []
+
+
 def _last_standalone(history: Sequence[Turn]) -> str:
     """Rewrite the user turns in order, so chains of follow-ups keep their entity."""
     standalone = ""
@@ -99,4 +127,6 @@ def _last_standalone(history: Sequence[Turn]) -> str:
         if turn.role == "user":
             standalone = rewrite(turn.content, earlier) if earlier else turn.content.strip()
             earlier = [Turn("user", standalone)]
+        elif earlier:
+            earlier = [earlier[0], turn]  # the answer to it, for referents only an answer names
     return standalone

@@ -32,7 +32,10 @@ _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position|exec\w*|of (?:them|the two|these)|"
                   r"title|leader|officer|person|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\bhow\s+much\b|\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
-                     r"\bmake\b.*\b(?:year|annual)", re.IGNORECASE)
+                     r"\bmake\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
+# "what is pay tied to / based on / how is it structured" asks about the basis, not an amount
+_BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set)\b",
+                    re.IGNORECASE)
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long)\b|\byears?\s+of\b", re.IGNORECASE)
 _REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
@@ -82,7 +85,7 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "yesno"
     if _DURATION.search(text):
         return "duration"
-    if _AMOUNT.search(text):
+    if _AMOUNT.search(text) and not _BASIS.search(text):
         return "amount"
     if _REASON.search(text):
         return "reason"
