@@ -123,14 +123,15 @@ class Answerer:
         total = sum(idf(r) for r in asked)
         return sum(idf(r) for r in some) / total if total else 0.0
 
-    def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> list[Candidate]:
-        """Every quotable unit of the top passages, scored against the question and its aspect."""
+    def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage],
+                   extra: list[Passage] | None = None) -> list[Candidate]:
+        """Every quotable unit of the top passages (and `extra` ones), scored against the question and aspect."""
         cfg = self.settings
         q = prepared.question
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect_text.strip())
         out: list[Candidate] = []
-        for passage in passages[: cfg.passages_considered]:
+        for passage in passages[: cfg.passages_considered] + list(extra or ()):
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
@@ -168,9 +169,13 @@ class Answerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage]) -> Answer:
-        """Compose a cited answer for `question`, or abstain (the reason is kept in the answer)."""
-        cands = self.candidates(question, prepared, passages)
+    def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage],
+               extra: list[Passage] | None = None) -> Answer:
+        """Compose a cited answer for `question`, or abstain (the reason is kept in the answer).
+
+        `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved.
+        """
+        cands = self.candidates(question, prepared, passages, extra)
         reason = self._abstain_reason(prepared, cands)
         support = cands[0].similarity if cands else 0.0
         if reason:
@@ -221,7 +226,7 @@ _REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
-    if q.answer_type == "amount":
+    if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect):
         return 1.0 if "$" in text else 0.0
     if q.answer_type == "duration":
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0

@@ -60,7 +60,8 @@ class Assistant:
         stages: dict[str, float] = {}
         passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode, stages)
         t3 = time.perf_counter()
-        answer = self.answerer.answer(standalone, prepared, passages)
+        extra = self.retriever.role_passages(prepared, {p.index for p in passages}) if mode == "hybrid" else []
+        answer = self.answerer.answer(standalone, prepared, passages, extra)
         t4 = time.perf_counter()
         timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, **stages,
                    "answer": (t4 - t3) * 1000, "total": (t4 - t0) * 1000}

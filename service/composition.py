@@ -45,13 +45,19 @@ def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) ->
     """A unit as it reads in an answer; a table row becomes "Label: column: cell; ..."."""
     unit = cand.unit
     if unit.kind != "row":
-        text = unit.text.strip()
+        text = quoted(cand).strip()
         return text if text.endswith((".", "!", "?")) else text + "."
     label, columns = table_cells(cand.passage.chunk, unit.text)
     if roles:
         wanted = [(h, c) for h, c in columns if set(find_roles(h)) & set(roles)]
         columns = wanted or columns
     return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
+
+
+def quoted(cand: Candidate) -> str:
+    """The exact article text a unit quotes (a list item's whole line)."""
+    chunk = cand.passage.chunk
+    return chunk.text[cand.unit.span[0] - chunk.start : cand.unit.span[1] - chunk.start]
 
 
 def _with_role(cand: Candidate, text: str, q: Question) -> str:
@@ -89,6 +95,11 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
     return cand.unit.sentence.start - previous.unit.sentence.end >= 0 and not between.strip()
 
 
+def _on_aspect(cand: Candidate) -> bool:
+    """Whether a unit speaks of what was asked (most of the aspect's words, or its meaning)."""
+    return cand.coverage >= 0.5 or cand.aspect >= 0.5
+
+
 @dataclass
 class _Part:
     cands: list[Candidate]
@@ -109,7 +120,7 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     chosen: list[Candidate] = []
     words = _words(lead) + 2
     for cand in sorted(siblings, key=lambda c: -c.score):
-        extra = _words(cand.text) + 1
+        extra = _words(quoted(cand)) + 1
         if words + extra > budget:
             continue
         chosen.append(cand)
@@ -117,7 +128,7 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     if len(chosen) < 2:
         return None
     chosen.sort(key=lambda c: c.unit.row)
-    items = "; ".join(c.text.strip().rstrip(".") for c in chosen)
+    items = "; ".join(quoted(c).strip().rstrip(".") for c in chosen)
     return _Part(chosen, f"{lead}: {items}.")
 
 
@@ -135,11 +146,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
         for role in q.core_roles:
-            if any(role in c.unit.about or role in find_roles(p.text) for p in parts for c in p.cands):
+            if any(role in c.unit.about and _on_aspect(c) for p in parts for c in p.cands):
                 continue
-            for cand in cands[1:12]:
-                if cand.unit.row in used or role not in cand.unit.about or cand.score < best.score - 0.35:
+            for cand in cands[1:]:
+                if cand.unit.row in used or role not in cand.unit.about or not _on_aspect(cand):
                     continue
+                if cand.score < best.score - 0.35:
+                    break
                 text = _with_role(cand, render(cand, q.roles), q)
                 if words + _words(text) <= cfg.max_words:
                     parts.append(_Part([cand], text))
@@ -195,8 +208,8 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
         chunk = first.passage.chunk
         if chunk.id not in numbers:
             numbers[chunk.id] = len(numbers) + 1
-            start = min(c.unit.sentence.start for c in part.cands) - chunk.start
-            end = max(c.unit.sentence.end for c in part.cands) - chunk.start
+            start = min(c.unit.span[0] for c in part.cands) - chunk.start
+            end = max(c.unit.span[1] for c in part.cands) - chunk.start
             meta = index.articles.get(chunk.article_id, {})
             citations.append(Citation(
                 n=numbers[chunk.id], chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,

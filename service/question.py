@@ -69,7 +69,12 @@ def _strip_roles(text: str) -> str:
         out.append(text[last:start])
         last = end
     out.append(text[last:])
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    rest = "".join(out)
+    # articles and connectives left dangling where a role was ("a CSO or a CRO" -> "")
+    for _ in range(2):
+        rest = re.sub(r"\b(?:a|an|the|or|and|vs\.?|versus|of|to|from|than|between)\b(?=[\s,?.!:;'’s]*(?:[,?.!:;]|$|"
+                      r"\b(?:or|and|vs|versus)\b))", "", rest, flags=re.IGNORECASE)
+    return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
 def answer_type(text: str, roles: list[str]) -> str:

@@ -104,6 +104,31 @@ class Retriever:
         top = np.argpartition(-per_chunk, k - 1)[:k]
         return top[np.argsort(-per_chunk[top], kind="stable")].tolist()
 
+    def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
+        """For comparisons: per asked role, the chunks whose units about that role best match the aspect.
+
+        The facts of "who earns more, a CSO or a CRO?" sit in two single-role passages that a query
+        naming both roles rarely ranks high; these go to the answerer next to the fused top k.
+        """
+        q = prepared.question
+        if len(q.core_roles) < 2 or not q.aspect_text.strip():
+            return []
+        sims = np.asarray(self.index.aspect_vectors) @ prepared.aspect_vector
+        out: list[Passage] = []
+        taken = set(exclude)
+        for role in q.core_roles:
+            best: dict[int, float] = {}
+            for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
+                if unit.kind != "heading" and role in unit.about and len(set(unit.about) & set(q.core_roles)) == 1:
+                    best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
+            for row in sorted(best, key=lambda r: -best[r])[:n]:
+                if row in taken:
+                    continue
+                taken.add(row)
+                dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+                out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
+        return out
+
     def chunk_roles(self, row: int) -> tuple[frozenset[str], frozenset[str]]:
         """(primary, all) roles of a chunk: primary from its FAQ question or section, else its text."""
         cached = self._roles.get(row)

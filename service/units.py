@@ -28,6 +28,7 @@ class Unit:
     roles: tuple[str, ...]  # roles the unit itself names (a row: its label, else its role columns)
     context_roles: tuple[str, ...]  # roles of its context (heading, lead-in, FAQ question)
     tokens: frozenset[str]  # BM25 tokens of text and context
+    span: tuple[int, int] = (0, 0)  # what an answer quotes: a list item's whole line, else the sentence
 
     @property
     def about(self) -> tuple[str, ...]:
@@ -103,8 +104,14 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 roles = tuple(find_roles(text))
             context_roles = tuple(find_roles(context)) or _section_roles(chunk)
             tokens = frozenset(tokenize(f"{context} {chunk.prefix if kind == 'row' else ''} {text}"))
+            span = (sentence.start, sentence.end)
+            if kind == "item":  # an item of several sentences is quoted whole
+                line_end = chunk.text.find("\n", sentence.start - chunk.start)
+                line_end = len(chunk.text) if line_end < 0 else line_end
+                marker = _ITEM_MARKER.match(chunk.text[line_start:])
+                span = (chunk.start + line_start + (marker.end() if marker else 0), chunk.start + line_end)
             units.append(Unit(row, ci, sentence, text, kind, context, list_id if kind == "item" else -1,
-                              roles, context_roles, tokens))
+                              roles, context_roles, tokens, span))
             row += 1
     return units
 
