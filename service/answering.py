@@ -237,8 +237,11 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 0.5 if unit.kind in ("item", "row") else 0.0
     if q.answer_type == "comparison":
         # one unit that sets the asked roles side by side ("the CSO focuses on ..., while the CRO ...")
+        # a table row is the articles' own side-by-side answer
         both = len(set(q.core_roles) & set(unit.roles)) >= 2
-        return (0.5 + 0.5 * bool(_CONTRAST.search(text) or unit.kind == "row")) if both else 0.0
+        if both and unit.kind == "row":
+            return 2.0
+        return (0.5 + 0.5 * bool(_CONTRAST.search(text))) if both else 0.0
     return 0.0
 
 

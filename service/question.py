@@ -82,12 +82,12 @@ def answer_type(text: str, roles: list[str]) -> str:
     core = [r for r in roles if r in CORE_ROLES]
     if _WHO.search(text) or (_YESNO.match(text) and re.search(r"\bor\b", text) and len(core) > 1):
         return "role"
-    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text, re.IGNORECASE):
-        return "role"
-    if len(core) > 1 and _COMPARE.search(text):
-        return "comparison"
     if _YESNO.match(text):
         return "yesno"
+    if len(core) > 1 and _COMPARE.search(text):
+        return "comparison"
+    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text, re.IGNORECASE):
+        return "role"
     if _DURATION.search(text):
         return "duration"
     if _AMOUNT.search(text) and not _BASIS.search(text):

@@ -72,7 +72,7 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     row = first_row
     for ci, chunk in enumerate(chunks):
         heading = _heading(chunk)
-        lead_in = ""
+        lead_in = previous = ""
         list_id = -1
         faq_question = ""
         for sentence in chunk.sentences:
@@ -91,12 +91,14 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 kind = "item"
                 if list_id < 0:
                     list_id = row
+                    lead_in = previous  # the sentence right before a list introduces it
                 context = lead_in or heading
             else:
                 kind = "faq" if faq_question else "text"
                 context = faq_question or heading
                 list_id = -1
-                lead_in = text.strip() if text.strip().endswith(":") else ""
+                lead_in = ""
+            previous = text.strip() if kind in ("text", "faq") else ""
             if kind == "row":
                 label, columns = table_cells(chunk, text)
                 roles = tuple(find_roles(label)) or tuple(r for h, _ in columns for r in find_roles(h))
