@@ -16,7 +16,15 @@ import numpy as np
 
 from service.composition import Citation, compose, render
 from service.index import Index
-from service.lexicon import ABBREVIATIONS, CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
+from service.lexicon import (
+    ABBREVIATIONS,
+    CORE_ROLES,
+    ROLES_BY_KEY,
+    canonicalize_roles,
+    find_roles,
+    role_spans,
+    tokenize,
+)
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.units import Unit
@@ -68,7 +76,7 @@ class Candidate:
 class AnswerSettings:
     max_words: int = 80
     max_sentences: int = 3
-    min_support: float = 0.5
+    min_support: float = 0.45
     passages_considered: int = 5
     extra_margin: float = 0.12  # dev + blind-a: 0.06 -> 0.12 moved facts 0.822 -> 0.849 and 0.627 -> 0.680
     # unit score = similarity + the weights below (chosen on eval/dev.jsonl + eval/blind-2026-11-23a.jsonl)
@@ -191,6 +199,12 @@ class Answerer:
         unknown = _unknown_names(prepared.text, self.index.vocabulary)
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
+        # A name the articles use, but not in what would be quoted ("what does Salesforce pay its CSO?")
+        names = _names(prepared.text)
+        passages_text = " ".join(f"{c.unit.context} {c.text}" for c in cands[:5]).lower()
+        absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
+        if absent:
+            return f"name not in the answer: {', '.join(absent)}"
         if q.roles and not set(q.roles) & CORE_ROLES:
             # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
             # when one unit speaks of that role and of what was asked.
@@ -273,17 +287,22 @@ def _quotable(unit: Unit) -> bool:
     return len(stripped.split()) >= 4 or unit.kind in ("row", "item")
 
 
-def _unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """Capitalized names in the question that no article mentions ("France", "HubSpot")."""
-    words_ = re.findall(r"[A-Za-z][A-Za-z'’-]*", question)
+def _names(question: str) -> list[str]:
+    """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
+    words_ = re.findall(r"[A-Za-z][A-Za-z'’-]*", canonicalize_roles(question, "key"))
     if not words_ or question.upper() == question:
         return []
-    unknown = []
+    names = []
     for i, word in enumerate(words_):
-        base = re.sub(r"['’]s$", "", word)
-        if i == 0 or not base[0].isupper() or base.lower() in _QUESTION_WORDS:
+        base = re.sub(r"['’]s?$", "", word)
+        if i == 0 or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
             continue
-        if find_roles(base) or base.lower() in vocabulary or base.lower() in ABBREVIATIONS:
-            continue
-        unknown.append(base)
-    return unknown
+        if base.isupper() and len(base) <= 5:
+            continue  # acronyms (AI, CRM, SaaS-like) are vocabulary, not names
+        names.append(base)
+    return names
+
+
+def _unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
+    """Names in the question that no article mentions ("France", "HubSpot")."""
+    return [n for n in _names(question) if n.lower() not in vocabulary]

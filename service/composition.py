@@ -20,6 +20,7 @@ from service.units import table_cells
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
 
+_BARE_REPLY = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
 
 
@@ -143,6 +144,12 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
+    if _BARE_REPLY.match(best.text):  # "Yes, especially in large organizations." goes on in the next sentence
+        following = next((c for c in cands if _follows(c, best)), None)
+        if following and words + _words(following.text) <= cfg.max_words:
+            parts.append(_Part([following], render(following, q.roles)))
+            used.add(following.unit.row)
+            words += _words(following.text)
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
         for role in q.core_roles:

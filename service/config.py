@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     max_answer_words: int = Field(default=80, ge=20, le=300)
     max_answer_sentences: int = Field(default=3, ge=1, le=6)
     # Abstain when the best supporting sentence is weaker than this (calibrated by `roleqa eval`).
-    min_support: float = 0.5
+    min_support: float = 0.45
 
     # seconds between checks for a newly published index (0 turns hot reload off)
     reload_interval_seconds: float = Field(default=5.0, ge=0)

@@ -27,8 +27,12 @@ _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how a
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
                       r"this position|that position|the position|this person|that person|that route|that option|"
                       r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
-                      r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one)\b",
+                      r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"
+                      r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one)\b",
                       re.IGNORECASE)
+# Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
+_ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|both|either|other|there|then|too|also|else|tho|though|"
+                      r"instead|same)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
@@ -104,6 +108,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
             return f"What about {topic} for {role}?" if topic else previous
+        if _ANAPHOR.search(question) or _PLURAL.search(question):
+            return f"{question.rstrip()} ({role})"
+    if roles and _ANAPHOR.search(question) and not _is_fragment(question):
+        # "how does that compare to what a CRO makes?" after the CSO's pay: both sides are asked
+        others = [r for r in prev_roles if r in CORE_ROLES and r not in roles]
+        if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
+            return f"{question.rstrip()} (and {_short(others[0])})"
     return question
 
 

@@ -77,7 +77,7 @@ _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 ABBREVIATIONS: dict[str, str] = {
     "gtm": "go-to-market", "ote": "on-target earnings total compensation", "ltv": "customer lifetime value",
     "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
-    "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",
+    "mrr": "monthly recurring revenue", "ae": "account executive", "vpos": "VP of Sales", "aes": "account executives",
     "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
     "bdrs": "business development reps", "kpi": "key performance indicator metric",
     "kpis": "key performance indicators metrics", "p&l": "profit and loss",
@@ -95,7 +95,7 @@ def expand_abbreviations(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         long = ABBREVIATIONS[m.group(1).lower()]
-        if m.group(1).lower() in {"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev"}:
+        if m.group(1).lower() in {"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"}:
             return long
         return f"{m.group(1)} ({long})"
 

@@ -25,7 +25,7 @@ _FRAME = frozenset(
     differ different compare compared comparison versus same similar mean means meaning one ones two both either
     each guy guys gal person's lol pls please hey hi thanks quick question q kind sort type actually supposed
     gonna wanna gotta lol ok okay nah yeah yep rly really pls plz thx ty hey hows whats whos wat wut b4 us
-    anything anyone something else also just even still ever get gets got go goes going context""".split()  # noqa: SIM905
+    anything anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd tho though pretty lot lots""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
