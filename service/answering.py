@@ -246,7 +246,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0
     if q.answer_type == "role":
         named = set(find_roles(text)) - set(q.roles)
-        return 0.5 if named else 0.0
+        return min(1.0, 0.5 * len(named))
     if q.answer_type == "list":
         return 0.5 if unit.kind in ("item", "row") else 0.0
     if q.answer_type == "comparison":

@@ -144,7 +144,9 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
-    if _BARE_REPLY.match(best.text):  # "Yes, especially in large organizations." goes on in the next sentence
+    if _BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect):
+        # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
+        # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
         if following and words + _words(following.text) <= cfg.max_words:
             parts.append(_Part([following], render(following, q.roles)))
@@ -188,8 +190,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     return sorted(parts, key=lambda p: (order[p.cands[0].passage.index], p.cands[0].unit.row))
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|only|just|without|cannot|can't|don't|doesn't|isn't|aren't|won't|ever|"
-                       r"neither|nor|rather than|instead)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|nah|nope|never|only|just|without|cannot|can't|don't|doesn't|isn't|aren't|won't|"
+                       r"ever|neither|nor|rather than|instead|or|too|also|overkill)\b|n't\b", re.IGNORECASE)
 
 
 def _affirms(q: Question, best: Candidate, part: _Part) -> bool:

@@ -77,10 +77,17 @@ def _strip_roles(text: str) -> str:
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
+def _choice_between_roles(text: str) -> bool:
+    """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
+    spans = role_spans(text)
+    return any(a[2] != b[2] and re.search(r"\bor\b", text[a[1]:b[0]], re.IGNORECASE)
+               for a, b in zip(spans, spans[1:], strict=False))
+
+
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
-    if _WHO.search(text) or (_YESNO.match(text) and re.search(r"\bor\b", text) and len(core) > 1):
+    if _WHO.search(text) or (_YESNO.match(text) and _choice_between_roles(text)):
         return "role"
     if _YESNO.match(text):
         return "yesno"

@@ -68,7 +68,7 @@ class Retriever:
 
     def prepare(self, query: str) -> PreparedQuery:
         """Repair spelling against the corpus vocabulary and canonicalize role names."""
-        repaired = expand_abbreviations(repair_spelling(query, self.index.vocabulary))
+        repaired = repair_spelling(expand_abbreviations(query), self.index.vocabulary)
         tokens = tuple(tokenize(repaired, query=True))
         dense_text = canonicalize_roles(repaired, "name")
         question = analyze(repaired)
