@@ -145,7 +145,8 @@ class Answerer:
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
             aspects = np.asarray(self.index.aspect_vectors[rows.start : rows.stop]) @ prepared.aspect_vector
             chunk_roles = set(find_roles(chunk.text)) | set(find_roles(chunk.section or ""))
-            section_tokens = frozenset(tokenize(chunk.section or ""))
+            # the nearest heading only: "Benefits and Challenges > Benefits of a CRO" is about benefits
+            section_tokens = frozenset(tokenize((chunk.section or "").split(" > ")[-1]))
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             for row, sim, asp in zip(rows, sims.tolist(), aspects.tolist(), strict=True):
                 unit = self.index.units[row]

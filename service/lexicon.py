@@ -70,6 +70,13 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
     "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
+    # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to
+    # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.
+    "drawback": ("drawback", "drawbacks", "downside", "downsides", "disadvantage", "disadvantages", "cons",
+                 "challenge", "challenges", "weakness", "weaknesses", "pitfall", "pitfalls", "limitation",
+                 "limitations"),
+    "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
+                "strength", "strengths"),
 }
 _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 
@@ -90,12 +97,16 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
                         + r")(?![\w&/])", re.IGNORECASE)
 
 
+# chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
+_REPLACED = frozenset({"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 
     def repl(m: re.Match[str]) -> str:
         long = ABBREVIATIONS[m.group(1).lower()]
-        if m.group(1).lower() in {"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"}:
+        if m.group(1).lower() in _REPLACED:
             return long
         return f"{m.group(1)} ({long})"
 

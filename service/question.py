@@ -18,14 +18,15 @@ ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "compar
 _FRAME = frozenset(
     """what whats who whos whom which why how when where is are was were be can could does do did should would will
     shall must may might has have had the a an of for to in on at by with and or vs versus between typically
-    usually normally generally often really actually exactly basically someone somebody person people role roles
-    position positions job jobs title titles exec execs executive executives officer officers company companies
-    business businesses org organization organisations organization's our my your we i you thing things stuff
-    like need needs know tell me explain describe give list name main key primary big difference differences
-    differ different compare compared comparison versus same similar mean means meaning one ones two both either
-    each guy guys gal person's lol pls please hey hi thanks quick question q kind sort type actually supposed
-    gonna wanna gotta lol ok okay nah yeah yep rly really pls plz thx ty hey hows whats whos wat wut b4 us
-    anything anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd tho though pretty lot lots""".split()  # noqa: SIM905
+    usually normally generally often really actually exactly basically someone somebody person people role
+    roles position positions job jobs title titles exec execs executive executives officer officers company
+    companies business businesses org organization organisations organization's our my your we i you thing
+    things stuff like need needs know tell me explain describe give list name main key primary big difference
+    differences differ different compare compared comparison same similar mean means meaning one ones two both
+    either each guy guys gal person's lol pls please hey hi thanks quick question q kind sort type supposed
+    gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything anyone something else
+    also just even still ever get gets got go goes going context im i'm ive i've id i'd tho though pretty lot
+    lots""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
