@@ -33,10 +33,12 @@ lint:
 	ruff check service tests
 	mypy service
 
-# The regression gate (CI runs it after the tests): a fresh index, then every metric against its floor.
+# The regression gate (CI runs it after the tests): a fresh index, then every metric against its floor, on the
+# dev suite and on the latest blind suite.
 eval:
 	roleqa index
 	roleqa eval --gate eval/thresholds.toml
+	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-23c.jsonl --gate eval/thresholds-blind.toml
 
 # Benchmarks (not tests): results in bench/results/, summary in bench/RESULTS.md. Needs Debian's wrk.
 bench:

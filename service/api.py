@@ -55,6 +55,7 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
         standalone_question=answer.standalone_question,
         citations=[CitationOut(**c.__dict__) for c in answer.citations],
         timings_ms=answer.timings_ms,
+        reason=answer.reason or None,
     )
 
 
@@ -78,7 +79,7 @@ def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | No
     if store is not None:
         payload.turn = store.add_turn(conversation_id, body.question, answer.standalone_question, answer.answer,
                                       answer.abstained, [c.model_dump() for c in payload.citations],
-                                      answer.timings_ms)
+                                      answer.timings_ms, answer.reason)
     return payload
 
 

@@ -233,8 +233,8 @@ def _trim_words(text: str, limit: int) -> str:
     tokens = text.split()
     if len(tokens) <= limit:
         return text
-    cut = " ".join(tokens[:limit]).rstrip(",;:")
+    cut = " ".join(tokens[: limit - 1]).rstrip(",;:")  # one word left for the marker
     markers = re.findall(r"\[\d+\]", text)
     if markers and not re.search(r"\[\d+\]$", cut):
-        cut += "… " + markers[-1]
-    return cut
+        return cut + "… " + markers[-1]
+    return " ".join(tokens[:limit])

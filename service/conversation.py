@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans
+from service.question import analyze
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,16 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     previous = _last_standalone(history)
     if not previous:
         return question
+    standalone = _rewrite(question, history, previous)
+    if _ANAPHOR.search(question) and not analyze(standalone).aspect:
+        # "how does that compare to a CRO?" after "What does a CSO earn?": "that" is the pay
+        asked = analyze(previous).aspect_words
+        if asked:
+            return f"{standalone.rstrip()} ({' '.join(asked)})"
+    return standalone
+
+
+def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
     if answered and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):

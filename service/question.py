@@ -16,17 +16,17 @@ ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "compar
 
 # Words that frame a question without saying what it is about; never part of the aspect.
 _FRAME = frozenset(
-    """what whats who whos whom which why how when where is are was were be can could does do did should would will
-    shall must may might has have had the a an of for to in on at by with and or vs versus between typically
-    usually normally generally often really actually exactly basically someone somebody person people role
-    roles position positions job jobs title titles exec execs executive executives officer officers company
-    companies business businesses org organization organisations organization's our my your we i you thing
-    things stuff like need needs know tell me explain describe give list name main key primary big difference
-    differences differ different compare compared comparison same similar mean means meaning one ones two both
-    either each guy guys gal person's lol pls please hey hi thanks quick question q kind sort type supposed
-    gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything anyone something else
-    also just even still ever get gets got go goes going context im i'm ive i've id i'd tho though pretty lot
-    lots""".split()  # noqa: SIM905
+    """typical usual normal common what whats who whos whom which why how when where is are was were be can could
+    does do did should would will shall must may might has have had the a an of for to in on at by with and or
+    vs versus between typically usually normally generally often really actually exactly basically someone
+    somebody person people role roles position positions job jobs title titles exec execs executive executives
+    officer officers company companies business businesses org organization organisations organization's our
+    my your we i you thing things stuff like need needs know tell me explain describe give list name main key
+    primary big difference differences differ different compare compared comparison same similar mean means
+    meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
+    kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
+    anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
+    tho though pretty lot lots""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
@@ -88,7 +88,8 @@ def _choice_between_roles(text: str) -> bool:
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
-    if _WHO.search(text) or (_YESNO.match(text) and _choice_between_roles(text)):
+    if _WHO.search(text) or (_choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
+                                                                                re.IGNORECASE)):
         return "role"
     if _YESNO.match(text):
         return "yesno"

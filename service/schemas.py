@@ -55,6 +55,7 @@ class AnswerResponse(BaseModel):
     standalone_question: str
     citations: list[CitationOut]
     timings_ms: dict[str, float]
+    reason: str | None = Field(default=None, description="Why roleqa abstained (absent when it answered).")
 
 
 class SearchRequest(BaseModel):
@@ -86,6 +87,6 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     conversation_id: str = Field(min_length=1, max_length=100)
-    turn: int = Field(ge=1)
+    turn: int = Field(ge=1, le=2**31 - 1)  # fits an INTEGER column on SQLite and Postgres alike
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)

@@ -35,7 +35,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, make_url
@@ -62,6 +64,7 @@ turns = Table("turns", metadata,
               Column("citations", JSON, nullable=False),
               Column("timings_ms", JSON, nullable=False),
               Column("created_at", DateTime(timezone=True), nullable=False),
+              Column("reason", Text, nullable=True),  # why roleqa abstained (schema v2)
               UniqueConstraint("conversation_id", "turn"))
 feedback = Table("feedback", metadata,
                  Column("id", Integer, primary_key=True, autoincrement=True),
@@ -77,8 +80,15 @@ def _v1(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v2(conn: Connection) -> None:
+    # v1 databases lack the column; a v2 table made by _v1 on a fresh database has it already
+    existing = {c["name"] for c in inspect(conn).get_columns("turns")}
+    if "reason" not in existing:
+        conn.execute(text("ALTER TABLE turns ADD COLUMN reason TEXT"))
+
+
 # Append new migrations; never edit an applied one.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1)]
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1), (2, _v2)]
 
 
 class UnknownTurnError(Exception):
@@ -94,6 +104,7 @@ class StoredTurn:
     abstained: bool
     citations: list[dict[str, Any]]
     timings_ms: dict[str, float]
+    reason: str = ""
 
 
 def _now() -> datetime:
@@ -146,10 +157,10 @@ class Store:
             rows = conn.execute(select(turns).where(turns.c.conversation_id == conversation_id)
                                 .order_by(turns.c.turn)).mappings()
             return [StoredTurn(r["turn"], r["question"], r["standalone_question"], r["answer"], r["abstained"],
-                               _json(r["citations"]), _json(r["timings_ms"])) for r in rows]
+                               _json(r["citations"]), _json(r["timings_ms"]), r["reason"] or "") for r in rows]
 
     def add_turn(self, conversation_id: str, question: str, standalone: str, answer: str, abstained: bool,
-                 citations: list[dict[str, Any]], timings_ms: dict[str, float]) -> int:
+                 citations: list[dict[str, Any]], timings_ms: dict[str, float], reason: str = "") -> int:
         """Record one answered question; returns its 1-based turn number."""
         with self._write_lock, self.engine.begin() as conn:
             # Writing first takes the write lock before any read, so concurrent writers queue up
@@ -161,7 +172,8 @@ class Store:
             number = conn.scalar(select(conversations.c.turns).where(conversations.c.id == conversation_id))
             conn.execute(insert(turns).values(
                 conversation_id=conversation_id, turn=number, question=question, standalone_question=standalone,
-                answer=answer, abstained=abstained, citations=citations, timings_ms=timings_ms, created_at=_now()))
+                answer=answer, abstained=abstained, citations=citations, timings_ms=timings_ms, created_at=_now(),
+                reason=reason or None))
             return int(number or 0)
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:

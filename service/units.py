@@ -70,11 +70,14 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     """Units of `chunks`, in sentence-row order."""
     units: list[Unit] = []
     row = first_row
+    carried: tuple[str, str | None, str, int] | None = None  # a list that runs on into the next chunk
     for ci, chunk in enumerate(chunks):
         heading = _heading(chunk)
         lead_in = previous = ""
         list_id = -1
         faq_question = ""
+        if carried and carried[:2] == (chunk.article_id, chunk.section):
+            lead_in, list_id = carried[2], carried[3]
         for sentence in chunk.sentences:
             text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
             line_start = chunk.text.rfind("\n", 0, sentence.start - chunk.start) + 1
@@ -115,6 +118,8 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
             units.append(Unit(row, ci, sentence, text, kind, context, list_id if kind == "item" else -1,
                               roles, context_roles, tokens, span))
             row += 1
+        last = units[-1] if units else None
+        carried = (chunk.article_id, chunk.section, lead_in, list_id) if last and last.kind == "item" else None
     return units
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -88,7 +88,12 @@ def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settin
 @router.post("/chat/feedback", response_model=None)
 def chat_feedback_form(store: StoreDep, conversation_id: Annotated[str, Form()], turn: Annotated[int, Form()],
                        rating: Annotated[str, Form()]) -> Response:
-    record_feedback(FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating), store)  # type: ignore[arg-type]
+    try:
+        body = FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise HTTPException(422, f"invalid feedback: {problems}") from exc
+    record_feedback(body, store)
     return RedirectResponse(f"/?c={conversation_id}#t{turn}", status_code=303)
 
 

@@ -21,7 +21,7 @@ def test_answer_contract(client: TestClient) -> None:
     assert r.status_code == 200
     body = r.json()
     assert set(body) == {"answer", "abstained", "conversation_id", "turn", "standalone_question", "citations",
-                         "timings_ms"}
+                         "timings_ms", "reason"}
     assert body["turn"] == 1
     assert body["abstained"] is False and body["conversation_id"]
     cit = body["citations"][0]

@@ -30,8 +30,8 @@ def test_turns_round_trip_and_history(store: Store) -> None:
 
 
 def test_schema_is_versioned_and_migrations_are_idempotent(store: Store) -> None:
-    assert store.migrate() == 1
-    assert store.migrate() == 1
+    assert store.migrate() == 2
+    assert store.migrate() == 2
     tables = set(inspect(store.engine).get_table_names())
     assert {"schema_version", "conversations", "turns", "feedback"} <= tables
 
@@ -60,3 +60,37 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(numbers) == 80
     for cid in cids:
         assert [t.turn for t in stores[0].turns(cid)] == list(range(1, 41))
+
+
+def test_abstention_reason_is_stored(store: Store) -> None:
+    cid = store.new_id()
+    store.add_turn(cid, "notice period of a CRO?", "same", "Sorry…", True, [], {}, "aspect not covered: notic period")
+    store.add_turn(cid, "And the CSO?", "same", "The CSO [1]", False, [], {})
+    assert [t.reason for t in store.turns(cid)] == ["aspect not covered: notic period", ""]
+
+
+def test_a_version_1_database_gains_the_reason_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.executescript("""
+        CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL);
+        INSERT INTO schema_version VALUES (1, '2026-11-01 00:00:00');
+        CREATE TABLE conversations (id VARCHAR(100) PRIMARY KEY, created_at TIMESTAMP NOT NULL, turns INTEGER NOT NULL);
+        CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id VARCHAR(100) NOT NULL,
+            turn INTEGER NOT NULL, question TEXT NOT NULL, standalone_question TEXT NOT NULL, answer TEXT NOT NULL,
+            abstained BOOLEAN NOT NULL, citations JSON NOT NULL, timings_ms JSON NOT NULL,
+            created_at TIMESTAMP NOT NULL, UNIQUE (conversation_id, turn));
+        CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id VARCHAR(100) NOT NULL,
+            turn INTEGER NOT NULL, rating VARCHAR(8) NOT NULL, comment TEXT, created_at TIMESTAMP NOT NULL);
+        INSERT INTO conversations VALUES ('old', '2026-11-01 00:00:00', 1);
+        INSERT INTO turns (conversation_id, turn, question, standalone_question, answer, abstained, citations,
+            timings_ms, created_at) VALUES ('old', 1, 'q', 'q', 'a', 0, '[]', '{}', '2026-11-01 00:00:00');
+    """)
+    con.close()
+    store = Store(f"sqlite:///{path}")
+    assert store.migrate() == 2
+    assert [(t.question, t.reason) for t in store.turns("old")] == [("q", "")]  # old turns kept
+    store.add_turn("old", "q2", "q2", "Sorry", True, [], {}, "weak support (0.20)")
+    assert store.turns("old")[1].reason == "weak support (0.20)"

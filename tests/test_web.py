@@ -121,3 +121,17 @@ def test_chat_flow_in_chromium(browser, live_url: str) -> None:  # type: ignore[
     assert width <= 375, f"page scrolls sideways on a phone ({width}px)"
     mobile.screenshot(path=str(SHOTS / "phone.png"), full_page=True)
     phone.close()
+
+
+def test_feedback_form_with_a_bad_rating_or_turn_is_a_clear_422(fake_settings) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+
+    with TestClient(create_app(fake_settings)) as client:
+        for form in ({"conversation_id": "c", "turn": "1", "rating": "meh"},
+                     {"conversation_id": "c", "turn": str(2**63), "rating": "up"},
+                     {"conversation_id": "x" * 101, "turn": "1", "rating": "up"}):
+            r = client.post("/chat/feedback", data=form, follow_redirects=False)
+            assert r.status_code == 422, (form, r.status_code)
+            assert "invalid feedback" in r.json()["detail"]

@@ -1,0 +1,45 @@
+"""Question analysis: asked roles, the aspect (what is asked once roles and question words are set
+aside) and the expected answer type."""
+
+import pytest
+
+from service.question import analyze
+
+
+@pytest.mark.parametrize("question, answer_type", [
+    ("Who does the VP of Sales report to?", "role"),
+    ("Which role owns the go-to-market plan?", "role"),
+    ("Is the CSO or the CRO closer to the CEO?", "role"),
+    ("Can a company have a VP of Sales and a CRO at once?", "yesno"),
+    ("Does the CRO own pricing?", "yesno"),
+    ("How does the CSO's focus differ from the CRO's?", "comparison"),
+    ("How much does a CSO earn?", "amount"),
+    ("What is a CRO's pay tied to?", "fact"),
+    ("How many years of experience does a CSO need?", "duration"),
+    ("What are the drawbacks of a CRO?", "list"),
+    ("Why would a subscription business want a CRO?", "reason"),
+])
+def test_answer_types(question: str, answer_type: str) -> None:
+    assert analyze(question).answer_type == answer_type
+
+
+def test_aspect_leaves_out_roles_and_question_words() -> None:
+    q = analyze("whats the typical notice period for a VP of Sales")
+    assert q.roles == ("vpsales",)
+    assert set(q.aspect) == {"notic", "period"}
+    assert "VP" not in q.aspect_text and "notice period" in q.aspect_text
+
+
+def test_aspect_folds_synonyms_and_adds_pay_to_how_much() -> None:
+    assert analyze("What are the downsides of a CSO?").aspect == ("drawback",)
+    assert "salary" in analyze("how much does a CRO take home").aspect
+
+
+def test_a_question_about_a_role_alone_has_no_aspect() -> None:
+    q = analyze("What does a Chief Revenue Officer do?")
+    assert q.roles == ("cro",) and q.aspect == ()
+
+
+def test_comparison_keeps_both_roles_in_order() -> None:
+    q = analyze("Which can earn more, a VP of Sales or a CRO?")
+    assert q.core_roles == ("vpsales", "cro") and q.answer_type == "role"

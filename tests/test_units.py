@@ -1,0 +1,51 @@
+"""Answer units: list items with their lead-in, table rows with their role columns, FAQ answers
+with their question; spans are exact."""
+
+from pathlib import Path
+
+from service.chunking import chunk_article
+from service.corpus import load_corpus
+from service.units import aspect_text, build_units, strip_roles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
+
+
+def _units():  # type: ignore[no-untyped-def]
+    articles = load_corpus(FIXTURES)
+    chunks = [c for a in articles for c in chunk_article(a)]
+    return articles, chunks, build_units(chunks)
+
+
+def test_one_unit_per_sentence_with_exact_spans() -> None:
+    articles, chunks, units = _units()
+    assert len(units) == sum(len(c.sentences) for c in chunks)
+    text_of = {a.id: a.text for a in articles}
+    for u in units:
+        article = text_of[chunks[u.chunk].article_id]
+        assert article[u.sentence.start : u.sentence.end] == u.text
+        assert article[u.span[0] : u.span[1]].strip()
+        assert u.span[0] <= u.sentence.start and u.sentence.end <= u.span[1]
+
+
+def test_list_items_share_a_list_and_carry_its_lead_in() -> None:
+    _, _, units = _units()
+    items = [u for u in units if u.kind == "item" and u.text.startswith(("Hire and train", "Forecast bookings"))]
+    assert len(items) == 2
+    assert items[0].list_id == items[1].list_id >= 0
+    assert items[0].context == items[1].context
+    assert items[0].context_roles == ("vpsales",)  # from the lead-in or the section heading
+    assert items[0].about == ("vpsales",)
+
+
+def test_faq_answers_carry_their_question_and_rows_their_role_columns() -> None:
+    _, chunks, units = _units()
+    faq = [u for u in units if u.kind == "faq" and "$" in u.text]
+    assert faq and faq[0].context == "How much does a VP of Sales earn?"
+    assert faq[0].context_roles == ("vpsales",)
+    rows = [u for u in units if u.kind == "row"]
+    assert rows and all(u.roles for u in rows)
+    assert "Chief" not in aspect_text(rows[0], chunks[rows[0].chunk]).split("|")[0]
+
+
+def test_strip_roles() -> None:
+    assert strip_roles("The VP of Sales reports to the Chief Sales Officer (CSO).") == "The reports to the ."
