@@ -9,7 +9,8 @@ export HF_HUB_OFFLINE := 1
 
 install:
 	$(PIP) install "torch==2.13.0"
-	$(PIP) install -e ".[dev]"
+	$(PIP) install -e ".[export,dev]"
+	roleqa export-encoder
 
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)

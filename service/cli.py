@@ -48,7 +48,8 @@ def cli(verbose: bool) -> None:
 @cli.command("index")
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Articles folder (default corpus/).")
 @click.option("--index", "index_dir", type=click.Path(path_type=Path), help="Index folder (default index/).")
-@click.option("--encoder", type=click.Choice(["minilm", "minilm-int8", "fake"]), help="Encoder (fake is for tests).")
+@click.option("--encoder", type=click.Choice(["minilm", "minilm-torch", "minilm-int8", "fake"]),
+              help="Encoder (default minilm: fp32 ONNX; fake is for tests).")
 def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | None) -> None:
     """Chunk and embed the corpus into a new index, published atomically."""
     from service.corpus import load_corpus
@@ -61,7 +62,7 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     except CorpusError as exc:
         raise click.ClickException(f"{exc}\nHint: see corpus/README.md for the article format.") from exc
     click.echo(f"Indexing {len(articles)} articles from {settings.corpus_dir} ...", err=True)
-    model = load_encoder(settings.encoder, settings.torch_threads)
+    model = load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
 
     def progress(what: str, done: int, total: int) -> None:
         click.echo(f"\r  embedding {what}: {done}/{total}", err=True, nl=done >= total)
@@ -69,6 +70,19 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     report = build_index(articles, model, Path(settings.index_dir), progress=progress)
     click.echo(f"Built {report.path} : {report.chunks} chunks, {report.sentences} sentences "
                f"in {report.seconds:.1f}s")
+
+
+@cli.command("export-encoder")
+def export_encoder() -> None:
+    """Export the installed all-MiniLM-L6-v2 weights to fp32 ONNX in models/ (needs torch, downloads nothing)."""
+    from service.embedding import EncoderUnavailableError, export_onnx
+
+    settings = _settings()
+    try:
+        path = export_onnx(Path(settings.model_dir))
+    except EncoderUnavailableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Exported {path}")
 
 
 @cli.command()
@@ -156,12 +170,23 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the API and chat page with uvicorn."""
+    import os
+
     import uvicorn
 
-    _settings()  # fail fast on bad settings
+    settings = _settings()  # fail fast on bad settings
+    if settings.encoder == "minilm":  # export once here, not in every worker
+        from service.embedding import EncoderUnavailableError, ensure_onnx_model
+
+        try:
+            ensure_onnx_model(Path(settings.model_dir))
+        except EncoderUnavailableError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="info")
 
 

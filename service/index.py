@@ -210,6 +210,9 @@ def build_index(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "model": encoder.name,
             "dim": encoder.dim,
+            # how the vectors were computed (onnx-fp32 / torch give the same vectors) and the model file's hash
+            "encoder_runtime": getattr(encoder, "runtime", "unknown"),
+            "encoder_sha256": getattr(encoder, "sha256", None),
             "index_type": kind,
             "chunker": cfg.as_dict(),
             "corpus_hash": hash_corpus(articles),

@@ -41,7 +41,7 @@ def fake_assistant(fake_settings: Settings) -> Assistant:
 
 @pytest.fixture(scope="session")
 def real_encoder():  # type: ignore[no-untyped-def]
-    return load_encoder("minilm", torch_threads=2)
+    return load_encoder("minilm", threads=2)
 
 
 @pytest.fixture(scope="session")

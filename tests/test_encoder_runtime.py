@@ -1,0 +1,71 @@
+"""The fp32 ONNX encoder against the sentence-transformers reference, and serving without torch."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from service.chunking import chunk_article
+from service.corpus import load_corpus
+from service.embedding import ONNX_FILE, ensure_onnx_model, load_encoder
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def texts() -> tuple[list[str], list[str]]:
+    chunks = [c for a in load_corpus(ROOT / "corpus") for c in chunk_article(a)]
+    questions = [json.loads(line)["turns"][0]["question"]
+                 for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    sentences = [c.text[s.start - c.start : s.end - c.start] for c in chunks for s in c.sentences]
+    return [c.text for c in chunks] + sentences[:200] + questions, questions
+
+
+def test_onnx_vectors_equal_sentence_transformers(real_encoder, texts) -> None:  # type: ignore[no-untyped-def]
+    reference = load_encoder("minilm-torch")
+    everything, questions = texts
+    a, b = reference.encode(everything), real_encoder.encode(everything)
+    assert real_encoder.runtime == "onnx-fp32" and real_encoder.name == reference.name
+    assert len(everything) > 300
+    assert float(np.abs(a - b).max()) <= 1e-5
+    # identical top-10 rankings of the corpus's chunks for every dev question
+    n_chunks = len(everything) - 200 - len(questions)
+    chunks_a, chunks_b = a[:n_chunks], b[:n_chunks]
+    for qa, qb in zip(reference.encode(questions), real_encoder.encode(questions), strict=True):
+        assert (np.argsort(-(chunks_a @ qa))[:10] == np.argsort(-(chunks_b @ qb))[:10]).all()
+
+
+def test_a_damaged_model_file_is_exported_again(tmp_path: Path) -> None:
+    model = ensure_onnx_model(tmp_path)
+    assert model.name == ONNX_FILE and (tmp_path / (ONNX_FILE + ".sha256")).is_file()
+    first = model.read_bytes()[:64]
+    with model.open("r+b") as fh:  # flip bytes in place: the checksum no longer matches
+        fh.seek(1000)
+        fh.write(b"\0" * 16)
+    again = ensure_onnx_model(tmp_path)
+    assert again.read_bytes()[:64] == first
+    assert load_encoder("minilm", model_dir=tmp_path).encode(["hello"]).shape == (1, 384)
+
+
+def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    script = textwrap.dedent(f"""
+        import sys
+        from fastapi.testclient import TestClient
+        from service.api import create_app
+        from service.config import Settings
+        settings = Settings(index_dir={str(real_settings.index_dir)!r}, database_url={f"sqlite:///{tmp_path / 'r.db'}"!r},
+                            encoder="minilm")
+        with TestClient(create_app(settings)) as client:
+            body = client.post("/api/answer", json={{"question": "Who does the CRO report to?"}}).json()
+        assert "CEO" in body["answer"], body
+        heavy = [m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules]
+        print("HEAVY", heavy)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "HEAVY []" in done.stdout, done.stdout
