@@ -58,8 +58,8 @@ def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # typ
         from fastapi.testclient import TestClient
         from service.api import create_app
         from service.config import Settings
-        settings = Settings(index_dir={str(real_settings.index_dir)!r}, database_url={f"sqlite:///{tmp_path / 'r.db'}"!r},
-                            encoder="minilm")
+        settings = Settings(index_dir={str(real_settings.index_dir)!r},
+                            database_url={f"sqlite:///{tmp_path / 'r.db'}"!r}, encoder="minilm")
         with TestClient(create_app(settings)) as client:
             body = client.post("/api/answer", json={{"question": "Who does the CRO report to?"}}).json()
         assert "CEO" in body["answer"], body
