@@ -84,7 +84,8 @@ _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 ABBREVIATIONS: dict[str, str] = {
     "gtm": "go-to-market", "ote": "on-target earnings total compensation", "ltv": "customer lifetime value",
     "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
-    "mrr": "monthly recurring revenue", "ae": "account executive", "vpos": "VP of Sales", "aes": "account executives",
+    "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",
+    "vpos": "VP of Sales", "w": "with",
     "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
     "bdrs": "business development reps", "kpi": "key performance indicator metric",
     "kpis": "key performance indicators metrics", "p&l": "profit and loss",
@@ -98,7 +99,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
-_REPLACED = frozenset({"w/", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
+_REPLACED = frozenset({"w/", "w", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
 
 
 def expand_abbreviations(text: str) -> str:
@@ -203,4 +204,6 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2 if len(low) >= 8 else 1)
         return str(match[0]) if match else word
 
-    return re.sub(r"[A-Za-z]+", fix, text)
+    # contractions ("doesn't", "CSO's") are whole words: "doesn" alone is no typo of "does"
+    return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)?", lambda m: m.group(0) if re.search("['’]", m.group(0)) else fix(m),
+                  text)

@@ -110,9 +110,23 @@ def answer_type(text: str, roles: list[str]) -> str:
     return "fact"
 
 
+# "no CRO at our shop", "if a company doesn't have a CRO": a role the question sets aside, not asks about
+_NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|doesn[’']?t have|don[’']?t have|haven[’']?t got|"
+                      r"isn[’']?t|there[’']?s no)\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
+
+
+def asked_roles(text: str) -> list[str]:
+    """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
+    spans = role_spans(text)
+    negated = {key for start, _, key in spans if _NEGATED.search(text[max(0, start - 30):start])}
+    roles = find_roles(text)
+    kept = [r for r in roles if r not in negated]
+    return kept or roles
+
+
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
-    roles = find_roles(text)
+    roles = asked_roles(text)
     rest = _strip_roles(text)
     words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
              if w.replace("'", "") not in _FRAME and w not in _FRAME]

@@ -145,7 +145,7 @@ class Retriever:
 
     def _role_rerank(self, prepared: PreparedQuery, fused: dict[int, float]) -> dict[int, float]:
         """Favour passages about the roles asked for; demote those about other roles."""
-        asked = set(find_roles(prepared.text))
+        asked = set(prepared.question.roles)  # roles the question asks about (not "we have no CRO")
         if not asked:
             return fused
         boost, demote = self.role_weights

@@ -34,3 +34,19 @@ def test_repair_spelling_uses_the_corpus_vocabulary() -> None:
     vocab = frozenset({"chief", "revenue", "officer", "salary"})
     assert repair_spelling("Cheif Revenue Oficer salery", vocab) == "chief Revenue officer salary"
     assert repair_spelling("France", vocab) == "France"
+
+
+def test_contractions_are_not_typos() -> None:
+    from service.lexicon import repair_spelling
+
+    vocabulary = frozenset({"does", "have", "chief", "revenue", "officer"})
+    assert repair_spelling("if a company doesn't have a Cheif Revenue Officer", vocabulary) == \
+        "if a company doesn't have a chief Revenue Officer"
+
+
+def test_domain_abbreviations_are_spelled_out() -> None:
+    from service.lexicon import expand_abbreviations
+
+    assert expand_abbreviations("who owns GTM?") == "who owns GTM (go-to-market)?"
+    assert expand_abbreviations("does the CSO work w finance") == "does the CSO work with finance"
+    assert expand_abbreviations("what is a great VP?") == "what is a great VP?"

@@ -43,3 +43,9 @@ def test_a_question_about_a_role_alone_has_no_aspect() -> None:
 def test_comparison_keeps_both_roles_in_order() -> None:
     q = analyze("Which can earn more, a VP of Sales or a CRO?")
     assert q.core_roles == ("vpsales", "cro") and q.answer_type == "role"
+
+
+def test_a_negated_role_is_set_aside() -> None:
+    assert analyze("no CRO at our company - who should our CSO work with?").roles == ("cso",)
+    assert analyze("if a company doesn't have a CRO, who runs marketing with the CSO?").roles == ("cso",)
+    assert analyze("Is there no CRO?").roles == ("cro",)  # a negated role that is all it names stays
