@@ -191,7 +191,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
 
 
 _NEGATION = re.compile(r"\b(?:not|no|nah|nope|never|only|just|without|cannot|can't|don't|doesn't|isn't|aren't|won't|"
-                       r"ever|neither|nor|rather than|instead|or|too|also|overkill)\b|n't\b", re.IGNORECASE)
+                       r"ever|neither|nor|rather than|instead|or|overkill)\b|n't\b", re.IGNORECASE)
 
 
 def _affirms(q: Question, best: Candidate, part: _Part) -> bool:

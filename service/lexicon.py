@@ -102,6 +102,12 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 _REPLACED = frozenset({"w/", "w", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
 
 
+# "how much does a CRO make/take home" asks for pay; "how much experience" does not
+HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
+                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)",
+                          re.IGNORECASE)
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 
@@ -161,7 +167,7 @@ def canonicalize_roles(text: str, style: str = "key") -> str:
 def tokenize(text: str, *, query: bool = False) -> list[str]:
     """BM25 tokens: canonical roles, folded term groups, stemmed words, no stopwords."""
     lowered = canonicalize_roles(text, "key").lower().replace("’", "'")
-    if query and re.search(r"\bhow\s+much\b", lowered):
+    if query and HOW_MUCH_PAY.search(lowered):
         # "how much does a CRO make/take home" asks for pay.
         lowered += " salary"
     tokens = []

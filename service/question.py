@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, find_roles, role_spans, tokenize
+from service.lexicon import CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, tokenize
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "fact")
 
@@ -32,12 +32,13 @@ _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position|exec\w*|of (?:them|the two|these)|"
                   r"title|leader|officer|person|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
-_AMOUNT = re.compile(r"\bhow\s+much\b|\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
+_AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmake\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
 # "what is pay tied to / based on / how is it structured" asks about the basis, not an amount
 _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set)\b",
                     re.IGNORECASE)
-_DURATION = re.compile(r"\bhow\s+(?:many\s+years|long)\b|\byears?\s+of\b", re.IGNORECASE)
+_DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
+                       re.IGNORECASE)
 _REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
                       r"contrast|same|similar\w*)\b", re.IGNORECASE)
@@ -99,7 +100,7 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"
     if _DURATION.search(text):
         return "duration"
-    if _AMOUNT.search(text) and not _BASIS.search(text):
+    if (_AMOUNT.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):
         return "amount"
     if _REASON.search(text):
         return "reason"
@@ -131,7 +132,7 @@ def analyze(text: str) -> Question:
     words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
              if w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
-    if re.search(r"\bhow\s+much\b", text, re.IGNORECASE) and "salary" not in aspect_tokens:
+    if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
                     aspect_text=rest, answer_type=answer_type(text, roles))
