@@ -140,7 +140,7 @@ class Answerer:
         cfg = self.settings
         q = prepared.question
         q_roles = set(q.roles)
-        has_aspect = bool(q.aspect_text.strip())
+        has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
         out: list[Candidate] = []
         for passage in passages[: cfg.passages_considered] + list(extra or ()):
             chunk = passage.chunk

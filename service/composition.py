@@ -209,6 +209,11 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
     parts = _select(q, cands, cfg)
     if q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):
         parts[0].text = f"Yes. {parts[0].text}"
+    elif len(q.core_roles) == 1 and not q.aspect and q.answer_type in ("definition", "fact"):
+        # "CRO = ?? what's the job": an overview opens with the role's full name
+        full = ROLES_BY_KEY[q.core_roles[0]].name
+        if full.split(" (")[0].lower() not in parts[0].text.lower():
+            parts[0].text = f"{full}: {parts[0].text}"
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     out: list[str] = []

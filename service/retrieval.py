@@ -180,7 +180,7 @@ class Retriever:
         else:
             rankings = [dense_ids.tolist(), bm_ids.tolist()]
             weights = list(self.weights)
-            if self.aspect_weight and prepared.question.aspect_text.strip():
+            if self.aspect_weight and prepared.question.aspect:
                 rankings.append(self.aspect_ranking(prepared, depth))
                 weights.append(self.aspect_weight)
             for weight, ranking in zip(weights, rankings, strict=True):
