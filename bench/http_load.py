@@ -1,8 +1,11 @@
 """HTTP load against `roleqa serve` with wrk: throughput, p50/p99 and errors at several concurrencies.
 
 Also measures cold start (process start to /readyz 200) and RSS per worker. Needs Debian's wrk.
+Two mixes: `unique` (the default: distinct generated questions, none repeated within a run, a fresh
+slice per run, so the query-embedding cache never helps) and `repeated` (8 rotating questions: cache
+hits, the flattering case, kept for comparison).
 
-    python bench/http_load.py [--workers 1 2] [--connections 1 4 16 64] [--seconds 10]
+    python bench/http_load.py [--mix unique repeated] [--workers 1 2] [--connections 1 4 16 64] [--seconds 10]
 """
 
 from __future__ import annotations
@@ -27,13 +30,22 @@ QUESTIONS = ["Who does the VP of Sales report to?", "How much does a CRO make?",
 
 LUA = """
 local questions = {%s}
+local threads = %d
+local counter = 0
+setup = function(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
 local i = 0
 request = function()
+  -- thread t asks questions t, t+T, t+2T, ...: no question twice within a run while the slice lasts
+  local n = (tid or 0) + i * threads
   i = i + 1
-  local body = '{"question": "' .. questions[(i %% #questions) + 1] .. '"}'
+  local body = '{"question": ' .. questions[(n %% #questions) + 1] .. '}'
   return wrk.format("POST", "/api/answer", {["Content-Type"] = "application/json"}, body)
 end
 """
+PER_RUN = 2100  # questions set aside for each unique-mix run (8 runs fit the 17,200 generated)
 
 
 def start(workers: int, port: int, db: Path) -> tuple[subprocess.Popen, float]:
@@ -56,13 +68,18 @@ def start(workers: int, port: int, db: Path) -> tuple[subprocess.Popen, float]:
 
 def _all_workers_ready(proc: subprocess.Popen, workers: int) -> bool:
     children = psutil.Process(proc.pid).children(recursive=True)
-    return len([c for c in children if c.memory_info().rss > 200 << 20]) >= workers
+    return len([c for c in children if c.memory_info().rss > 100 << 20]) >= workers
 
 
 def rss_mb(proc: subprocess.Popen) -> list[float]:
     # the serving processes are the ones holding the model (the supervisor and helpers are small)
     procs = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
-    return sorted(round(p.memory_info().rss / 2**20, 1) for p in procs if p.memory_info().rss > 200 << 20)
+    return sorted(round(p.memory_info().rss / 2**20, 1) for p in procs if p.memory_info().rss > 100 << 20)
+
+
+def lua_script(path: Path, questions: list[str], threads: int) -> Path:
+    path.write_text(LUA % (", ".join(json.dumps(json.dumps(q)) for q in questions), threads))
+    return path
 
 
 def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
@@ -86,6 +103,7 @@ def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mix", nargs="+", choices=["unique", "repeated"], default=["unique", "repeated"])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 4, 16, 64])
     parser.add_argument("--seconds", type=int, default=10)
@@ -94,26 +112,44 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.questions import generate
+
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp())
-    script = tmp / "answer.lua"
-    script.write_text(LUA % ", ".join(json.dumps(q) for q in QUESTIONS))
+    runs_needed = len(args.workers) * len(args.connections)
+    unique = generate(PER_RUN * runs_needed) if "unique" in args.mix else []
     results = []
+    run_no = 0
     for workers in args.workers:
         proc, cold = start(workers, args.port, tmp / f"bench-{workers}.db")
         try:
-            runs = [wrk(args.port, c, args.seconds, script) for c in args.connections]
-            results.append({"workers": workers, "cold_start_s": round(cold, 2), "rss_mb": rss_mb(proc), "runs": runs})
+            for mix in args.mix:
+                runs = []
+                for c in args.connections:
+                    threads = min(2, c)
+                    if mix == "unique":
+                        questions = unique[run_no * PER_RUN : (run_no + 1) * PER_RUN]
+                        run_no += 1
+                    else:
+                        questions = QUESTIONS
+                    run = wrk(args.port, c, args.seconds, lua_script(tmp / "answer.lua", questions, threads))
+                    run["mix"] = mix
+                    run["repeats_within_run"] = mix == "repeated" or run["requests"] > len(questions)
+                    runs.append(run)
+                results.append({"workers": workers, "mix": mix, "cold_start_s": round(cold, 2),
+                                "rss_mb": rss_mb(proc), "runs": runs})
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     (args.out / "http_load.json").write_text(json.dumps(results, indent=2))
-    lines = ["| workers | clients | answers/s | p50 ms | p99 ms | errors | cold start s | RSS MB per process |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| mix | workers | clients | answers/s | p50 ms | p99 ms | errors | load avg | cold start s | RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for run in r["runs"]:
-            lines.append(f"| {r['workers']} | {run['connections']} | {run['rps']:.0f} | {run['p50_ms']} | "
-                         f"{run['p99_ms']} | {run['errors']} | {r['cold_start_s']} | {r['rss_mb']} |")
+            lines.append(f"| {r['mix']} | {r['workers']} | {run['connections']} | {run['rps']:.0f} | {run['p50_ms']} | "
+                         f"{run['p99_ms']} | {run['errors']} | {run['load_avg']:.2f} | {r['cold_start_s']} | "
+                         f"{r['rss_mb']} |")
     (args.out / "http_load.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
