@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.answering import Answer
@@ -77,9 +78,15 @@ def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | No
     if metrics is not None:
         metrics.observe_answer(answer.abstained)
     if store is not None:
-        payload.turn = store.add_turn(conversation_id, body.question, answer.standalone_question, answer.answer,
-                                      answer.abstained, [c.model_dump() for c in payload.citations],
-                                      answer.timings_ms, answer.reason)
+        try:
+            payload.turn = store.add_turn(conversation_id, body.question, answer.standalone_question, answer.answer,
+                                          answer.abstained, [c.model_dump() for c in payload.citations],
+                                          answer.timings_ms, answer.reason)
+        except (SQLAlchemyError, OSError):
+            # The answer is computed: return it (without a turn number for feedback) rather than a 500.
+            logger.exception("could not save a turn of conversation %s", conversation_id)
+            if metrics is not None:
+                metrics.store_failures.inc()
     return payload
 
 

@@ -25,6 +25,8 @@ class Metrics:
         self.latency = Histogram("roleqa_http_request_seconds", "HTTP request latency", ["route"],
                                  buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5), registry=self.registry)
         self.answers = Counter("roleqa_answers_total", "Questions answered", ["abstained"], registry=self.registry)
+        self.store_failures = Counter("roleqa_store_write_failures_total",
+                                      "Answered turns the conversation store could not save", registry=self.registry)
         self.index_chunks = Gauge("roleqa_index_chunks", "Chunks in the served index", registry=self.registry)
         self.index_info = Gauge("roleqa_index_build_info", "Served index build", ["build_id"], registry=self.registry)
 

@@ -67,7 +67,11 @@ async def verified_body(request: Request, settings: Settings) -> bytes:
         raise HTTPException(404, "the Slack integration is not configured")
     body = await request.body()
     verifier = SignatureVerifier(settings.slack_signing_secret.get_secret_value())  # type: ignore[union-attr]
-    if not verifier.is_valid_request(body, dict(request.headers)):
+    try:
+        valid = verifier.is_valid_request(body, dict(request.headers))
+    except ValueError:  # slack_sdk parses the timestamp with int(): "abc" must not become a 500
+        valid = False
+    if not valid:
         raise HTTPException(401, "invalid or missing Slack signature")
     return body
 

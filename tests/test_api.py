@@ -113,3 +113,20 @@ def test_feedback_is_stored_and_validated(client: TestClient) -> None:
     assert missing.status_code == 404 and "no turn 9" in missing.json()["detail"]
     bad = client.post("/api/feedback", json={"conversation_id": "x", "turn": 1, "rating": "meh"})
     assert bad.status_code == 422 and "rating" in bad.json()["detail"]
+
+
+def test_a_failed_store_write_still_returns_the_answer(fake_settings: Settings, fake_assistant: Assistant,
+                                                      tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "broken.db"
+    settings = fake_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    with TestClient(create_app(settings, fake_assistant)) as c:
+        con = sqlite3.connect(db)
+        con.execute("DROP TABLE turns")  # every later write fails inside the database
+        con.commit()
+        con.close()
+        r = c.post("/api/answer", json={"question": "How much does a VP of Sales earn?"})
+        assert r.status_code == 200, r.text
+        assert "$100,000" in r.json()["answer"] and r.json()["turn"] is None
+        assert "roleqa_store_write_failures_total 1.0" in c.get("/metrics").text

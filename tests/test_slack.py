@@ -106,6 +106,9 @@ def test_signature_checks(fake_settings: Settings, fake_assistant: Assistant) ->
         tampered = c.post("/slack/commands", content=body + b"&x=1", headers=signed(body))
         assert tampered.status_code == 401 and "signature" in tampered.json()["detail"]
         assert c.post("/slack/commands", content=body).status_code == 401
+        for stamp in ("abc", "", "1e99"):  # unparsable timestamps are bad signatures, never a 500
+            headers = {**signed(body), "X-Slack-Request-Timestamp": stamp}
+            assert c.post("/slack/commands", content=body, headers=headers).status_code == 401
 
 
 def test_slash_command_answers_in_block_kit(fake_settings: Settings, fake_assistant: Assistant) -> None:
