@@ -6,6 +6,7 @@ Builds are written to a fresh directory under `builds/` and published by atomica
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -15,7 +16,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -171,6 +173,25 @@ def build_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     builds = index_dir / "builds"
     builds.mkdir(exist_ok=True)
+    with _build_lock(builds):
+        return _build(articles, encoder, index_dir, builds, cfg, progress, started)
+
+
+@contextmanager
+def _build_lock(builds: Path) -> Iterator[None]:
+    """One build at a time per index folder; holding the lock, any .tmp-* folder is a killed build's leftover."""
+    with (builds / ".build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            for stale in builds.glob(".tmp-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: Path, cfg: ChunkerSettings,
+           progress: Progress | None, started: float) -> BuildReport:
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:8]}"
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     tmp.chmod(0o755)
@@ -250,8 +271,6 @@ def _prune_builds(index_dir: Path) -> None:
     current = resolve_index_path(index_dir)
     builds = sorted((p for p in (index_dir / "builds").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     finished = [p for p in builds if not p.name.startswith(".tmp-")]
-    for stale in (p for p in builds if p.name.startswith(".tmp-") and time.time() - p.stat().st_mtime > 3600):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a killed build; an hour old cannot be running
     for old in finished[:-KEEP_BUILDS]:
         if old.resolve() != current.resolve():
             shutil.rmtree(old, ignore_errors=True)

@@ -120,3 +120,14 @@ def test_large_indexes_use_ivf_and_search_the_same(tmp_path: Path, monkeypatch: 
     settings = Settings(index_dir=tmp_path, corpus_dir=FIXTURE_CORPUS, encoder="fake", min_support=0.15)
     answer = Assistant.load(settings, FakeEncoder()).ask("How much does a VP of Sales earn?", mode="hybrid")
     assert "$100,000" in answer.answer
+
+
+def test_a_killed_builds_leftovers_are_removed_by_the_next_build(tmp_path: Path) -> None:
+    corpus = FIXTURE_CORPUS
+    build_index(load_corpus(corpus), FakeEncoder(), tmp_path)
+    leftover = tmp_path / "builds" / ".tmp-killed"
+    leftover.mkdir()
+    (leftover / "vectors.faiss").write_bytes(b"half")
+    build_index(load_corpus(corpus), FakeEncoder(), tmp_path)
+    assert not leftover.exists()
+    assert [p.name for p in (tmp_path / "builds").iterdir() if p.name.startswith(".tmp-")] == []
