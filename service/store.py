@@ -7,12 +7,13 @@ below run in order at startup and are recorded in `schema_version`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import threading
 import uuid
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,7 @@ from sqlalchemy.engine import Connection, make_url
 from service.conversation import Turn
 
 logger = logging.getLogger(__name__)
+_MIGRATION_LOCK_KEY = 0x726F6C65  # "role": pg_advisory_lock key for migrations
 
 metadata = MetaData()
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True),
@@ -130,8 +132,34 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.migrate()
 
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """Serialize migrations across processes (workers starting together on a new database)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            with open(f"{url.database}.migrate.lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+        elif url.get_backend_name() == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+                    conn.commit()
+        else:
+            yield
+
     def migrate(self) -> int:
-        """Apply pending migrations; returns the schema version."""
+        """Apply pending migrations under a cross-process lock; returns the schema version."""
+        with self._migration_lock():
+            return self._migrate()
+
+    def _migrate(self) -> int:
         with self.engine.begin() as conn:
             schema_version.create(conn, checkfirst=True)
             done = set(conn.scalars(select(schema_version.c.version)))

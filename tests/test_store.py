@@ -94,3 +94,17 @@ def test_a_version_1_database_gains_the_reason_column(tmp_path: Path) -> None:
     assert [(t.question, t.reason) for t in store.turns("old")] == [("q", "")]  # old turns kept
     store.add_turn("old", "q2", "q2", "Sorry", True, [], {}, "weak support (0.20)")
     assert store.turns("old")[1].reason == "weak support (0.20)"
+
+
+def _open_store(path: str) -> int:
+    return Store(f"sqlite:///{path}").migrate()
+
+
+def test_workers_starting_together_on_a_new_database_all_get_a_store(tmp_path: Path) -> None:
+    # uvicorn workers start at once; each process migrates the same new SQLite file
+    import multiprocessing
+
+    for round_ in range(3):
+        path = str(tmp_path / f"fresh-{round_}.db")
+        with multiprocessing.get_context("spawn").Pool(4) as pool:
+            assert pool.map(_open_store, [path] * 4) == [2, 2, 2, 2]
