@@ -142,11 +142,16 @@ def readyz(request: Request) -> JSONResponse:
     if assistant is None:
         reason = getattr(request.app.state, "load_error", None) or "loading"
         return JSONResponse({"status": "not ready", "detail": reason}, status_code=503)
+    store: Store | None = getattr(request.app.state, "store", None)
+    if store is None or not store.ping():
+        # answers would work, but conversations and feedback would be lost: take this replica out of rotation
+        return JSONResponse({"status": "not ready", "detail": "the conversation database is unavailable"},
+                            status_code=503)
     manifest = assistant.index.manifest
     return JSONResponse({
         "status": "ready", "index_version": manifest.get("build_id"), "chunks": len(assistant.index.chunks),
         "model": manifest.get("model"), "index_type": manifest.get("index_type"),
-        "built_at": manifest.get("built_at"),
+        "built_at": manifest.get("built_at"), "encoder": manifest.get("encoder_runtime"), "database": "ok",
     })
 
 

@@ -42,6 +42,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from service.conversation import Turn
 
@@ -169,6 +170,15 @@ class Store:
                     conn.execute(insert(schema_version).values(version=version, applied_at=_now()))
                     logger.info("applied schema migration %d", version)
             return max(done | {v for v, _ in MIGRATIONS})
+
+    def ping(self) -> bool:
+        """Whether the database answers and has the conversation tables."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(select(func.count()).select_from(schema_version))
+            return True
+        except SQLAlchemyError:
+            return False
 
     def new_id(self) -> str:
         return uuid.uuid4().hex

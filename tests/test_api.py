@@ -130,3 +130,19 @@ def test_a_failed_store_write_still_returns_the_answer(fake_settings: Settings, 
         assert r.status_code == 200, r.text
         assert "$100,000" in r.json()["answer"] and r.json()["turn"] is None
         assert "roleqa_store_write_failures_total 1.0" in c.get("/metrics").text
+
+
+def test_readyz_checks_the_database(fake_settings: Settings, fake_assistant: Assistant, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "ready.db"
+    settings = fake_settings.model_copy(update={"database_url": f"sqlite:///{db}"})
+    with TestClient(create_app(settings, fake_assistant)) as c:
+        ready = c.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["database"] == "ok"
+        con = sqlite3.connect(db)
+        con.execute("DROP TABLE schema_version")
+        con.commit()
+        con.close()
+        down = c.get("/readyz")
+        assert down.status_code == 503 and "database" in down.json()["detail"]
