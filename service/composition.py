@@ -98,7 +98,7 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
 
 def _on_aspect(cand: Candidate) -> bool:
     """Whether a unit speaks of what was asked (most of the aspect's words, or its meaning)."""
-    return cand.coverage >= 0.5 or cand.aspect >= 0.5
+    return cand.coverage >= 0.4 or cand.aspect >= 0.5
 
 
 @dataclass
