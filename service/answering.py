@@ -218,7 +218,10 @@ class Answerer:
                 return f"role not covered: {', '.join(q.roles)}"
             best = 0.0
             for cand in cands:
-                if set(find_roles(cand.text)) & set(q.roles):
+                # the role must be what the unit speaks of: a table row is about its label and columns,
+                # not the roles in its cells ("Reporting To | CEO or COO" says nothing of a COO's boss)
+                named = set(cand.unit.roles) if cand.unit.kind == "row" else set(find_roles(cand.text))
+                if named & set(q.roles):
                     best = max(best, len(wanted & set(tokenize(cand.text))) / len(wanted))
             if best < 0.5:
                 return f"role not covered: {', '.join(q.roles)}"

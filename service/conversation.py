@@ -49,8 +49,9 @@ def _short(key: str) -> str:
 
 
 def _is_fragment(question: str) -> bool:
+    """ "And the CRO?", "what about their pay?": short, or opened by a connective and still short."""
     words = re.findall(r"[A-Za-z']+", question)
-    return bool(_FOLLOWUP_START.match(question)) or len(words) <= 4
+    return len(words) <= 4 or (bool(_FOLLOWUP_START.match(question)) and len(words) <= 7)
 
 
 def _substitute(previous: str, new_roles: list[str], question: str) -> str:
