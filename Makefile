@@ -39,7 +39,7 @@ lint:
 eval:
 	roleqa index
 	roleqa eval --gate eval/thresholds.toml
-	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-23c.jsonl --gate eval/thresholds-blind.toml
+	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-23d.jsonl --gate eval/thresholds-blind.toml
 
 # Benchmarks (not tests): results in bench/results/, summary in bench/RESULTS.md. Needs Debian's wrk.
 bench:
