@@ -103,7 +103,7 @@ class MiniLMOnnxEncoder(_OnnxMiniLM):
 
     def __init__(self, model_dir: Path, threads: int = 1) -> None:
         super().__init__(ensure_onnx_model(model_dir), threads)
-        self.sha256 = _sha256(self.model_file)
+        self.sha256 = sha256_file(self.model_file)
 
 
 class MiniLMInt8Encoder(_OnnxMiniLM):
@@ -126,7 +126,8 @@ class EncoderUnavailableError(Exception):
     """The encoder's model file is missing and cannot be made here; the message says what to do."""
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -138,7 +139,7 @@ def ensure_onnx_model(model_dir: Path) -> Path:
     """The fp32 ONNX file in `model_dir`, exported first if it is missing or fails its checksum."""
     model_file = model_dir / ONNX_FILE
     checksum = model_dir / (ONNX_FILE + ".sha256")
-    if model_file.is_file() and checksum.is_file() and checksum.read_text().split()[0] == _sha256(model_file):
+    if model_file.is_file() and checksum.is_file() and checksum.read_text().split()[0] == sha256_file(model_file):
         return model_file
     return export_onnx(model_dir)
 
@@ -185,7 +186,7 @@ def export_onnx(model_dir: Path) -> Path:
                           output_names=["last_hidden_state"], opset_version=17, dynamo=False,
                           dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
                                         "last_hidden_state": axes})
-    digest = _sha256(tmp)
+    digest = sha256_file(tmp)
     tmp.replace(model_dir / ONNX_FILE)
     (model_dir / (ONNX_FILE + ".sha256")).write_text(f"{digest}  {ONNX_FILE}\n")
     logger.info("exported %s to %s (sha256 %s)", MINILM_NAME, model_dir / ONNX_FILE, digest[:12])

@@ -7,7 +7,6 @@ Builds are written to a fresh directory under `builds/` and published by atomica
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ import numpy as np
 
 from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
-from service.embedding import Encoder
+from service.embedding import Encoder, sha256_file
 from service.lexicon import canonicalize_roles, find_roles, tokenize, words
 from service.units import Unit, aspect_text, build_units
 
@@ -113,14 +112,6 @@ def _make_faiss(vectors: np.ndarray, kind: str) -> faiss.Index:
         index = faiss.IndexFlatIP(dim)
     index.add(vectors)
     return index
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _chunk_to_json(chunk: Chunk) -> str:
@@ -243,7 +234,7 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             "sentences": len(sentence_texts),
             "articles": {a.id: {"title": a.title, "author": a.author, "source": a.source,
                                 "published": a.published} for a in articles},
-            "files": {str(p.relative_to(tmp)): _sha256(p) for p in files},
+            "files": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         final = builds / build_id
@@ -324,7 +315,7 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         file = path / name
         if not file.is_file():
             raise IndexCorruptError(f"index file {name} is missing from {path}; {REBUILD_HINT}")
-        if _sha256(file) != digest:
+        if sha256_file(file) != digest:
             raise IndexCorruptError(f"index file {name} in {path} is damaged (checksum mismatch); {REBUILD_HINT}")
     try:
         chunks = [_chunk_from_json(line) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -143,6 +143,16 @@ def role_spans(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in _ROLE_RE.finditer(text) if m.lastgroup]
 
 
+def strip_roles(text: str) -> str:
+    """`text` without its role mentions, so the encoder sees what is said rather than who."""
+    out, last = [], 0
+    for start, end, _ in role_spans(text):
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
 def find_roles(text: str) -> list[str]:
     """Role keys mentioned in `text`, in order of first mention, without repeats."""
     found: list[str] = []

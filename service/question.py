@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, tokenize
+from service.lexicon import CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, strip_roles, tokenize
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "fact")
 
@@ -66,12 +66,7 @@ class Question:
 
 
 def _strip_roles(text: str) -> str:
-    out, last = [], 0
-    for start, end, _ in role_spans(text):
-        out.append(text[last:start])
-        last = end
-    out.append(text[last:])
-    rest = "".join(out)
+    rest = strip_roles(text)
     # articles and connectives left dangling where a role was ("a CSO or a CRO" -> "")
     for _ in range(2):
         rest = re.sub(r"\b(?:a|an|the|or|and|vs\.?|versus|of|to|from|than|between)\b(?=[\s,?.!:;'’s]*(?:[,?.!:;]|$|"

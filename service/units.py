@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from service.chunking import Chunk, Sentence
-from service.lexicon import find_roles, role_spans, tokenize
+from service.lexicon import find_roles, strip_roles, tokenize
 
 _ITEM_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
@@ -34,16 +34,6 @@ class Unit:
     def about(self) -> tuple[str, ...]:
         """The roles the unit speaks of: its own, else those of its context."""
         return self.roles or self.context_roles
-
-
-def strip_roles(text: str) -> str:
-    """`text` without its role mentions, so the encoder sees what is said rather than who."""
-    out, last = [], 0
-    for start, end, _ in role_spans(text):
-        out.append(text[last:start])
-        last = end
-    out.append(text[last:])
-    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def _heading(chunk: Chunk) -> str:

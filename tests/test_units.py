@@ -5,7 +5,8 @@ from pathlib import Path
 
 from service.chunking import chunk_article
 from service.corpus import load_corpus
-from service.units import aspect_text, build_units, strip_roles
+from service.lexicon import strip_roles
+from service.units import aspect_text, build_units
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
