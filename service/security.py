@@ -28,7 +28,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 DOCS_PATHS = ("/docs", "/redoc")
-BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                 (b"x-frame-options", b"DENY")]
 
 
@@ -40,7 +40,7 @@ async def send_json(send: Send, status: int, detail: str, headers: list[tuple[by
 
 
 class SecurityHeaders:
-    """nosniff, no-referrer, DENY framing and a strict CSP (relaxed for the API docs page)."""
+    """nosniff, same-origin referrers, DENY framing and a strict CSP (relaxed for the API docs page)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -179,10 +179,14 @@ class AccessControl:
 
 
 def _same_origin(headers: dict[str, str]) -> bool:
-    if headers.get("sec-fetch-site") == "cross-site":
+    site = headers.get("sec-fetch-site")
+    if site in ("cross-site", "same-site"):
         return False
     origin = headers.get("origin")
-    if not origin or origin == "null":
-        return origin != "null"
+    if origin == "null":
+        # a browser hiding the origin of a form post (strict referrer settings) still says where it came from
+        return site == "same-origin"
+    if not origin:
+        return True
     host = headers.get("host", "")
     return origin.split("://", 1)[-1] == host

@@ -135,3 +135,26 @@ def test_feedback_form_with_a_bad_rating_or_turn_is_a_clear_422(fake_settings) -
             r = client.post("/chat/feedback", data=form, follow_redirects=False)
             assert r.status_code == 422, (form, r.status_code)
             assert "invalid feedback" in r.json()["detail"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_javascript_flow_in_chromium(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    """With JavaScript off the form posts to /chat; Chromium must get an answer page, not a 403."""
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    page.fill("#question", "Who does the VP of Sales report to?")
+    with page.expect_navigation():
+        page.locator("#send").click()
+    assert "cross-site" not in page.content()
+    answer = page.locator(".msg.bot").last
+    assert "CSO" in answer.inner_text()
+    # a follow-up in the same conversation, still without JavaScript
+    page.fill("#question", "And the CRO?")
+    with page.expect_navigation():
+        page.locator("#send").click()
+    assert "CEO" in page.locator(".msg.bot").last.inner_text()
+    page.screenshot(path=str(SHOTS / "no-js.png"), full_page=True)
+    context.close()
