@@ -187,7 +187,14 @@ def serve(host: str, port: int, workers: int | None) -> None:
             raise click.ClickException(str(exc)) from exc
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="info",
+                **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; roleqa only from ROLEQA_TRUSTED_PROXIES."""
+    trusted = settings.trusted_proxies
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) if trusted else None}
 
 
 def main() -> None:

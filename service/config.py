@@ -51,13 +51,16 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     rate_limit_burst: int = Field(default=60, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse proxy); empty: none, so a
+    # client cannot pick the address it is rate-limited under
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Slack: both secrets set turns the /slack routes on
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
     slack_api_base_url: str = "https://slack.com/api/"
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         # Allow ROLEQA_API_KEYS="k1,k2" as well as a JSON list.

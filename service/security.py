@@ -161,6 +161,13 @@ class AccessControl:
             # compare against every key, so the time taken does not reveal which one nearly matched
             matches = [hmac.compare_digest(presented, key) for key in self.keys]
             if not presented or not any(matches):
+                # failed attempts spend the client address's budget too, so keys cannot be guessed at speed
+                wait = self.bucket.take(key_id) if self.bucket is not None else 0.0
+                if wait > 0:
+                    retry = str(max(1, math.ceil(wait)))
+                    await send_json(send, 429, f"too many requests; retry in {retry} s",
+                                    [(b"retry-after", retry.encode())])
+                    return
                 await send_json(send, 401, "a valid API key is required: send `Authorization: Bearer <key>`",
                                 [(b"www-authenticate", b"Bearer")])
                 return

@@ -58,14 +58,14 @@ def real_assistant(real_settings: Settings, real_encoder) -> Assistant:  # type:
 
 
 @contextmanager
-def serve(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def serve(app, **options) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """Run `app` with a real uvicorn server on a free loopback port; yields its base URL."""
     import uvicorn
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20

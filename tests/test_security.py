@@ -95,3 +95,32 @@ def test_cors_off_by_default_and_configurable(fake_settings: Settings, fake_assi
     with _client(fake_settings, fake_assistant, cors_origins=["https://app.example"]) as c:
         r = c.options("/api/answer", headers=pre)
         assert r.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies(fake_settings: Settings,
+                                                            fake_assistant: Assistant) -> None:
+    import httpx
+
+    from service.cli import proxy_options
+    from tests.conftest import serve
+
+    limited = fake_settings.model_copy(update={"rate_limit_per_minute": 1, "rate_limit_burst": 1})
+    spoofed = [{"X-Forwarded-For": f"10.0.0.{i}"} for i in (1, 2)]
+    with serve(create_app(limited, fake_assistant), **proxy_options(limited)) as url:
+        codes = [httpx.post(f"{url}/api/search", json={"query": "vp sales pay"}, headers=h).status_code
+                 for h in spoofed]
+    assert codes == [200, 429]  # one loopback client, one budget, whatever the header says
+    behind_proxy = limited.model_copy(update={"trusted_proxies": ["127.0.0.1"]})
+    with serve(create_app(behind_proxy, fake_assistant), **proxy_options(behind_proxy)) as url:
+        codes = [httpx.post(f"{url}/api/search", json={"query": "vp sales pay"}, headers=h).status_code
+                 for h in spoofed]
+    assert codes == [200, 200]  # the trusted proxy's header names two clients
+
+
+def test_wrong_keys_are_rate_limited(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    settings = fake_settings.model_copy(update={"api_keys": ["right-key"], "rate_limit_per_minute": 1,
+                                                "rate_limit_burst": 2})
+    with TestClient(create_app(settings, fake_assistant)) as client:
+        codes = [client.post("/api/search", json={"query": "x"}, headers={"Authorization": f"Bearer guess{i}"})
+                 .status_code for i in range(3)]
+    assert codes == [401, 401, 429]
