@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -191,7 +191,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
                 **proxy_options(settings))
 
 
-def proxy_options(settings: Settings) -> dict[str, object]:
+def proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; roleqa only from ROLEQA_TRUSTED_PROXIES."""
     trusted = settings.trusted_proxies
     return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) if trusted else None}
