@@ -108,7 +108,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if not roles and prev_roles:
         role = _short(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
-        if len(core) > 1 and _PLURAL.search(question):  # "how do their salaries compare?" keeps the pair
+        if len(core) > 1 and _PLURAL.search(question) and _sets_side_by_side(previous):
+            # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(_short(r) for r in core)
         if _PRONOUN.search(question):
             def repl(m: re.Match[str]) -> str:
@@ -128,6 +129,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
             return f"{question.rstrip()} (and {_short(others[0])})"
     return question
+
+
+def _sets_side_by_side(previous: str) -> bool:
+    """Whether the previous question put its roles side by side (a comparison, a choice, "both"),
+    rather than one role doing something with another ("What does the CRO do with the VPs?")."""
+    return analyze(previous).answer_type in ("comparison", "role") or bool(
+        re.search(r"\b(?:both|vs\.?|versus|between|compared?)\b", previous, re.IGNORECASE))
 
 
 def _last_answer_roles(history: Sequence[Turn], asked: list[str]) -> list[str]:

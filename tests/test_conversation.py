@@ -62,3 +62,10 @@ def test_conversations_over_http(real_settings: Settings, real_assistant: Assist
             assert not body["abstained"], (question, body["standalone_question"])
             for fact in expected:
                 assert fact.lower() in body["answer"].lower(), (question, body["standalone_question"], body["answer"])
+
+
+def test_a_plural_pronoun_keeps_a_pair_only_after_a_comparison() -> None:
+    pair = rewrite("how do their salaries compare?", _h("How does a CSO differ from a CRO?"))
+    assert sorted(find_roles(pair)) == ["cro", "cso"]
+    single = rewrite("and who do they report to?", _h("What does the CRO do with the VPs of sales and marketing?"))
+    assert find_roles(single) == ["cro"]
