@@ -158,3 +158,40 @@ def test_no_javascript_flow_in_chromium(browser, live_url: str) -> None:  # type
     assert "CEO" in page.locator(".msg.bot").last.inner_text()
     page.screenshot(path=str(SHOTS / "no-js.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_loading_errors_and_feedback_states_in_chromium(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    # While an answer loads: its actions are hidden, and a second question typed meanwhile is kept.
+    state = page.evaluate("""() => {
+        const input = document.querySelector('#question'), form = document.querySelector('#composer');
+        input.value = 'Who does the VP of Sales report to?'; form.requestSubmit();
+        const actions = document.querySelector('.msg.bot:last-child .actions');
+        const shown = getComputedStyle(actions).display !== 'none';
+        input.value = 'And the CRO?'; form.requestSubmit();
+        return {shown: shown, kept: input.value};
+    }""")
+    assert state == {"shown": False, "kept": "And the CRO?"}
+    answer = page.locator(".msg.bot").last
+    answer.locator(".cite").first.wait_for(timeout=15_000)
+    assert page.locator(".msg.bot").count() == 1  # the second submit did not start a second answer
+    # Thumbs: switching from up to down leaves only one pressed.
+    answer.locator('[data-rating="up"]').click()
+    page.wait_for_selector('.msg.bot [data-rating="up"].chosen')
+    answer.locator('[data-rating="down"]').click()
+    page.wait_for_selector('.msg.bot [data-rating="down"].chosen')
+    assert answer.locator('[data-rating="up"]').get_attribute("aria-pressed") == "false"
+    assert answer.locator('[data-rating="down"]').get_attribute("aria-pressed") == "true"
+    # An error keeps copy and thumbs out of sight.
+    page.route("**/web/answer", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"detail": "the index is not ready"}'))
+    page.fill("#question", "How much does a CSO make?")
+    page.press("#question", "Enter")
+    failed = page.locator(".msg.bot").last
+    failed.locator(".answer", has_text="the index is not ready").wait_for(timeout=5_000)
+    assert not failed.locator(".actions").is_visible()
+    context.close()

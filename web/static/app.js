@@ -121,6 +121,8 @@
       }
       renderAnswer(li, data);
       li.querySelector(".actions").hidden = false;
+      // without a stored turn there is nothing to rate
+      li.querySelectorAll(".feedback").forEach(function (f) { f.hidden = !data.turn; });
     } catch (err) {
       li.classList.remove("loading");
       li.classList.add("abstained");
@@ -136,6 +138,7 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (busy) return; // keep what was typed while the previous answer is loading
     const question = input.value;
     input.value = "";
     autosize();
@@ -186,7 +189,10 @@
         body: JSON.stringify({ conversation_id: cidInput.value, turn: Number(turnEl.dataset.turn), rating: rating }),
       });
       if (res.ok) {
-        turnEl.querySelectorAll(".feedback .icon").forEach(function (b) { b.classList.remove("chosen"); });
+        turnEl.querySelectorAll(".feedback .icon").forEach(function (b) {
+          b.classList.remove("chosen");
+          b.setAttribute("aria-pressed", "false");
+        });
         target.classList.add("chosen");
         target.setAttribute("aria-pressed", "true");
       }
