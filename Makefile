@@ -38,6 +38,7 @@ lint:
 # dev suite and on the latest blind suite.
 eval:
 	roleqa index
+	for suite in eval/*.jsonl; do roleqa eval --check --suite $$suite || exit 2; done
 	roleqa eval --gate eval/thresholds.toml
 	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-23d.jsonl --gate eval/thresholds-blind.toml
 

@@ -124,29 +124,55 @@ def search(query: str, k: int, mode: str, as_json: bool) -> None:
         click.echo("   " + p.chunk.text[:160].replace("\n", " "))
 
 
+class InvalidInput(click.ClickException):
+    """A suite, thresholds file or setting that cannot be used: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
 @cli.command("eval")
 @click.option("--suite", type=click.Path(path_type=Path), default=Path("eval/dev.jsonl"), show_default=True)
 @click.option("--config", "configs", multiple=True, help="Configurations to compare (default: all).")
 @click.option("--gate", type=click.Path(path_type=Path), help="Thresholds TOML; exit 1 when a metric falls below.")
 @click.option("--out", type=click.Path(path_type=Path), help="Report folder (default eval/reports/<time>).")
-def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None) -> None:
-    """Measure retrieval and answers on SUITE, side by side per configuration."""
+@click.option("--check", is_flag=True, help="Only validate the suite (and --gate thresholds) against the index.")
+def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None, check: bool) -> None:
+    """Measure retrieval and answers on SUITE, side by side per configuration.
+
+    Exit codes: 0 done, 1 the gate failed, 2 invalid input (suite, thresholds, config).
+    """
     import time
 
-    from service.evaluation import CONFIGS, PRIMARY, EvalError, check_gate, load_suite, run_config, summarize
+    from service.evaluation import CONFIGS, PRIMARY, EvalError, check_gate, run_config, summarize
+    from service.index import IndexLoadError, read_chunks
     from service.reporting import save_outputs, significance, terminal_table
+    from service.suites import load_thresholds, read_suite, unmatched_evidence
 
     unknown = [c for c in configs if c not in CONFIGS]
     if unknown:
-        raise click.UsageError(f"unknown config {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
+        raise InvalidInput(f"unknown config {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
+    settings = _settings()
+    items, problems = read_suite(suite)
+    if gate:
+        try:
+            load_thresholds(gate)
+        except EvalError as exc:
+            problems += str(exc).splitlines()
     try:
-        items = load_suite(suite)
-    except EvalError as exc:
+        chunks = read_chunks(Path(settings.index_dir))
+    except IndexLoadError as exc:
         raise click.ClickException(str(exc)) from exc
+    problems += unmatched_evidence(suite, items, [c.context_text(with_title=False) for c in chunks])
+    if problems:
+        raise InvalidInput(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    if check:
+        turns = sum(len(i.turns) for i in items)
+        click.echo(f"{suite}: {len(items)} items, {turns} turns, every evidence quote matches the index: OK")
+        return
     names = list(configs) or list(CONFIGS)
     if gate and PRIMARY not in names:
         names.append(PRIMARY)
-    assistant = _load_assistant(_settings())
+    assistant = _load_assistant(settings)
     results, summaries, data = {}, {}, {}
     for name in names:
         results[name] = run_config(assistant, items, CONFIGS[name])
@@ -157,10 +183,7 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
     click.echo(terminal_table(summaries, pvalues))
     click.echo(f"\nPer-question results, TREC qrels/runs and report.html in {out}")
     if gate:
-        try:
-            failures = check_gate(summaries[PRIMARY], gate)
-        except EvalError as exc:
-            raise click.ClickException(str(exc)) from exc
+        failures = check_gate(summaries[PRIMARY], gate)
         if failures:
             click.echo("\nGate FAILED:\n  " + "\n  ".join(failures), err=True)
             sys.exit(1)

@@ -6,11 +6,9 @@ the turn's evidence quotes, so judgements survive re-chunking.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,9 +17,11 @@ import numpy as np
 from service.assistant import Assistant
 from service.conversation import Turn
 
+# suites are read and checked in service.suites; re-exported here for callers of the evaluation API
+from service.suites import CATEGORIES, EvalError, GoldTurn, Item, load_suite, load_thresholds, normalize  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
-CATEGORIES = ("factoid", "comparison", "paraphrase", "followup", "out_of_scope")
 RETRIEVAL_METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "hit_rate@10", "recall@5", "recall@10",
                      "mrr@10", "ndcg@10")
 
@@ -42,26 +42,6 @@ CONFIGS = {c.name: c for c in (
     Config("hybrid+rewrite", "hybrid", True),
 )}
 PRIMARY = "hybrid+rewrite"
-
-
-class EvalError(Exception):
-    """A suite or thresholds file cannot be used."""
-
-
-@dataclass(frozen=True)
-class GoldTurn:
-    question: str
-    evidence: tuple[str, ...]
-    facts: tuple[tuple[str, ...], ...]
-    abstain: bool
-    standalone: str
-
-
-@dataclass(frozen=True)
-class Item:
-    id: str
-    category: str
-    turns: tuple[GoldTurn, ...]
 
 
 @dataclass
@@ -86,41 +66,6 @@ class TurnResult:
     @property
     def first_hit(self) -> int | None:
         return next((i for i, (cid, _) in enumerate(self.retrieved) if cid in self.relevant), None)
-
-
-def normalize(text: str) -> str:
-    """Case, whitespace (incl. no-break spaces) and curly quotes folded, for quote matching."""
-    for a, b in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\u00a0", " ")):
-        text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def load_suite(path: Path) -> list[Item]:
-    """Read and validate a JSONL suite; errors name the line."""
-    if not path.is_file():
-        raise EvalError(f"suite {path} does not exist")
-    items: list[Item] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            category = raw["category"]
-            if category not in CATEGORIES:
-                raise ValueError(f"unknown category {category!r}")
-            turns = tuple(GoldTurn(
-                question=t["question"], evidence=tuple(t.get("evidence", ())),
-                facts=tuple(tuple(f) for f in t.get("facts", ())), abstain=bool(t.get("abstain", False)),
-                standalone=t.get("standalone") or t["question"],
-            ) for t in raw["turns"])
-            if not turns:
-                raise ValueError("no turns")
-            items.append(Item(str(raw["id"]), category, turns))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise EvalError(f"{path}:{n}: {exc}") from exc
-    if not items:
-        raise EvalError(f"suite {path} has no questions")
-    return items
 
 
 def relevant_chunks(assistant: Assistant, evidence: tuple[str, ...]) -> list[str]:
@@ -224,14 +169,9 @@ def summarize(results: list[TurnResult], name: str) -> tuple[dict[str, dict[str,
 
 def check_gate(summary: dict[str, dict[str, float]], thresholds_path: Path) -> list[str]:
     """Every metric below its floor (or above its ceiling, for names starting with max_)."""
-    try:
-        floors = tomllib.loads(thresholds_path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise EvalError(f"thresholds file {thresholds_path} is unreadable: {exc}") from exc
     failures = []
-    for group, limits in floors.items():
-        for sub, value in _flatten(group, limits):
-            grp, _, metric = sub.rpartition(".")
+    for grp, limits in load_thresholds(thresholds_path).items():
+        for metric, value in limits.items():
             ceiling = metric.startswith("max_")
             name = metric.removeprefix("max_")
             actual = summary.get(grp, {}).get(name)
@@ -240,9 +180,3 @@ def check_gate(summary: dict[str, dict[str, float]], thresholds_path: Path) -> l
             elif (actual > value) if ceiling else (actual < value):
                 failures.append(f"{grp}.{name} = {actual:.3f} is {'above' if ceiling else 'below'} {value}")
     return failures
-
-
-def _flatten(prefix: str, table: object) -> list[tuple[str, float]]:
-    if isinstance(table, dict):
-        return [pair for key, value in table.items() for pair in _flatten(f"{prefix}.{key}", value)]
-    return [(prefix, float(table))]  # type: ignore[arg-type]

@@ -287,6 +287,17 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
+def read_chunks(index_dir: Path) -> list[Chunk]:
+    """The chunks of the published index, without loading vectors or a model (for suite checks)."""
+    path = resolve_index_path(index_dir)
+    if not (path / "chunks.jsonl").is_file():
+        raise IndexMissingError(f"no index found in {index_dir}; {REBUILD_HINT}")
+    try:
+        return [_chunk_from_json(line) for line in (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"the index in {path} cannot be read ({exc}); {REBUILD_HINT}") from exc
+
+
 def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None = None) -> Index:
     """Load and check an index.
 
