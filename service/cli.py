@@ -136,7 +136,10 @@ class InvalidInput(click.ClickException):
 @click.option("--gate", type=click.Path(path_type=Path), help="Thresholds TOML; exit 1 when a metric falls below.")
 @click.option("--out", type=click.Path(path_type=Path), help="Report folder (default eval/reports/<time>).")
 @click.option("--check", is_flag=True, help="Only validate the suite (and --gate thresholds) against the index.")
-def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None, check: bool) -> None:
+@click.option("--baseline", type=click.Path(path_type=Path), help="An earlier report folder: list what changed.")
+@click.option("--no-regressions", is_flag=True, help="With --baseline: exit 1 when a question that passed fails.")
+def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None, check: bool,
+             baseline: Path | None, no_regressions: bool) -> None:
     """Measure retrieval and answers on SUITE, side by side per configuration.
 
     Exit codes: 0 done, 1 the gate failed, 2 invalid input (suite, thresholds, config).
@@ -163,6 +166,16 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
     except IndexLoadError as exc:
         raise click.ClickException(str(exc)) from exc
     problems += unmatched_evidence(suite, items, [c.context_text(with_title=False) for c in chunks])
+    before = None
+    if baseline:
+        from service.regressions import BaselineError, load_baseline
+
+        try:
+            before = load_baseline(baseline)
+        except BaselineError as exc:
+            problems.append(str(exc))
+    elif no_regressions:
+        problems.append("--no-regressions needs --baseline DIR")
     if problems:
         raise InvalidInput(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
     if check:
@@ -179,15 +192,44 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
         summaries[name], data[name] = summarize(results[name], name)
     pvalues = significance(data)
     out = out or Path("eval/reports") / time.strftime("%Y%m%dT%H%M%S")
-    save_outputs(out, results, summaries, data, pvalues)
+    changes = None
+    if before is not None and PRIMARY in results:
+        from service.regressions import describe, diff
+
+        changes = diff(before, results[PRIMARY])
+    save_outputs(out, results, summaries, data, pvalues, changes, _provenance(settings, suite, assistant))
     click.echo(terminal_table(summaries, pvalues))
+    if changes is not None:
+        click.echo("\n" + describe(changes))
     click.echo(f"\nPer-question results, TREC qrels/runs and report.html in {out}")
+    failures = []
+    if no_regressions and changes:
+        failures += [f"{c.qid} regressed: {c.before} -> {c.after}" for c in changes if c.kind == "regressed"]
     if gate:
-        failures = check_gate(summaries[PRIMARY], gate)
+        failures += check_gate(summaries[PRIMARY], gate)
+    if gate or no_regressions:
         if failures:
             click.echo("\nGate FAILED:\n  " + "\n  ".join(failures), err=True)
             sys.exit(1)
-        click.echo(f"\nGate passed ({gate}).")
+        click.echo(f"\nGate passed ({gate or 'no regressions'}).")
+
+
+def _provenance(settings: Settings, suite: Path, assistant: Assistant) -> dict[str, object]:
+    """What a run measured: code, index, corpus, encoder, settings and suite, so two runs can be compared."""
+    import hashlib
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                                cwd=Path(__file__).resolve().parent).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    manifest = assistant.index.manifest
+    return {"git_commit": commit, "index_build": manifest.get("build_id"), "corpus_hash": manifest.get("corpus_hash"),
+            "encoder": settings.encoder, "encoder_runtime": manifest.get("encoder_runtime"),
+            "suite": str(suite), "suite_sha256": hashlib.sha256(suite.read_bytes()).hexdigest(),
+            "settings": {k: v for k, v in settings.model_dump(mode="json").items()
+                         if k in ("top_k", "rrf_k", "candidate_k", "min_support", "max_answer_words")}}
 
 
 @cli.command()

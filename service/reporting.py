@@ -56,7 +56,8 @@ def terminal_table(summaries: dict[str, dict], pvalues: dict[str, dict[str, floa
 
 
 def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dict[str, dict],
-                 data: dict[str, dict], pvalues: dict[str, dict[str, float]]) -> None:
+                 data: dict[str, dict], pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
+                 provenance: dict[str, Any] | None = None) -> None:
     """Per-question JSON, summary JSON, TREC qrels/runs and report.html into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in results.items():
@@ -67,9 +68,12 @@ def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dic
             data[name]["run"].save(str(out / f"run-{safe}.trec"), kind="trec")
     if data.get(PRIMARY):
         data[PRIMARY]["qrels"].save(str(out / "qrels.trec"), kind="trec")
-    (out / "summary.json").write_text(json.dumps({"configs": summaries, "p_values_vs_primary": pvalues},
+    (out / "summary.json").write_text(json.dumps({"configs": summaries, "p_values_vs_primary": pvalues,
+                                                  "provenance": provenance or {},
+                                                  "changes": [asdict(c) for c in changes or []]},
                                                  indent=2), encoding="utf-8")
-    (out / "report.html").write_text(render_html(results, summaries, pvalues), encoding="utf-8")
+    (out / "report.html").write_text(render_html(results, summaries, pvalues, changes, provenance),
+                                     encoding="utf-8")
 
 
 def _png(fig: Any) -> str:
@@ -121,8 +125,15 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
 
 
 def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict],
-                pvalues: dict[str, dict[str, float]]) -> str:
+                pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
+                provenance: dict[str, Any] | None = None) -> str:
     e = html.escape
+    diff_rows = "".join(f"<tr><td>{e(c.kind)}</td><td>{e(c.qid)}</td><td>{e(c.question)}</td><td>{e(c.before)}</td>"
+                        f"<td>{e(c.after)}</td></tr>" for c in changes or [])
+    diff_html = ("" if changes is None else "<h2>Against the baseline</h2>" + (
+        f"<table><tr><th>change</th><th>id</th><th>question</th><th>before</th><th>after</th></tr>{diff_rows}</table>"
+        if changes else "<p>No question changed.</p>"))
+    prov = "".join(f"<li>{e(str(k))}: {e(json.dumps(v))}</li>" for k, v in (provenance or {}).items())
     head = "".join(f"<th>{e(n)}</th>" for n in summaries)
     body = ""
     for group, metric in TABLE_METRICS:
@@ -148,6 +159,6 @@ def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict]
 td,th{{border:1px solid #d8dce6;padding:.35rem .6rem;text-align:left;vertical-align:top;font-size:.9rem}}
 figure{{display:inline-block;margin:0 1rem 1rem 0}}small{{color:#667}}</style></head><body>
 <h1>roleqa evaluation</h1><table><tr><th>metric</th>{head}</tr>{body}</table>
-<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p>{plots}
+<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{diff_html}{plots}
 <h2>Failures ({PRIMARY})</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>facts missing</th>
 <th>first relevant rank</th><th>retrieved top 3</th></tr>{failures}</table></body></html>"""

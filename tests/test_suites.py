@@ -86,3 +86,30 @@ def test_eval_check_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     thresholds.write_text('[answers]\nfacts_present = "high"\n')
     refused = runner.invoke(cli, ["eval", "--suite", str(good), "--gate", str(thresholds)])
     assert refused.exit_code == 2 and "expected a number" in refused.output
+
+
+def test_baseline_lists_regressions_and_can_gate_on_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(FIXTURE_CORPUS))
+    monkeypatch.setenv("ROLEQA_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ROLEQA_ENCODER", "fake")
+    monkeypatch.setenv("ROLEQA_MIN_SUPPORT", "0.15")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index"]).exit_code == 0
+    suite = _write(tmp_path, GOOD, name="good.jsonl")
+    first = runner.invoke(cli, ["eval", "--suite", str(suite), "--config", "hybrid+rewrite", "--out",
+                                str(tmp_path / "before")])
+    assert first.exit_code == 0, first.output
+    summary = json.loads((tmp_path / "before" / "summary.json").read_text())
+    assert summary["provenance"]["suite_sha256"] and summary["provenance"]["index_build"]
+    # the same run again: nothing changed
+    same = runner.invoke(cli, ["eval", "--suite", str(suite), "--config", "hybrid+rewrite", "--out",
+                               str(tmp_path / "same"), "--baseline", str(tmp_path / "before"), "--no-regressions"])
+    assert same.exit_code == 0 and "No question changed" in same.output, same.output
+    # a baseline in which the question passed while it fails now (a stricter fact) is a regression
+    stricter = _write(tmp_path, _with(facts=[["$100,000"], ["a fact no answer has"]]), name="stricter.jsonl")
+    worse = runner.invoke(cli, ["eval", "--suite", str(stricter), "--config", "hybrid+rewrite", "--out",
+                                str(tmp_path / "after"), "--baseline", str(tmp_path / "before"), "--no-regressions"])
+    assert worse.exit_code == 1 and "regressed" in worse.output, worse.output
+    assert "Against the baseline" in (tmp_path / "after" / "report.html").read_text()
+    missing = runner.invoke(cli, ["eval", "--suite", str(suite), "--baseline", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "no usable baseline" in missing.output
