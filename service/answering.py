@@ -170,6 +170,7 @@ class Answerer:
                     off_topic = bool(about) and not q_roles & about
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
+                    role_adj += cfg.role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
@@ -201,6 +202,9 @@ class Answerer:
         q = prepared.question
         if not cands:
             return "no passage"
+        titles = _unknown_titles(prepared.text)
+        if titles:
+            return f"role not covered: {', '.join(titles)}"
         unknown = _unknown_names(prepared.text, self.index.vocabulary)
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
@@ -287,6 +291,29 @@ def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
     if asked_object:
         return 1.0 if s_objects else (-1.0 if s_subjects else 0.0)
     return 1.0 if s_subjects else (-1.0 if s_objects else 0.0)
+
+
+_WITH_ROLE = re.compile(r"\b(with|alongside|and)\s+(?:the\s+|a\s+|an\s+|our\s+)?$", re.IGNORECASE)
+
+
+def _relation_match(question: str, text: str) -> float:
+    """+1 when the unit works "with" the role the question asks about working with ("do with the CEO")."""
+    wanted = {key for start, _, key in role_spans(question) if _WITH_ROLE.search(question[max(0, start - 20):start])}
+    if not wanted:
+        return 0.0
+    found = {key for start, _, key in role_spans(text) if _WITH_ROLE.search(text[max(0, start - 20):start])}
+    return 1.0 if wanted & found else 0.0
+
+
+_UNKNOWN_TITLE = re.compile(r"\bchief\s+(?:[a-z]+\s+){1,2}officers?\b|\bc[a-z]o\b", re.IGNORECASE)
+
+
+def _unknown_titles(question: str) -> list[str]:
+    """C-level titles the lexicon does not know ("Chief Data Officer", "CDO"): roles the articles don't cover."""
+    known = role_spans(question)
+    return [m.group(0) for m in _UNKNOWN_TITLE.finditer(question)
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in known)
+            and (m.group(0)[0].lower() == "c" and (len(m.group(0)) > 3 or m.group(0).isupper()))]
 
 
 def _quotable(unit: Unit) -> bool:

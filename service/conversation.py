@@ -120,6 +120,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             return _PRONOUN.sub(repl, question, count=1)
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
+            if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
+                        re.IGNORECASE):
+                # "ok so who reports to who then": a question of its own about the same roles
+                pair = " and ".join(_short(r) for r in core) if len(core) > 1 else role
+                return f"{topic}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
             return f"{question.rstrip()} ({role})"

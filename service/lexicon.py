@@ -34,10 +34,12 @@ ROLES: tuple[Role, ...] = (
     ), core=True),
     Role("cro", "Chief Revenue Officer (CRO)", (
         rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
+        rf"chief\s+revenue(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b",
         rf"heads?\s+of\s+revenue{_S}",
     ), core=True),
     Role("cso", "Chief Sales Officer (CSO)", (
         rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
+        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b",
     ), core=True),
     Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
     Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
@@ -85,7 +87,8 @@ ABBREVIATIONS: dict[str, str] = {
     "gtm": "go-to-market", "ote": "on-target earnings total compensation", "ltv": "customer lifetime value",
     "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
     "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",
-    "vpos": "VP of Sales", "w": "with",
+    "vpos": "VP of Sales", "w": "with", "diff": "difference", "btwn": "between", "b/w": "between",
+    "accts": "accounts", "acct": "account", "mktg": "marketing", "sls": "sales",
     "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
     "bdrs": "business development reps", "kpi": "key performance indicator metric",
     "kpis": "key performance indicators metrics", "p&l": "profit and loss",
@@ -99,7 +102,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
-_REPLACED = frozenset({"w/", "w", "b/c", "r", "u", "ur", "ppl", "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
+_REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
+                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not

@@ -71,6 +71,7 @@ def _strip_roles(text: str) -> str:
     for _ in range(2):
         rest = re.sub(r"\b(?:a|an|the|or|and|vs\.?|versus|of|to|from|than|between)\b(?=[\s,?.!:;'’s]*(?:[,?.!:;]|$|"
                       r"\b(?:or|and|vs|versus)\b))", "", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"\(\s*(?:the|a|an|and|or|\s)*\)", "", rest)  # "(the CSO)" added by a follow-up
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
