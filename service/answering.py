@@ -170,7 +170,7 @@ class Answerer:
                     off_topic = bool(about) and not q_roles & about
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
-                    role_adj += cfg.role_bonus * _relation_match(question, unit.text)
+                    role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
@@ -293,7 +293,7 @@ def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
     return 1.0 if s_subjects else (-1.0 if s_objects else 0.0)
 
 
-_WITH_ROLE = re.compile(r"\b(with|alongside|and)\s+(?:the\s+|a\s+|an\s+|our\s+)?$", re.IGNORECASE)
+_WITH_ROLE = re.compile(r"\b(with|alongside)\s+(?:the\s+|a\s+|an\s+|our\s+)?$", re.IGNORECASE)
 
 
 def _relation_match(question: str, text: str) -> float:

@@ -43,6 +43,7 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     "What is the notice period for a VP of Sales?",
     "Who is the current CRO at Salesforce?",
     "What does a chief marketing officer do all day?",
+    "What does a Chief Data Officer do?",
 ])
 def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
@@ -75,3 +76,8 @@ def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings
         assert not answered["abstained"] and answered["reason"] is None
         store = client.app.state.store
         assert store.turns(body["conversation_id"])[0].reason == body["reason"]
+
+
+def test_working_with_a_role_finds_what_is_done_with_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What is the CRO supposed to do with the CEO?").answer
+    assert "Working with the CEO" in answer

@@ -69,3 +69,8 @@ def test_a_plural_pronoun_keeps_a_pair_only_after_a_comparison() -> None:
     assert sorted(find_roles(pair)) == ["cro", "cso"]
     single = rewrite("and who do they report to?", _h("What does the CRO do with the VPs of sales and marketing?"))
     assert find_roles(single) == ["cro"]
+
+
+def test_a_fragment_that_is_a_question_keeps_its_roles() -> None:
+    standalone = rewrite("ok so who reports to who then", _h("Can a company have both a CRO and a CSO?"))
+    assert sorted(find_roles(standalone)) == ["cro", "cso"] and "reports to who" in standalone

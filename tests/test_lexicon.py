@@ -58,3 +58,14 @@ def test_real_english_words_are_not_repaired() -> None:
     vocabulary = frozenset({"annually", "over", "salary", "officer"})
     assert repair_spelling("what does it actually cover", vocabulary) == "what does it actually cover"
     assert repair_spelling("whats the salery", vocabulary) == "whats the salary"
+
+
+def test_informal_role_names_and_unknown_titles() -> None:
+    from service.answering import _unknown_titles
+    from service.lexicon import find_roles
+
+    assert find_roles("who's the chief revenue guy's boss") == ["cro"]
+    assert find_roles("the chief sales exec") == ["cso"]
+    assert _unknown_titles("What does a Chief Data Officer do?") == ["Chief Data Officer"]
+    assert _unknown_titles("what does a CDO do") == ["CDO"]
+    assert _unknown_titles("What does the Chief Revenue Officer do with the CFO?") == []
