@@ -71,10 +71,10 @@ def _with_role(cand: Candidate, text: str, q: Question) -> str:
         others = [r for r in unit.context_roles if r not in q.roles]
         if len(others) == 1 and not set(find_roles(text)) - set(q.roles):
             return f"{_short(others[0])}: {text}"
-    if unit.roles or len(unit.context_roles) != 1:
+    if unit.roles:
         return text
-    if _PRONOUN_START.match(text):
-        return f"{_short(unit.context_roles[0])}: {text}"
+    if _PRONOUN_START.match(text) and (unit.subject or len(unit.context_roles) == 1):
+        return f"{_short(unit.subject or unit.context_roles[0])}: {text}"
     return text
 
 

@@ -27,12 +27,12 @@ import numpy as np
 from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
-from service.lexicon import canonicalize_roles, find_roles, tokenize, words
+from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
 from service.units import Unit, aspect_text, build_units
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: aspect vectors of the answer units
+FORMAT_VERSION = 3  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role
 APPROXIMATE_THRESHOLD = 100_000
 IVF_NPROBE = 16
 KEEP_BUILDS = 2
@@ -193,13 +193,17 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             raise IndexCorruptError("the corpus produced no chunks; add text to the articles")
         offsets = np.zeros(len(chunks) + 1, dtype=np.int64)
         sentence_texts: list[str] = []
+        units = build_units(chunks)
         for i, chunk in enumerate(chunks):
             text = by_id[chunk.article_id].text
-            sentence_texts.extend(for_encoder(sentence_context(chunk, s, text)) for s in chunk.sentences)
+            for s in chunk.sentences:
+                body = sentence_context(chunk, s, text)
+                subject = units[len(sentence_texts)].subject
+                # "Their incentive is ..." is embedded as the VP of Sales' incentive, as a reader resolves it
+                sentence_texts.append(for_encoder(f"{ROLES_BY_KEY[subject].name}: {body}" if subject else body))
             offsets[i + 1] = len(sentence_texts)
         chunk_vectors = _encode_batched(encoder, [for_encoder(c.context_text()) for c in chunks], "chunks", progress)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
-        units = build_units(chunks)
         aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
 
         kind = choose_index_type(len(chunks))

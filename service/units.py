@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from service.chunking import Chunk, Sentence
 from service.lexicon import find_roles, strip_roles, tokenize
 
+_PRONOUN_START = re.compile(r"^\s*(?:they|their|them|he|she|his|her|he or she|this role|the role)\b", re.IGNORECASE)
 _ITEM_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -29,11 +30,12 @@ class Unit:
     context_roles: tuple[str, ...]  # roles of its context (heading, lead-in, FAQ question)
     tokens: frozenset[str]  # BM25 tokens of text and context
     span: tuple[int, int] = (0, 0)  # what an answer quotes: a list item's whole line, else the sentence
+    subject: str = ""  # the role a pronoun-led unit ("Their incentive is...") speaks of, resolved from context
 
     @property
     def about(self) -> tuple[str, ...]:
-        """The roles the unit speaks of: its own, else those of its context."""
-        return self.roles or self.context_roles
+        """The roles the unit speaks of: its own, else the one its pronoun stands for, else its context's."""
+        return self.roles or ((self.subject,) if self.subject else self.context_roles)
 
 
 def _heading(chunk: Chunk) -> str:
@@ -62,6 +64,7 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     row = first_row
     carried: tuple[str, str | None, str, int] | None = None  # a list that runs on into the next chunk
     for ci, chunk in enumerate(chunks):
+        chunk_first = row - first_row  # units of this chunk start here
         heading = _heading(chunk)
         lead_in = previous = ""
         list_id = -1
@@ -105,8 +108,15 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 line_end = len(chunk.text) if line_end < 0 else line_end
                 marker = _ITEM_MARKER.match(chunk.text[line_start:])
                 span = (chunk.start + line_start + (marker.end() if marker else 0), chunk.start + line_end)
+            subject = ""
+            if not roles and kind != "row" and _PRONOUN_START.match(text):
+                # the antecedent: the last earlier unit of the chunk that names one role, else the context's role
+                earlier = [u.roles for u in units[chunk_first:]]
+                named = next((r for r in reversed(earlier) if len(r) == 1), ())
+                candidates = named or (context_roles if len(context_roles) == 1 else ())
+                subject = candidates[0] if candidates else ""
             units.append(Unit(row, ci, sentence, text, kind, context, list_id if kind == "item" else -1,
-                              roles, context_roles, tokens, span))
+                              roles, context_roles, tokens, span, subject))
             row += 1
         last = units[-1] if units else None
         carried = (chunk.article_id, chunk.section, lead_in, list_id) if last and last.kind == "item" else None

@@ -50,3 +50,9 @@ def test_faq_answers_carry_their_question_and_rows_their_role_columns() -> None:
 
 def test_strip_roles() -> None:
     assert strip_roles("The VP of Sales reports to the Chief Sales Officer (CSO).") == "The reports to the ."
+
+
+def test_a_pronoun_led_unit_knows_which_role_it_speaks_of() -> None:
+    _, _, units = _units()
+    coach = next(u for u in units if u.text.startswith("They coach managers"))
+    assert coach.roles == () and coach.subject == "vpsales" and coach.about == ("vpsales",)
