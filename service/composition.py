@@ -197,7 +197,9 @@ _NEGATION = re.compile(r"\b(?:not|no|nah|nope|never|only|just|without|cannot|can
 def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     """Whether a yes/no question's best unit plainly says yes: it covers what was asked, about the
     asked role, and neither the question nor the quote hedges or negates."""
-    if part.cands[0] is not best or best.coverage < 0.6 or re.match(r"^\s*(?:yes|no)\b", best.text, re.IGNORECASE):
+    if part.cands[0] is not best or re.match(r"^\s*(?:yes|no)\b", best.text, re.IGNORECASE):
+        return False
+    if best.coverage < 0.6 and best.aspect < 0.6:  # says what was asked, in words or in meaning
         return False
     if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):
         return False
