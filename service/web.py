@@ -61,7 +61,7 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
     } for t in turns]
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
-        "question": question,
+        "question": question, "max_chars": request.app.state.settings.max_question_chars,
     }, status_code=status)
 
 

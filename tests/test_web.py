@@ -195,3 +195,30 @@ def test_loading_errors_and_feedback_states_in_chromium(browser, live_url: str) 
     failed.locator(".answer", has_text="the index is not ready").wait_for(timeout=5_000)
     assert not failed.locator(".actions").is_visible()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_long_questions_and_retry_in_chromium(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    # A pasted 2,500-character question is neither cut nor sent: the counter says what to do.
+    long_question = "Who does the VP of Sales report to? " + "x" * 2464
+    page.fill("#question", long_question)
+    page.locator("#send").click()
+    assert page.locator("#count").is_visible() and "Too long" in page.locator("#count").inner_text()
+    assert page.input_value("#question") == long_question and page.locator(".msg.bot").count() == 0
+    # A failed answer offers Retry and gives the question back; Retry answers it.
+    page.route("**/web/answer", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"detail": "the index is not ready"}'))
+    page.fill("#question", "How much does a CSO make?")
+    page.press("#question", "Enter")
+    page.locator(".msg.bot .retry").wait_for(timeout=5_000)
+    assert page.input_value("#question") == "How much does a CSO make?"
+    page.unroute("**/web/answer")
+    page.fill("#question", "")
+    page.locator(".msg.bot .retry").click()
+    page.locator(".msg.bot .cite").first.wait_for(timeout=15_000)
+    assert page.locator(".msg.bot").count() == 1 and "$" in page.locator(".msg.bot .answer").inner_text()
+    context.close()

@@ -87,6 +87,23 @@
     li.querySelector(".copy").dataset.copy = data.answer;
   }
 
+  // A failed answer says why, offers Retry, and gives the question back to the composer if it is empty.
+  function failed(li, userLi, question, badge, message) {
+    li.classList.add("abstained", "failed");
+    li.querySelector(".badge").textContent = badge;
+    li.querySelector(".answer").textContent = message;
+    const retry = el("button", "button retry", "Retry");
+    retry.type = "button";
+    retry.addEventListener("click", function () {
+      if (busy) return;
+      li.remove();
+      userLi.remove();
+      ask(question);
+    });
+    li.querySelector(".bubble").appendChild(retry);
+    if (!input.value) { input.value = question; autosize(); updateCount(); }
+  }
+
   async function ask(question) {
     if (busy || !question.trim()) return;
     busy = true;
@@ -108,9 +125,8 @@
       const data = await res.json().catch(function () { return {}; });
       li.classList.remove("loading");
       if (!res.ok) {
-        li.classList.add("abstained");
-        li.querySelector(".badge").textContent = "Something went wrong";
-        li.querySelector(".answer").textContent = (data && data.detail) || "The service did not answer. Please try again.";
+        failed(li, userLi, question, "Something went wrong",
+               (typeof data.detail === "string" && data.detail) || "The service did not answer. Please try again.");
         return;
       }
       cidInput.value = data.conversation_id;
@@ -125,9 +141,7 @@
       li.querySelectorAll(".feedback").forEach(function (f) { f.hidden = !data.turn; });
     } catch (err) {
       li.classList.remove("loading");
-      li.classList.add("abstained");
-      li.querySelector(".badge").textContent = "Connection problem";
-      li.querySelector(".answer").textContent = "Could not reach roleqa. Check your connection and try again.";
+      failed(li, userLi, question, "Connection problem", "Could not reach roleqa. Check your connection and try again.");
     } finally {
       busy = false;
       send.disabled = false;
@@ -136,12 +150,27 @@
     }
   }
 
+  const counter = document.getElementById("count");
+  const maxChars = Number(input.dataset.max) || 2000;
+
+  function updateCount() {
+    const n = input.value.length;
+    counter.hidden = n < maxChars * 0.9;
+    counter.classList.toggle("over", n > maxChars);
+    counter.textContent = n > maxChars
+      ? "Too long: " + n + " of at most " + maxChars + " characters. Shorten it to send."
+      : n + " of " + maxChars + " characters";
+  }
+  input.addEventListener("input", updateCount);
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (busy) return; // keep what was typed while the previous answer is loading
+    if (input.value.length > maxChars) { updateCount(); input.focus(); return; } // nothing is cut silently
     const question = input.value;
     input.value = "";
     autosize();
+    updateCount();
     ask(question);
   });
 
