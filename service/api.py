@@ -33,7 +33,7 @@ from service.schemas import (
     SearchResponse,
     SearchResult,
 )
-from service.store import Store, UnknownTurnError
+from service.store import OwnedStore, Store, UnknownTurnError
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -60,14 +60,15 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
     )
 
 
-def _history(history: list[HistoryTurn] | None, conversation_id: str | None, store: Store | None) -> list[Turn]:
+def _history(history: list[HistoryTurn] | None, conversation_id: str | None,
+             store: OwnedStore | None) -> list[Turn]:
     """The client's history when it sent one, else the stored turns of the conversation."""
     if history is not None:
         return _turns(history)
     return store.history(conversation_id) if store and conversation_id else []
 
 
-def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | None,
+def answer_question(body: AnswerRequest, assistant: Assistant, store: OwnedStore | None,
                     settings: Settings, metrics: Metrics | None = None) -> AnswerResponse:
     """Shared by the API and the chat page: answer with the conversation's history, save the turn."""
     _check_question(body.question, settings)
@@ -90,7 +91,7 @@ def answer_question(body: AnswerRequest, assistant: Assistant, store: Store | No
     return payload
 
 
-def record_feedback(body: FeedbackRequest, store: Store | None) -> dict[str, str]:
+def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str, str]:
     if store is None:
         raise HTTPException(503, "feedback cannot be stored: the conversation database is unavailable")
     try:

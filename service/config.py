@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     # client cannot pick the address it is rate-limited under
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # signs the chat page's session cookie (conversations belong to a browser session); without it a
+    # random key is kept in session_key_file, shared by the workers of one host
+    session_secret: SecretStr | None = None
+    session_key_file: Path = PROJECT_ROOT / "data" / "session.key"
+
     # Slack: both secrets set turns the /slack routes on
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None

@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, Request
 
 from service.assistant import Assistant
 from service.config import Settings
-from service.store import Store
+from service.store import OwnedStore, Store
 
 
 def get_settings(request: Request) -> Settings:
@@ -23,10 +23,12 @@ def get_assistant(request: Request) -> Assistant:
     return assistant
 
 
-def get_store(request: Request) -> Store | None:
-    return getattr(request.app.state, "store", None)
+def get_store(request: Request) -> OwnedStore | None:
+    """The store as the caller's owner sees it (set by the access middleware; "api" without it)."""
+    store: Store | None = getattr(request.app.state, "store", None)
+    return store.for_owner(getattr(request.state, "owner", "api")) if store is not None else None
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[Store | None, Depends(get_store)]
+StoreDep = Annotated[OwnedStore | None, Depends(get_store)]
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]

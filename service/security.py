@@ -5,13 +5,17 @@ Pure ASGI (not BaseHTTPMiddleware) keeps streaming intact and adds little per-re
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
 import math
+import os
+import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 from service.config import Settings
@@ -142,13 +146,14 @@ class AccessControl:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.keys = [k.encode() for k in settings.api_keys]
+        self.session_secret = session_secret(settings)
         self.bucket = (TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
                        if settings.rate_limit_per_minute else None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         is_api = path.startswith("/api/")
-        is_page = path.startswith(("/web/", "/chat"))
+        is_page = path == "/" or path.startswith(("/web/", "/chat"))
         if scope["type"] != "http" or not (is_api or is_page):
             await self.app(scope, receive, send)
             return
@@ -172,6 +177,23 @@ class AccessControl:
                                 [(b"www-authenticate", b"Bearer")])
                 return
             key_id = f"key:{matches.index(True)}"
+        # Conversations belong to their owner: the API key (by a hash, never the key), or the browser
+        # session; without keys the open API is one owner whose ids are unguessable or its own.
+        new_cookie = b""
+        if is_api:
+            owner = f"key:{hashlib.sha256(presented).hexdigest()[:16]}" if self.keys else "api"
+        else:
+            session = self._session(headers.get("cookie", ""))
+            if session is None:
+                session = secrets.token_hex(16)
+                secure = "; Secure" if scope.get("scheme") == "https" else ""
+                new_cookie = (f"{SESSION_COOKIE}={session}.{self._sign(session)}; Path=/; HttpOnly; "
+                              f"SameSite=Lax; Max-Age=31536000{secure}").encode()
+            owner = f"web:{session}"
+            key_id = f"{key_id}:{session}"  # the page is rate-limited per browser session and address
+        scope.setdefault("state", {})["owner"] = owner
+        if new_cookie:
+            send = _with_header(send, (b"set-cookie", new_cookie))
         if is_page and scope.get("method") == "POST" and not _same_origin(headers):
             await send_json(send, 403, "cross-site requests to the chat page are not allowed")
             return
@@ -183,6 +205,54 @@ class AccessControl:
                                 [(b"retry-after", retry.encode())])
                 return
         await self.app(scope, receive, send)
+
+
+    def _sign(self, session: str) -> str:
+        return hmac.new(self.session_secret, session.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _session(self, cookie_header: str) -> str | None:
+        """The browser session id from a cookie this server signed, else None."""
+        for part in cookie_header.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == SESSION_COOKIE:
+                session, _, signature = value.partition(".")
+                if len(session) == 32 and hmac.compare_digest(signature, self._sign(session)):
+                    return session
+        return None
+
+
+SESSION_COOKIE = "roleqa_session"
+
+
+def session_secret(settings: Settings) -> bytes:
+    """The key that signs browser sessions: ROLEQA_SESSION_SECRET, else one kept in a file beside the
+    data (created once, readable by this user only), so every worker and restart accepts the cookie."""
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value().encode()
+    path = Path(settings.session_key_file)
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # first writer wins; others read what it wrote
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+        return bytes.fromhex(path.read_text().strip())
+
+
+def _with_header(send: Send, header: tuple[bytes, bytes]) -> Send:
+    async def wrapped(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), header]
+        await send(message)
+    return wrapped
 
 
 def _same_origin(headers: dict[str, str]) -> bool:

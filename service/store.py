@@ -8,6 +8,7 @@ below run in order at startup and are recorded in `schema_version`.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import threading
@@ -110,6 +111,38 @@ class StoredTurn:
     reason: str = ""
 
 
+def scoped_id(owner: str, conversation_id: str) -> str:
+    """The stored id of an owner's conversation: ids are namespaced by owner, so one owner's
+    "ticket-4711" is not another's, and nobody reaches a conversation by guessing its id."""
+    return hashlib.sha256(f"{owner}\0{conversation_id}".encode()).hexdigest()
+
+
+class OwnedStore:
+    """One owner's view of the store (an API key, a browser session, ...): same calls, scoped ids."""
+
+    def __init__(self, store: Store, owner: str) -> None:
+        self.store = store
+        self.owner = owner
+
+    def history(self, conversation_id: str) -> list[Turn]:
+        return self.store.history(scoped_id(self.owner, conversation_id))
+
+    def turns(self, conversation_id: str) -> list[StoredTurn]:
+        return self.store.turns(scoped_id(self.owner, conversation_id))
+
+    def add_turn(self, conversation_id: str, *args: Any, **kwargs: Any) -> int:
+        return self.store.add_turn(scoped_id(self.owner, conversation_id), *args, **kwargs)
+
+    def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
+        try:
+            self.store.add_feedback(scoped_id(self.owner, conversation_id), turn, rating, comment)
+        except UnknownTurnError:
+            raise UnknownTurnError(f"conversation {conversation_id!r} has no turn {turn}") from None
+
+    def feedback_count(self, conversation_id: str) -> int:
+        return self.store.feedback_count(scoped_id(self.owner, conversation_id))
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -182,6 +215,9 @@ class Store:
 
     def new_id(self) -> str:
         return uuid.uuid4().hex
+
+    def for_owner(self, owner: str) -> OwnedStore:
+        return OwnedStore(self, owner)
 
     def history(self, conversation_id: str) -> list[Turn]:
         """The conversation as alternating user/assistant turns (empty when unknown)."""

@@ -67,7 +67,12 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
 
 @router.get("/", response_class=HTMLResponse)
 def chat_page(request: Request, store: StoreDep, c: str | None = None) -> HTMLResponse:
-    return _page(request, store, c[:100] if c else None)
+    cid = c[:100] if c else None
+    if cid and store is not None and not store.turns(cid):
+        # another browser's conversation (or none): nothing is shown, and nothing says which
+        return _page(request, store, None, error="That conversation is not in this browser's history.",
+                     status=404)
+    return _page(request, store, cid)
 
 
 @router.post("/chat", response_model=None)

@@ -75,7 +75,7 @@ def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings
         answered = client.post("/api/answer", json={"question": "Who does the CRO report to?"}).json()
         assert not answered["abstained"] and answered["reason"] is None
         store = client.app.state.store
-        assert store.turns(body["conversation_id"])[0].reason == body["reason"]
+        assert store.for_owner("api").turns(body["conversation_id"])[0].reason == body["reason"]
 
 
 def test_working_with_a_role_finds_what_is_done_with_it(real_assistant: Assistant) -> None:

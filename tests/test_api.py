@@ -107,7 +107,7 @@ def test_feedback_is_stored_and_validated(client: TestClient) -> None:
     ok = client.post("/api/feedback", json={"conversation_id": first["conversation_id"], "turn": 1, "rating": "up"})
     assert ok.status_code == 200 and ok.json() == {"status": "ok"}
     store = client.app.state.store  # type: ignore[attr-defined]
-    assert store.feedback_count(first["conversation_id"]) == 1
+    assert store.for_owner("api").feedback_count(first["conversation_id"]) == 1  # API without keys: one owner
     missing = client.post("/api/feedback", json={"conversation_id": first["conversation_id"], "turn": 9,
                                                  "rating": "up"})
     assert missing.status_code == 404 and "no turn 9" in missing.json()["detail"]

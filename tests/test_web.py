@@ -46,7 +46,49 @@ def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assist
         fb = client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "up"},
                          follow_redirects=False)
         assert fb.status_code == 303
-        assert client.app.state.store.feedback_count(cid) == 1  # type: ignore[attr-defined]
+        session = client.cookies["roleqa_session"].split(".")[0]
+        assert client.app.state.store.for_owner(f"web:{session}").feedback_count(cid) == 1  # type: ignore[attr-defined]
+
+
+def test_conversations_belong_to_their_browser(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    app = create_app(fake_settings, fake_assistant)
+    with TestClient(app) as owner, TestClient(app) as other:
+        first = owner.post("/chat", data={"question": "How much does a VP of Sales earn?"}, follow_redirects=False)
+        cid = re.search(r"c=([0-9a-f]+)", first.headers["location"]).group(1)  # type: ignore[union-attr]
+        assert "$100,000" in owner.get(f"/?c={cid}").text
+        cookie = owner.cookies["roleqa_session"]
+        assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Lax" in first.headers["set-cookie"]
+        # another browser: not shown, cannot rate it, and its own turns go to a conversation of its own
+        peek = other.get(f"/?c={cid}")
+        assert peek.status_code == 404 and "$100,000" not in peek.text
+        rate = other.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "down"},
+                          follow_redirects=False)
+        assert rate.status_code == 404
+        other.post("/chat", data={"question": "And the CRO?", "conversation_id": cid})
+        assert "And the CRO?" not in owner.get(f"/?c={cid}").text
+        # a forged session cookie is not a session: it gets a fresh one
+        forged = TestClient(app, cookies={"roleqa_session": cookie.split(".")[0] + ".0000"})
+        assert "$100,000" not in forged.get(f"/?c={cid}").text
+
+
+def test_api_conversations_belong_to_their_key(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    settings = fake_settings.model_copy(update={"api_keys": ["key-a", "key-b"]})
+    with TestClient(create_app(settings, fake_assistant)) as client:
+        a, b = {"Authorization": "Bearer key-a"}, {"Authorization": "Bearer key-b"}
+        client.post("/api/answer", json={"question": "How much does a VP of Sales earn?",
+                                         "conversation_id": "ticket-4711"}, headers=a)
+        mine = client.post("/api/answer", json={"question": "And the CRO?", "conversation_id": "ticket-4711"},
+                           headers=a).json()
+        theirs = client.post("/api/answer", json={"question": "And the CRO?", "conversation_id": "ticket-4711"},
+                             headers=b).json()
+        assert mine["turn"] == 2 and "CRO" in mine["standalone_question"]
+        assert theirs["turn"] == 1 and theirs["standalone_question"] == "And the CRO?"  # no history leaked
+        search = client.post("/api/search", json={"query": "and the CSO?", "conversation_id": "ticket-4711"},
+                             headers=b).json()
+        assert search["standalone_query"].lower() == "and the cso?"  # key-a's history is not key-b's
+        feedback = client.post("/api/feedback", json={"conversation_id": "ticket-4711", "turn": 2,
+                                                      "rating": "down"}, headers=b)
+        assert feedback.status_code == 404
 
 
 @pytest.fixture(scope="module")
