@@ -257,9 +257,9 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; roleqa only from ROLEQA_TRUSTED_PROXIES."""
-    trusted = settings.trusted_proxies
-    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted) if trusted else None}
+    """uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; roleqa reads X-Forwarded-For itself, only
+    from ROLEQA_TRUSTED_PROXIES (service.security), and keeps the real peer for the proxy-identity check."""
+    return {"proxy_headers": False}
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # signs the chat page's session cookie (conversations belong to a browser session); without it a
     # random key is kept in session_key_file, shared by the workers of one host
     session_secret: SecretStr | None = None
+    # who may use the chat page: "open" (anyone who reaches it; rate-limited per session and address),
+    # "proxy" (only requests from ROLEQA_TRUSTED_PROXIES carrying the identity header), "off" (404)
+    page_access: Literal["open", "proxy", "off"] = "open"
+    proxy_identity_header: str = "x-forwarded-email"
     session_key_file: Path = PROJECT_ROOT / "data" / "session.key"
 
     # Slack: both secrets set turns the /slack routes on

@@ -147,6 +147,9 @@ class AccessControl:
         self.app = app
         self.keys = [k.encode() for k in settings.api_keys]
         self.session_secret = session_secret(settings)
+        self.page_access = settings.page_access
+        self.identity_header = settings.proxy_identity_header.lower()
+        self.trusted = set(settings.trusted_proxies)
         self.bucket = (TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
                        if settings.rate_limit_per_minute else None)
 
@@ -158,7 +161,8 @@ class AccessControl:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        client = (scope.get("client") or ("unknown", 0))[0]
+        peer = (scope.get("client") or ("unknown", 0))[0]
+        client = self._client_address(peer, headers)
         key_id = f"ip:{client}"
         if is_api and self.keys:
             token = headers.get("authorization", "")
@@ -180,8 +184,19 @@ class AccessControl:
         # Conversations belong to their owner: the API key (by a hash, never the key), or the browser
         # session; without keys the open API is one owner whose ids are unguessable or its own.
         new_cookie = b""
+        if is_page and self.page_access == "off":
+            await send_json(send, 404, "the chat page is turned off here (ROLEQA_PAGE_ACCESS=off); use the API")
+            return
         if is_api:
             owner = f"key:{hashlib.sha256(presented).hexdigest()[:16]}" if self.keys else "api"
+        elif self.page_access == "proxy":
+            # identity from the authenticating proxy in front (e.g. oauth2-proxy), believed only from it
+            user = headers.get(self.identity_header, "").strip()
+            if peer not in self.trusted or not user:
+                await send_json(send, 403, "sign in through the company proxy to use the chat page")
+                return
+            owner = f"user:{user.lower()}"
+            key_id = f"user:{user.lower()}"
         else:
             session = self._session(headers.get("cookie", ""))
             if session is None:
@@ -206,6 +221,16 @@ class AccessControl:
                 return
         await self.app(scope, receive, send)
 
+
+    def _client_address(self, peer: str, headers: dict[str, str]) -> str:
+        """The client's address: the peer, or, when the peer is a trusted proxy, the last address in
+        X-Forwarded-For that is not one of our proxies. Anyone else's X-Forwarded-For is ignored."""
+        if peer not in self.trusted:
+            return peer
+        for hop in reversed([h.strip() for h in headers.get("x-forwarded-for", "").split(",") if h.strip()]):
+            if hop not in self.trusted:
+                return hop
+        return peer
 
     def _sign(self, session: str) -> str:
         return hmac.new(self.session_secret, session.encode(), hashlib.sha256).hexdigest()[:32]

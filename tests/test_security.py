@@ -124,3 +124,30 @@ def test_wrong_keys_are_rate_limited(fake_settings: Settings, fake_assistant: As
         codes = [client.post("/api/search", json={"query": "x"}, headers={"Authorization": f"Bearer guess{i}"})
                  .status_code for i in range(3)]
     assert codes == [401, 401, 429]
+
+
+def test_page_access_off_and_proxy(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    import httpx
+
+    from service.cli import proxy_options
+    from tests.conftest import serve
+
+    off = fake_settings.model_copy(update={"page_access": "off"})
+    with TestClient(create_app(off, fake_assistant)) as client:
+        assert client.get("/").status_code == 404
+        assert client.post("/web/answer", json={"question": "vp sales pay"}).status_code == 404
+        assert client.post("/api/answer", json={"question": "vp sales pay"}).status_code == 200
+    # behind an authenticating proxy: identity only from the trusted proxy, conversations per user
+    proxied = fake_settings.model_copy(update={"page_access": "proxy", "trusted_proxies": ["127.0.0.1"]})
+    with serve(create_app(proxied, fake_assistant), **proxy_options(proxied)) as url:
+        assert httpx.get(f"{url}/").status_code == 403  # no identity
+        ann = {"X-Forwarded-Email": "ann@example.com"}
+        answered = httpx.post(f"{url}/web/answer", json={"question": "How much does a VP of Sales earn?"},
+                              headers=ann).json()
+        cid = answered["conversation_id"]
+        assert "$100,000" in httpx.get(f"{url}/?c={cid}", headers=ann).text
+        bob = httpx.get(f"{url}/?c={cid}", headers={"X-Forwarded-Email": "bob@example.com"})
+        assert bob.status_code == 404
+    untrusted = fake_settings.model_copy(update={"page_access": "proxy", "trusted_proxies": ["10.9.9.9"]})
+    with serve(create_app(untrusted, fake_assistant), **proxy_options(untrusted)) as url:
+        assert httpx.get(f"{url}/", headers={"X-Forwarded-Email": "ann@example.com"}).status_code == 403
