@@ -202,6 +202,12 @@ def test_no_javascript_flow_in_chromium(browser, live_url: str) -> None:  # type
     context.close()
 
 
+def _answers_fail(page) -> None:  # type: ignore[no-untyped-def]
+    """Every /web/answer from now on fails as a server that is not ready would."""
+    page.route("**/web/answer", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"detail": "the index is not ready"}'))
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_loading_errors_and_feedback_states_in_chromium(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -229,8 +235,7 @@ def test_loading_errors_and_feedback_states_in_chromium(browser, live_url: str) 
     assert answer.locator('[data-rating="up"]').get_attribute("aria-pressed") == "false"
     assert answer.locator('[data-rating="down"]').get_attribute("aria-pressed") == "true"
     # An error keeps copy and thumbs out of sight.
-    page.route("**/web/answer", lambda route: route.fulfill(
-        status=503, content_type="application/json", body='{"detail": "the index is not ready"}'))
+    _answers_fail(page)
     page.fill("#question", "How much does a CSO make?")
     page.press("#question", "Enter")
     failed = page.locator(".msg.bot").last
@@ -252,8 +257,7 @@ def test_long_questions_and_retry_in_chromium(browser, live_url: str) -> None:  
     assert page.locator("#count").is_visible() and "Too long" in page.locator("#count").inner_text()
     assert page.input_value("#question") == long_question and page.locator(".msg.bot").count() == 0
     # A failed answer offers Retry and gives the question back; Retry answers it.
-    page.route("**/web/answer", lambda route: route.fulfill(
-        status=503, content_type="application/json", body='{"detail": "the index is not ready"}'))
+    _answers_fail(page)
     page.fill("#question", "How much does a CSO make?")
     page.press("#question", "Enter")
     page.locator(".msg.bot .retry").wait_for(timeout=5_000)
