@@ -197,6 +197,7 @@ class AccessControl:
                 return
             owner = f"user:{user.lower()}"
             key_id = f"user:{user.lower()}"
+            scope.setdefault("state", {})["csrf"] = self._sign(f"csrf:{owner}")
         else:
             session = self._session(headers.get("cookie", ""))
             if session is None:
@@ -206,11 +207,17 @@ class AccessControl:
                               f"SameSite=Lax; Max-Age=31536000{secure}").encode()
             owner = f"web:{session}"
             key_id = f"{key_id}:{session}"  # the page is rate-limited per browser session and address
+            scope.setdefault("state", {})["csrf"] = self._sign(f"csrf:{owner}")
         scope.setdefault("state", {})["owner"] = owner
         if new_cookie:
             send = _with_header(send, (b"set-cookie", new_cookie))
         if is_page and scope.get("method") == "POST" and not _same_origin(headers):
             await send_json(send, 403, "cross-site requests to the chat page are not allowed")
+            return
+        if is_page and scope.get("method") == "POST" and path.startswith("/web/") and not hmac.compare_digest(
+                headers.get("x-csrf-token", ""), scope["state"]["csrf"]):
+            # form posts (/chat...) carry the token as a field, checked by their routes
+            await send_json(send, 403, "missing or stale page token: reload the page and try again")
             return
         if self.bucket is not None:
             wait = self.bucket.take(key_id)

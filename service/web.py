@@ -5,6 +5,7 @@ The page has its own JSON routes (/web/*) so it keeps working when /api/* requir
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from pathlib import Path
@@ -62,6 +63,7 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
         "question": question, "max_chars": request.app.state.settings.max_question_chars,
+        "csrf": getattr(request.state, "csrf", ""),
     }, status_code=status)
 
 
@@ -75,10 +77,20 @@ def chat_page(request: Request, store: StoreDep, c: str | None = None) -> HTMLRe
     return _page(request, store, cid)
 
 
+def _check_token(request: Request, token: str) -> None:
+    """Form posts carry the page token (a synchronizer token tied to the session), so another site
+    cannot post in the user's name, with or without JavaScript."""
+    expected = getattr(request.state, "csrf", "")
+    if not expected or not hmac.compare_digest(token, expected):
+        raise HTTPException(403, "missing or stale page token: reload the page and try again")
+
+
 @router.post("/chat", response_model=None)
 def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
-              question: Annotated[str, Form()] = "", conversation_id: Annotated[str, Form()] = "") -> Response:
+              question: Annotated[str, Form()] = "", conversation_id: Annotated[str, Form()] = "",
+              csrf_token: Annotated[str, Form()] = "") -> Response:
     """The no-JavaScript path: answer, then show the conversation (post/redirect/get)."""
+    _check_token(request, csrf_token)
     cid = conversation_id.strip()[:100] or None
     try:
         body = AnswerRequest(question=question, conversation_id=cid)
@@ -91,8 +103,10 @@ def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settin
 
 
 @router.post("/chat/feedback", response_model=None)
-def chat_feedback_form(store: StoreDep, conversation_id: Annotated[str, Form()], turn: Annotated[int, Form()],
-                       rating: Annotated[str, Form()]) -> Response:
+def chat_feedback_form(request: Request, store: StoreDep, conversation_id: Annotated[str, Form()],
+                       turn: Annotated[int, Form()], rating: Annotated[str, Form()],
+                       csrf_token: Annotated[str, Form()] = "") -> Response:
+    _check_token(request, csrf_token)
     try:
         body = FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating)  # type: ignore[arg-type]
     except ValidationError as exc:

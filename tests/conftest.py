@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -76,3 +77,11 @@ def serve(app, **options) -> Iterator[str]:  # type: ignore[no-untyped-def]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def page_token(client, url: str = "/", **kwargs) -> str:  # type: ignore[no-untyped-def]
+    """The chat page's CSRF token for this client's session (from the page's meta tag)."""
+    html = client.get(url, **kwargs).text
+    match = re.search(r'<meta name="csrf-token" content="([0-9a-f]*)">', html)
+    assert match, "the page carries no csrf-token meta tag"
+    return match.group(1)

@@ -9,6 +9,7 @@ from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
 from service.security import TokenBucket
+from tests.conftest import page_token
 
 Q = {"question": "How much does a VP of Sales earn?"}
 
@@ -29,7 +30,7 @@ def test_api_keys_required_accepted_rejected(fake_settings: Settings, fake_assis
         assert ok.status_code == 200 and ok.json()["citations"]
         # the chat page and probes stay open
         assert c.get("/").status_code == 200 and c.get("/healthz").status_code == 200
-        assert c.post("/web/answer", json=Q).status_code == 200
+        assert c.post("/web/answer", json=Q, headers={"X-CSRF-Token": page_token(c)}).status_code == 200
     assert "k-two-secret" not in caplog.text
 
 
@@ -38,8 +39,10 @@ def test_page_routes_refuse_cross_site_posts(fake_settings: Settings, fake_assis
         assert c.post("/web/answer", json=Q, headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
         evil = c.post("/web/answer", json=Q, headers={"Origin": "https://evil.example"})
         assert evil.status_code == 403 and "cross-site" in evil.json()["detail"]
-        same = c.post("/web/answer", json=Q, headers={"Origin": "http://testserver"})
+        same = c.post("/web/answer", json=Q, headers={"Origin": "http://testserver", "X-CSRF-Token": page_token(c)})
         assert same.status_code == 200
+        tokenless = c.post("/web/answer", json=Q, headers={"Origin": "http://testserver"})
+        assert tokenless.status_code == 403 and "page token" in tokenless.json()["detail"]
 
 
 def test_rate_limit_hit_and_recovered(fake_settings: Settings, fake_assistant: Assistant) -> None:
@@ -142,8 +145,9 @@ def test_page_access_off_and_proxy(fake_settings: Settings, fake_assistant: Assi
     with serve(create_app(proxied, fake_assistant), **proxy_options(proxied)) as url:
         assert httpx.get(f"{url}/").status_code == 403  # no identity
         ann = {"X-Forwarded-Email": "ann@example.com"}
+        ann_token = page_token(httpx, f"{url}/", headers=ann)
         answered = httpx.post(f"{url}/web/answer", json={"question": "How much does a VP of Sales earn?"},
-                              headers=ann).json()
+                              headers={**ann, "X-CSRF-Token": ann_token}).json()
         cid = answered["conversation_id"]
         assert "$100,000" in httpx.get(f"{url}/?c={cid}", headers=ann).text
         bob = httpx.get(f"{url}/?c={cid}", headers={"X-Forwarded-Email": "bob@example.com"})

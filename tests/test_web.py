@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from tests.conftest import serve
+from tests.conftest import page_token, serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,20 +31,25 @@ def test_page_renders_and_escapes(fake_settings: Settings, fake_assistant: Assis
 
 def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assistant) -> None:
     with TestClient(create_app(fake_settings, fake_assistant)) as client:
-        first = client.post("/chat", data={"question": "How much does a VP of Sales earn?"}, follow_redirects=False)
+        tok = page_token(client)
+        refused = client.post("/chat", data={"question": "How much does a VP of Sales earn?"}, follow_redirects=False)
+        assert refused.status_code == 403  # a form post without the page token (cross-site forgery)
+        first = client.post("/chat", data={"question": "How much does a VP of Sales earn?", "csrf_token": tok},
+                            follow_redirects=False)
         assert first.status_code == 303
         cid = re.search(r"c=([0-9a-f]+)", first.headers["location"]).group(1)  # type: ignore[union-attr]
         page = client.get(f"/?c={cid}")
         assert "$100,000" in page.text and 'class="source"' in page.text and "<mark>" in page.text
-        client.post("/chat", data={"question": "And the CRO?", "conversation_id": cid})
+        client.post("/chat", data={"question": "And the CRO?", "conversation_id": cid, "csrf_token": tok})
         page = client.get(f"/?c={cid}")
         assert "Understood as:" in page.text
-        xss = client.post("/chat", data={"question": "<script>alert(1)</script> CRO?", "conversation_id": cid})
+        xss = client.post("/chat", data={"question": "<script>alert(1)</script> CRO?", "conversation_id": cid,
+                                         "csrf_token": tok})
         assert "<script>alert(1)</script>" not in xss.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in xss.text
-        empty = client.post("/chat", data={"question": "  ", "conversation_id": cid})
+        empty = client.post("/chat", data={"question": "  ", "conversation_id": cid, "csrf_token": tok})
         assert empty.status_code == 422 and "Please type a question." in empty.text
-        fb = client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "up"},
-                         follow_redirects=False)
+        fb = client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "up",
+                                                 "csrf_token": tok}, follow_redirects=False)
         assert fb.status_code == 303
         session = client.cookies["roleqa_session"].split(".")[0]
         assert client.app.state.store.for_owner(f"web:{session}").feedback_count(cid) == 1  # type: ignore[attr-defined]
@@ -53,18 +58,21 @@ def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assist
 def test_conversations_belong_to_their_browser(fake_settings: Settings, fake_assistant: Assistant) -> None:
     app = create_app(fake_settings, fake_assistant)
     with TestClient(app) as owner, TestClient(app) as other:
-        first = owner.post("/chat", data={"question": "How much does a VP of Sales earn?"}, follow_redirects=False)
+        landing = owner.get("/")
+        assert "HttpOnly" in landing.headers["set-cookie"] and "SameSite=Lax" in landing.headers["set-cookie"]
+        first = owner.post("/chat", data={"question": "How much does a VP of Sales earn?",
+                                          "csrf_token": page_token(owner)}, follow_redirects=False)
         cid = re.search(r"c=([0-9a-f]+)", first.headers["location"]).group(1)  # type: ignore[union-attr]
         assert "$100,000" in owner.get(f"/?c={cid}").text
         cookie = owner.cookies["roleqa_session"]
-        assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Lax" in first.headers["set-cookie"]
         # another browser: not shown, cannot rate it, and its own turns go to a conversation of its own
         peek = other.get(f"/?c={cid}")
         assert peek.status_code == 404 and "$100,000" not in peek.text
-        rate = other.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "down"},
-                          follow_redirects=False)
+        other_token = page_token(other)
+        rate = other.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "down",
+                                                  "csrf_token": other_token}, follow_redirects=False)
         assert rate.status_code == 404
-        other.post("/chat", data={"question": "And the CRO?", "conversation_id": cid})
+        other.post("/chat", data={"question": "And the CRO?", "conversation_id": cid, "csrf_token": other_token})
         assert "And the CRO?" not in owner.get(f"/?c={cid}").text
         # a forged session cookie is not a session: it gets a fresh one
         forged = TestClient(app, cookies={"roleqa_session": cookie.split(".")[0] + ".0000"})
@@ -171,10 +179,11 @@ def test_feedback_form_with_a_bad_rating_or_turn_is_a_clear_422(fake_settings) -
     from service.api import create_app
 
     with TestClient(create_app(fake_settings)) as client:
+        tok = page_token(client)
         for form in ({"conversation_id": "c", "turn": "1", "rating": "meh"},
                      {"conversation_id": "c", "turn": str(2**63), "rating": "up"},
                      {"conversation_id": "x" * 101, "turn": "1", "rating": "up"}):
-            r = client.post("/chat/feedback", data=form, follow_redirects=False)
+            r = client.post("/chat/feedback", data={**form, "csrf_token": tok}, follow_redirects=False)
             assert r.status_code == 422, (form, r.status_code)
             assert "invalid feedback" in r.json()["detail"]
 

@@ -11,6 +11,8 @@
   const cidInput = document.getElementById("conversation-id");
   const tpl = document.getElementById("tpl-bot");
   let busy = false;
+  // the page token goes with every post, as the forms send it without JavaScript
+  const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -119,7 +121,7 @@
     try {
       const res = await fetch("/web/answer", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
         body: JSON.stringify({ question: question, conversation_id: cidInput.value || null }),
       });
       const data = await res.json().catch(function () { return {}; });
@@ -214,7 +216,7 @@
       const rating = target.dataset.rating || target.value;
       const res = await fetch("/web/feedback", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
         body: JSON.stringify({ conversation_id: cidInput.value, turn: Number(turnEl.dataset.turn), rating: rating }),
       });
       if (res.ok) {
