@@ -206,7 +206,6 @@ class AccessControl:
                 new_cookie = (f"{SESSION_COOKIE}={session}.{self._sign(session)}; Path=/; HttpOnly; "
                               f"SameSite=Lax; Max-Age=31536000{secure}").encode()
             owner = f"web:{session}"
-            key_id = f"{key_id}:{session}"  # the page is rate-limited per browser session and address
             scope.setdefault("state", {})["csrf"] = self._sign(f"csrf:{owner}")
         scope.setdefault("state", {})["owner"] = owner
         if new_cookie:
@@ -214,7 +213,7 @@ class AccessControl:
         if is_page and scope.get("method") == "POST" and not _same_origin(headers):
             await send_json(send, 403, "cross-site requests to the chat page are not allowed")
             return
-        if is_page and scope.get("method") == "POST" and path.startswith("/web/") and not hmac.compare_digest(
+        if is_page and scope.get("method") == "POST" and path.startswith("/web/") and not same_token(
                 headers.get("x-csrf-token", ""), scope["state"]["csrf"]):
             # form posts (/chat...) carry the token as a field, checked by their routes
             await send_json(send, 403, "missing or stale page token: reload the page and try again")
@@ -248,12 +247,18 @@ class AccessControl:
             name, _, value = part.strip().partition("=")
             if name == SESSION_COOKIE:
                 session, _, signature = value.partition(".")
-                if len(session) == 32 and hmac.compare_digest(signature, self._sign(session)):
+                if len(session) == 32 and same_token(signature, self._sign(session)):
                     return session
         return None
 
 
 SESSION_COOKIE = "roleqa_session"
+
+
+def same_token(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (compare_digest refuses such str)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
+
 
 
 def session_secret(settings: Settings) -> bytes:

@@ -5,7 +5,6 @@ The page has its own JSON routes (/web/*) so it keeps working when /api/* requir
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from service.api import answer_question, record_feedback
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
+from service.security import same_token
 
 logger = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -81,7 +81,7 @@ def _check_token(request: Request, token: str) -> None:
     """Form posts carry the page token (a synchronizer token tied to the session), so another site
     cannot post in the user's name, with or without JavaScript."""
     expected = getattr(request.state, "csrf", "")
-    if not expected or not hmac.compare_digest(token, expected):
+    if not expected or not same_token(token, expected):
         raise HTTPException(403, "missing or stale page token: reload the page and try again")
 
 

@@ -155,3 +155,19 @@ def test_page_access_off_and_proxy(fake_settings: Settings, fake_assistant: Assi
     untrusted = fake_settings.model_copy(update={"page_access": "proxy", "trusted_proxies": ["10.9.9.9"]})
     with serve(create_app(untrusted, fake_assistant), **proxy_options(untrusted)) as url:
         assert httpx.get(f"{url}/", headers={"X-Forwarded-Email": "ann@example.com"}).status_code == 403
+
+
+def test_hostile_tokens_and_cookies_are_refused_not_500(fake_settings: Settings, fake_assistant: Assistant) -> None:
+    import httpx
+
+    from tests.conftest import serve
+
+    limited = fake_settings.model_copy(update={"rate_limit_per_minute": 1, "rate_limit_burst": 2})
+    with serve(create_app(limited, fake_assistant)) as url:
+        odd = httpx.post(f"{url}/web/answer", json=Q, headers={"X-CSRF-Token": "\u00e9t\u00e9".encode("latin-1")})
+        assert odd.status_code == 403
+        cookie = httpx.get(f"{url}/", headers={"Cookie": ("roleqa_session=" + "\u00e9" * 3).encode("latin-1")})
+        assert cookie.status_code == 200 and "roleqa_session=" in cookie.headers["set-cookie"]
+        # dropping the cookie (a fresh session per request) does not escape the page's rate limit
+        codes = [httpx.get(f"{url}/").status_code for _ in range(3)]
+        assert codes[-1] == 429
