@@ -208,7 +208,7 @@ class Answerer:
         unknown = _unknown_names(prepared.text, self.index.vocabulary)
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
-        # A name the articles use, but not in what would be quoted ("what does Salesforce pay its CSO?")
+        # A name the articles use, but not in what would be quoted (a question about one named company's CSO)
         names = _names(prepared.text)
         passages_text = " ".join(f"{c.unit.context} {c.text}" for c in cands[:5]).lower()
         absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
@@ -233,7 +233,7 @@ class Answerer:
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
         if q.aspect:
-            # An aspect made mostly of words no article uses ("notice period", "company car"), which no
+            # An aspect made mostly of words no article uses (say "parental leave"), which no
             # unit matches in meaning either, is something the articles don't discuss, whatever the role.
             unknown = [t for t in q.aspect if t not in self._df]
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in q.aspect)

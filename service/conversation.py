@@ -26,7 +26,7 @@ SHORT_NAMES = {"vpsales": "the VP of Sales", "cro": "the CRO", "cso": "the CSO",
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
-                      r"this position|that position|the position|this person|that person|that route|that option|"
+                      r"this position|that position|the position|this person|that person|that option|"
                       r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
                       r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"
                       r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one)\b",
@@ -84,7 +84,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         return question
     standalone = _rewrite(question, history, previous)
     if _ANAPHOR.search(question) and not analyze(standalone).aspect:
-        # "how does that compare to a CRO?" after "What does a CSO earn?": "that" is the pay
+        # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
             return f"{standalone.rstrip()} ({' '.join(asked)})"
@@ -95,7 +95,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
     if answered and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
-        # "Which role coaches the VPs?" then "who do they report to?": the referent is the role the
+        # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
@@ -122,14 +122,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
             if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
                         re.IGNORECASE):
-                # "ok so who reports to who then": a question of its own about the same roles
+                # "ok, so who is above whom?": a question of its own about the same roles
                 pair = " and ".join(_short(r) for r in core) if len(core) > 1 else role
                 return f"{topic}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
             return f"{question.rstrip()} ({role})"
     if roles and _ANAPHOR.search(question) and not _is_fragment(question):
-        # "how does that compare to what a CRO makes?" after the CSO's pay: both sides are asked
+        # "is that more than a CRO gets?" after the CSO's pay: both sides are asked
         others = [r for r in prev_roles if r in CORE_ROLES and r not in roles]
         if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
             return f"{question.rstrip()} (and {_short(others[0])})"

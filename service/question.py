@@ -34,7 +34,7 @@ _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position
                   r"title|leader|officer|person|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
-# "what is pay tied to / based on / how is it structured" asks about the basis, not an amount
+# "what is the pay based on / how is it structured" asks about the basis, not an amount
 _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set)\b",
                     re.IGNORECASE)
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
@@ -107,7 +107,7 @@ def answer_type(text: str, roles: list[str]) -> str:
     return "fact"
 
 
-# "no CRO at our shop", "if a company doesn't have a CRO": a role the question sets aside, not asks about
+# "we have no CRO yet", "without a CRO, who ...": a role the question sets aside, not asks about
 _NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|doesn[’']?t have|don[’']?t have|haven[’']?t got|"
                       r"isn[’']?t|there[’']?s no)\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
 

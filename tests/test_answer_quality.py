@@ -40,7 +40,7 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize("question", [
-    "What is the notice period for a VP of Sales?",
+    "How long is the notice period of a VP of Sales?",
     "Who is the current CRO at Salesforce?",
     "What does a chief marketing officer do all day?",
     "What does a Chief Data Officer do?",
@@ -52,9 +52,9 @@ def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assista
 
 
 def test_referent_named_only_by_the_previous_answer(real_assistant: Assistant) -> None:
-    first = real_assistant.ask("Which role coaches the VPs of Sales, Marketing and Success?")
+    first = real_assistant.ask("Which role coaches the VP of Sales, Marketing, and Success?")
     assert "CRO" in first.answer
-    history = [Turn("user", "Which role coaches the VPs of Sales, Marketing and Success?"),
+    history = [Turn("user", "Which role coaches the VP of Sales, Marketing, and Success?"),
                Turn("assistant", first.answer)]
     follow = real_assistant.ask("who do they report to?", history)
     assert "CRO" in follow.standalone_question and "CEO" in follow.answer
@@ -63,14 +63,14 @@ def test_referent_named_only_by_the_previous_answer(real_assistant: Assistant) -
 def test_a_follow_up_about_that_keeps_what_was_asked(real_assistant: Assistant) -> None:
     first = real_assistant.ask("What does a CSO earn?")
     history = [Turn("user", "What does a CSO earn?"), Turn("assistant", first.answer)]
-    follow = real_assistant.ask("how does that compare to a CRO?", history)
+    follow = real_assistant.ask("and how does that compare for a CRO?", history)
     assert "$232,294" in follow.answer and "$284,126" in follow.answer
 
 
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
                                                           real_assistant: Assistant) -> None:
     with TestClient(create_app(real_settings, real_assistant)) as client:
-        body = client.post("/api/answer", json={"question": "What is the notice period for a VP of Sales?"}).json()
+        body = client.post("/api/answer", json={"question": "How long is the notice period of a VP of Sales?"}).json()
         assert body["abstained"] and body["reason"].startswith("aspect not covered")
         answered = client.post("/api/answer", json={"question": "Who does the CRO report to?"}).json()
         assert not answered["abstained"] and answered["reason"] is None

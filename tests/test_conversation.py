@@ -72,5 +72,5 @@ def test_a_plural_pronoun_keeps_a_pair_only_after_a_comparison() -> None:
 
 
 def test_a_fragment_that_is_a_question_keeps_its_roles() -> None:
-    standalone = rewrite("ok so who reports to who then", _h("Can a company have both a CRO and a CSO?"))
-    assert sorted(find_roles(standalone)) == ["cro", "cso"] and "reports to who" in standalone
+    standalone = rewrite("ok so who is above whom?", _h("Can a company have both a CRO and a CSO?"))
+    assert sorted(find_roles(standalone)) == ["cro", "cso"] and "above whom" in standalone

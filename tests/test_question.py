@@ -14,7 +14,7 @@ from service.question import analyze
     ("Does the CRO own pricing?", "yesno"),
     ("How does the CSO's focus differ from the CRO's?", "comparison"),
     ("How much does a CSO earn?", "amount"),
-    ("What is a CRO's pay tied to?", "fact"),
+    ("What is a CRO's pay based on?", "fact"),
     ("How many years of experience does a CSO need?", "duration"),
     ("What are the drawbacks of a CRO?", "list"),
     ("Why would a subscription business want a CRO?", "reason"),
@@ -24,7 +24,7 @@ def test_answer_types(question: str, answer_type: str) -> None:
 
 
 def test_aspect_leaves_out_roles_and_question_words() -> None:
-    q = analyze("whats the typical notice period for a VP of Sales")
+    q = analyze("what notice period does a VP of Sales usually give?")
     assert q.roles == ("vpsales",)
     assert set(q.aspect) == {"notic", "period"}
     assert "VP" not in q.aspect_text and "notice period" in q.aspect_text

@@ -64,9 +64,9 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
 
 def test_abstention_reason_is_stored(store: Store) -> None:
     cid = store.new_id()
-    store.add_turn(cid, "notice period of a CRO?", "same", "Sorry…", True, [], {}, "aspect not covered: notic period")
+    store.add_turn(cid, "parental leave of a CRO?", "same", "Sorry…", True, [], {}, "aspect not covered: parent leav")
     store.add_turn(cid, "And the CSO?", "same", "The CSO [1]", False, [], {})
-    assert [t.reason for t in store.turns(cid)] == ["aspect not covered: notic period", ""]
+    assert [t.reason for t in store.turns(cid)] == ["aspect not covered: parent leav", ""]
 
 
 def test_a_version_1_database_gains_the_reason_column(tmp_path: Path) -> None:
