@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.composition import Citation, compose, render
+from service.chunking import Sentence
+from service.composition import BARE_REPLY, Citation, compose, render
 from service.index import Index
 from service.lexicon import (
     ABBREVIATIONS,
@@ -61,14 +62,17 @@ class Answer:
 class Candidate:
     passage: Passage
     unit: Unit
-    text: str
     similarity: float  # question vs unit (FAQ answers inherit their question's match)
     aspect: float  # aspect vs unit with its context, role names removed
     coverage: float  # share of the aspect's weight the unit and its context contain
     score: float
 
     @property
-    def sentence(self):  # noqa: ANN201 - kept for callers that look at the span and kind
+    def text(self) -> str:
+        return self.unit.text
+
+    @property
+    def sentence(self) -> Sentence:  # for callers that look at the span and kind
         return self.unit.sentence
 
 
@@ -158,8 +162,8 @@ class Answerer:
                     continue
                 if not _quotable(unit):
                     continue
-                if _BARE_REPLY.match(unit.text) and q.answer_type != "yesno":
-                    continue  # "Yes, especially in large organizations." means nothing without its question
+                if BARE_REPLY.match(unit.text) and q.answer_type != "yesno":
+                    continue
                 if question_sim > sim:  # the heading's match carries over, fading along the passage
                     sim = max(sim, question_sim - 0.03)
                     question_sim -= 0.04
@@ -179,7 +183,7 @@ class Answerer:
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
                          + cfg.type_bonus * _type_fit(q, unit)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0))
-                out.append(Candidate(passage, unit, unit.text, sim, asp, coverage, score))
+                out.append(Candidate(passage, unit, sim, asp, coverage, score))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -191,7 +195,7 @@ class Answerer:
         """
         cands = self.candidates(question, prepared, passages, extra)
         reason = self._abstain_reason(prepared, cands)
-        support = cands[0].similarity if cands else 0.0
+        support = _support(cands)
         if reason:
             return Answer(ABSTAIN_MESSAGE, True, (), question, tuple(passages), support, reason)
         text, citations = compose(prepared.question, cands, self.index, self.settings)
@@ -205,11 +209,11 @@ class Answerer:
         titles = _unknown_titles(prepared.text)
         if titles:
             return f"role not covered: {', '.join(titles)}"
-        unknown = _unknown_names(prepared.text, self.index.vocabulary)
+        names = _names(prepared.text)
+        unknown = [n for n in names if n.lower() not in self.index.vocabulary]  # "France", "HubSpot"
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
         # A name the articles use, but not in what would be quoted (a question about one named company's CSO)
-        names = _names(prepared.text)
         passages_text = " ".join(f"{c.unit.context} {c.text}" for c in cands[:5]).lower()
         absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
         if absent:
@@ -229,7 +233,7 @@ class Answerer:
                     best = max(best, len(wanted & set(tokenize(cand.text))) / len(wanted))
             if best < 0.5:
                 return f"role not covered: {', '.join(q.roles)}"
-        support = max(c.similarity for c in cands[:5])
+        support = _support(cands)
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
         if q.aspect:
@@ -244,10 +248,14 @@ class Answerer:
         return ""
 
 
-_BARE_REPLY = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)
 _REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _support(cands: list[Candidate]) -> float:
+    """How well the articles support an answer: the best question match among the top units."""
+    return max((c.similarity for c in cands[:5]), default=0.0)
 
 
 def _type_fit(q: Question, unit: Unit) -> float:
@@ -338,7 +346,3 @@ def _names(question: str) -> list[str]:
         names.append(base)
     return names
 
-
-def _unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
-    """Names in the question that no article mentions ("France", "HubSpot")."""
-    return [n for n in _names(question) if n.lower() not in vocabulary]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from service.conversation import SHORT_NAMES
+from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
 from service.question import Question
@@ -20,7 +20,8 @@ from service.units import table_cells
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
 
-_BARE_REPLY = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
+# "Yes, especially in large organizations.": a reply that means nothing without its question
+BARE_REPLY = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
 
 
@@ -38,8 +39,7 @@ class Citation:
 
 
 def _short(role: str) -> str:
-    name = SHORT_NAMES.get(role, ROLES_BY_KEY[role].name)
-    return re.sub(r"^the\s+", "", name)
+    return re.sub(r"^the\s+", "", short_name(role))
 
 
 def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) -> str:
@@ -144,7 +144,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
-    if _BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect):
+    if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
@@ -197,7 +197,7 @@ _NEGATION = re.compile(r"\b(?:not|no|nah|nope|never|only|just|without|cannot|can
 def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     """Whether a yes/no question's best unit plainly says yes: it covers what was asked, about the
     asked role, and neither the question nor the quote hedges or negates."""
-    if part.cands[0] is not best or re.match(r"^\s*(?:yes|no)\b", best.text, re.IGNORECASE):
+    if part.cands[0] is not best or BARE_REPLY.match(best.text):
         return False
     if best.coverage < 0.6 and best.aspect < 0.6:  # says what was asked, in words or in meaning
         return False

@@ -44,7 +44,8 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
-def _short(key: str) -> str:
+def short_name(key: str) -> str:
+    """How a role reads in a rewritten question or an answer ("the CRO", "Chief Customer Officer (CCO)")."""
     return SHORT_NAMES.get(key, ROLES_BY_KEY[key].name)
 
 
@@ -58,7 +59,7 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     """Put `new_roles` in place of the matching role mentions of `previous`."""
     spans = role_spans(previous)
     if not spans:
-        return f"{previous.rstrip('?. ')} for {_short(new_roles[0])}?"
+        return f"{previous.rstrip('?. ')} for {short_name(new_roles[0])}?"
     target = 0
     prep = re.search(r"\b(with|to|from|for|than|under|over)\s+(?:the\s+|a\s+|an\s+)?\S*\s*\??$", question.strip(),
                      re.IGNORECASE)
@@ -70,9 +71,9 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
                 target = i
                 break
     start, end, _ = spans[target]
-    replacement = ROLES_BY_KEY[new_roles[0]].name if previous[start:end][:1].isupper() else _short(new_roles[0])
+    replacement = ROLES_BY_KEY[new_roles[0]].name if previous[start:end][:1].isupper() else short_name(new_roles[0])
     # keep the article before the mention ("the CRO" -> "the CEO") by replacing only the role words
-    replacement = re.sub(r"^the\s+", "", _short(new_roles[0])) if previous[start:end].isupper() else replacement
+    replacement = re.sub(r"^the\s+", "", short_name(new_roles[0])) if previous[start:end].isupper() else replacement
     return previous[:start] + replacement + previous[end:]
 
 
@@ -103,14 +104,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         return _substitute(previous, roles, question)
     if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
         # "Which one should we hire first?" after comparing two roles
-        options = " or ".join(_short(r) for r in prev_roles)
+        options = " or ".join(short_name(r) for r in prev_roles)
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
     if not roles and prev_roles:
-        role = _short(prev_roles[0])
+        role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
         if len(core) > 1 and _PLURAL.search(question) and _sets_side_by_side(previous):
             # "how do their salaries compare?" after a comparison keeps the pair
-            role = " and ".join(_short(r) for r in core)
+            role = " and ".join(short_name(r) for r in core)
         if _PRONOUN.search(question):
             def repl(m: re.Match[str]) -> str:
                 word = m.group(0).lower()
@@ -123,7 +124,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
                         re.IGNORECASE):
                 # "ok, so who is above whom?": a question of its own about the same roles
-                pair = " and ".join(_short(r) for r in core) if len(core) > 1 else role
+                pair = " and ".join(short_name(r) for r in core) if len(core) > 1 else role
                 return f"{topic}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
@@ -132,7 +133,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # "is that more than a CRO gets?" after the CSO's pay: both sides are asked
         others = [r for r in prev_roles if r in CORE_ROLES and r not in roles]
         if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
-            return f"{question.rstrip()} (and {_short(others[0])})"
+            return f"{question.rstrip()} (and {short_name(others[0])})"
     return question
 
 
