@@ -150,7 +150,7 @@ class Answerer:
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
-            aspects = np.asarray(self.index.aspect_vectors[rows.start : rows.stop]) @ prepared.aspect_vector
+            aspects = prepared.unit_aspects[rows.start : rows.stop]
             chunk_roles = set(find_roles(chunk.text)) | set(find_roles(chunk.section or ""))
             # the nearest heading only: "Benefits and Challenges > Benefits of a CRO" is about benefits
             section_tokens = frozenset(tokenize((chunk.section or "").split(" > ")[-1]))

@@ -37,6 +37,7 @@ class PreparedQuery:
     vector: np.ndarray
     question: Question  # asked roles, aspect and answer type
     aspect_vector: np.ndarray  # the aspect (question without role names), for unit matching
+    unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
 class Retriever:
@@ -61,7 +62,7 @@ class Retriever:
         self._embed.cache_clear()
 
     def _embed_uncached(self, text: str, aspect: str) -> tuple[np.ndarray, np.ndarray]:
-        # one batch for both texts: about the cost of one
+        # one call for both texts (on one CPU thread it costs about two single encodings)
         vectors = self.encoder.encode([text, aspect or text])
         vectors.setflags(write=False)
         return vectors[0], vectors[1]
@@ -77,7 +78,8 @@ class Retriever:
             dense_text += " (salary)"  # "comp", "take home", "earn": the encoder knows "salary" best
             aspect += " (salary)"
         vector, aspect_vector = self._embed(dense_text, aspect)
-        return PreparedQuery(repaired, dense_text, tokens, vector, question, aspect_vector)
+        unit_aspects = np.asarray(self.index.aspect_vectors) @ aspect_vector
+        return PreparedQuery(repaired, dense_text, tokens, vector, question, aspect_vector, unit_aspects)
 
     def dense_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, self.index.vectors.ntotal)
@@ -98,7 +100,7 @@ class Retriever:
     def aspect_ranking(self, prepared: PreparedQuery, k: int) -> list[int]:
         """Chunks ranked by their best unit's match with the aspect (units carry their heading or
         lead-in, role names removed), so "downsides of a CSO" reaches the "Challenges with a CSO" list."""
-        sims = np.asarray(self.index.aspect_vectors) @ prepared.aspect_vector
+        sims = prepared.unit_aspects
         per_chunk = np.maximum.reduceat(sims, self.index.sentence_offsets[:-1]) if len(sims) else sims
         k = min(k, len(per_chunk))
         top = np.argpartition(-per_chunk, k - 1)[:k]
@@ -113,7 +115,7 @@ class Retriever:
         q = prepared.question
         if len(q.core_roles) < 2 or not q.aspect_text.strip():
             return []
-        sims = np.asarray(self.index.aspect_vectors) @ prepared.aspect_vector
+        sims = prepared.unit_aspects
         out: list[Passage] = []
         taken = set(exclude)
         for role in q.core_roles:
