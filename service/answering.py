@@ -101,6 +101,7 @@ class AnswerSettings:
     # for 2 in-scope ones; a stricter rule cost 3 in-scope answers per out-of-scope catch)
     max_unknown_share: float = 0.6
     min_aspect: float = 0.3
+    quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
 
 class Answerer:
@@ -236,6 +237,9 @@ class Answerer:
         support = _support(cands)
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
+        if q.quantity and not any(_has_quantity(q.quantity, c.unit) for c in cands[: cfg.quantity_units]):
+            # "how many direct reports", "what year": no unit near the top states that quantity
+            return f"no {q.quantity.split(':')[0]} stated (asked: {q.quantity})"
         if q.aspect:
             # An aspect made mostly of words no article uses (say "parental leave"), which no
             # unit matches in meaning either, is something the articles don't discuss, whatever the role.
@@ -256,6 +260,28 @@ _REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s
 def _support(cands: list[Candidate]) -> float:
     """How well the articles support an answer: the best question match among the top units."""
     return max((c.similarity for c in cands[:5]), default=0.0)
+
+
+_NUMBER = (r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+           r"thirty|forty|fifty|a few|several|dozens?|hundreds?|a handful of)")
+_QUANTITY_SHAPES = {
+    "percent": re.compile(r"%|\bper\s?cent", re.IGNORECASE),
+    "year": re.compile(r"\b(?:1[89]|20)\d\d\b"),
+    "age": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?years?[\s-]+old\b|\bage[ds]?\s+{_NUMBER}|\bin (?:their|his|her) "
+                      r"(?:twenties|thirties|forties|fifties|\d0s)\b", re.IGNORECASE),
+    "tenure": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?)\b|\btenure\b", re.IGNORECASE),
+}
+
+
+def _has_quantity(quantity: str, unit: Unit) -> bool:
+    """Whether `unit` states the quantity asked for ("count:report" needs a number of reports)."""
+    text = f"{unit.context} {unit.text}" if unit.kind == "row" else unit.text
+    kind, _, noun = quantity.partition(":")
+    if kind != "count":
+        return bool(_QUANTITY_SHAPES[kind].search(text))
+    # a number that counts the asked noun: "10 direct reports", "two to three years"
+    counted = rf"\s+(?:[\w-]+\s+){{0,2}}{re.escape(noun)}" if noun else ""
+    return bool(re.search(rf"\b{_NUMBER}{counted}", text, re.IGNORECASE))
 
 
 def _type_fit(q: Question, unit: Unit) -> float:

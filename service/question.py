@@ -47,6 +47,18 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
                    r"cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
                    r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
+# The shape a quantity question's answer must have ("how many direct reports" needs a number of
+# reports, "what year" a year): a unit without it does not answer, however close its topic.
+_COUNT = re.compile(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
+# where the counted noun phrase ends ("how many direct reports | does ...", "how many hours | a week")
+_COUNT_END = frozenset("do does did is are was were should would will can could has have a an the per in on of for at "
+                       "to from with by".split())
+_PERCENT = re.compile(r"%|\bper\s?cent(?:age)?\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?:found|creat|introduc|invent|establish|"
+                   r"start|coin|first|launch)\w*", re.IGNORECASE)
+_AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
+_TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
+
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean))",
                          re.IGNORECASE)
 
@@ -59,6 +71,7 @@ class Question:
     aspect: tuple[str, ...]  # aspect as BM25 tokens (stemmed, term groups folded)
     aspect_text: str  # the question with role mentions removed, for the encoder
     answer_type: str
+    quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, or ""
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -112,6 +125,29 @@ _NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|doesn[’']?t h
                       r"isn[’']?t|there[’']?s no)\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
 
 
+def asked_quantity(text: str) -> str:
+    """What a quantity question needs in its answer ("count:report direct", "percent", "year", ...)."""
+    if _PERCENT.search(text):
+        return "percent"
+    if _YEAR.search(text):
+        return "year"
+    if _AGE.search(text):
+        return "age"
+    if _TENURE.search(text):
+        return "tenure"
+    m = _COUNT.search(text + " ")
+    if m:
+        phrase = []
+        for word in m.group(1).lower().split():
+            if word in _COUNT_END:
+                break
+            phrase.append(word)
+        plurals = [w for w in phrase if len(w) > 3 and w.endswith("s") and not w.endswith("ss")]
+        head = plurals[-1] if plurals else (phrase[-1] if phrase else "")
+        return f"count:{head.removesuffix('s')}" if head else "count"
+    return ""
+
+
 def asked_roles(text: str) -> list[str]:
     """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
     spans = role_spans(text)
@@ -131,4 +167,5 @@ def analyze(text: str) -> Question:
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=answer_type(text, roles))
+                    aspect_text=rest, answer_type=answer_type(text, roles),
+                    quantity=asked_quantity(text))

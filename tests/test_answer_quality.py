@@ -51,6 +51,27 @@ def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assista
     assert answer.reason  # says why
 
 
+@pytest.mark.parametrize("question", [
+    "How many sales reps does a CSO usually manage?",
+    "What percentage of CRO pay is stock?",
+    "In which year did the VP of Sales title first appear?",
+    "How old are most CSOs when they get the job?",
+    "What is the average tenure of a chief revenue officer?",
+])
+def test_a_quantity_the_articles_never_state_is_not_answered(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.abstained and answer.reason.startswith("no ")
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("How many years in sales does a CSO have before the promotion?", "10 years"),
+    ("How much does a CSO make a year?", "$500,000"),
+])
+def test_a_quantity_the_articles_state_is_answered(real_assistant: Assistant, question: str, fact: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained and fact in answer.answer
+
+
 def test_referent_named_only_by_the_previous_answer(real_assistant: Assistant) -> None:
     first = real_assistant.ask("Which role coaches the VP of Sales, Marketing, and Success?")
     assert "CRO" in first.answer

@@ -49,3 +49,18 @@ def test_a_negated_role_is_set_aside() -> None:
     assert analyze("no CRO at our company - who should our CSO work with?").roles == ("cso",)
     assert analyze("if a company doesn't have a CRO, who runs marketing with the CSO?").roles == ("cso",)
     assert analyze("Is there no CRO?").roles == ("cro",)  # a negated role that is all it names stays
+
+
+@pytest.mark.parametrize(("question", "quantity"), [
+    ("how many regional managers report to a CSO", "count:manager"),
+    ("What share in percent of the bonus is paid in stock?", "percent"),
+    ("what year did the CRO title become common", "year"),
+    ("how old is a typical VP of Sales", "age"),
+    ("how long does a CRO usually last before leaving", "tenure"),
+    ("how many sales reps does a CSO usually manage", "count:rep"),
+    ("how many hours a week does a CRO work", "count:hour"),
+    ("what does a CRO do", ""),
+    ("how much does a VP of Sales earn", ""),
+])
+def test_the_quantity_a_question_asks_for(question: str, quantity: str) -> None:
+    assert analyze(question).quantity == quantity
