@@ -107,26 +107,42 @@ class _Part:
     text: str
 
 
-def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int) -> _Part | None:
+def _lead(text: str) -> str:
+    return text.strip().rstrip(":.").strip()
+
+
+def _introduced_items(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """The list items a lead-in sentence introduces ("... are primarily focused around" + items)."""
+    if best.unit.kind == "item":
+        return []
+    lead = _lead(best.text)
+    return [c for c in cands if c.unit.kind == "item" and _lead(c.unit.context) == lead]
+
+
+def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int, force: bool = False) -> _Part | None:
     """The items of `best`'s list under their lead-in: "<lead-in>: <item>; <item>; <item>"."""
     list_id = best.unit.list_id
     siblings = [c for c in cands if c.unit.list_id == list_id]
     near = [c for c in cands[:8] if c.unit.list_id == list_id]
-    if q.answer_type != "list" and (len(near) < 2 or q.answer_type == "yesno"):
+    if not force and q.answer_type != "list" and (len(near) < 2 or q.answer_type == "yesno"):
         return None
-    lead = best.unit.context.strip().rstrip(":").strip()
+    lead = _lead(best.unit.context)
     roles = best.unit.context_roles
-    if q.core_roles and not find_roles(lead) and roles:
+    if (q.core_roles or q.answer_type == "role") and not find_roles(lead) and roles:
         lead = f"{lead} ({', '.join(_short(r) for r in roles)})"
     chosen: list[Candidate] = []
+    spans: set[tuple[int, int]] = set()
     words = _words(lead) + 2
     for cand in sorted(siblings, key=lambda c: -c.score):
+        if cand.unit.span in spans:  # two sentences of one item quote the same line
+            continue
+        spans.add(cand.unit.span)
         extra = _words(quoted(cand)) + 1
         if words + extra > budget:
             continue
         chosen.append(cand)
         words += extra
-    if len(chosen) < 2:
+    if len(chosen) < (1 if force or q.answer_type == "role" else 2):
         return None
     chosen.sort(key=lambda c: c.unit.row)
     items = "; ".join(quoted(c).strip().rstrip(".") for c in chosen)
@@ -136,7 +152,12 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
 def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:
     best = cands[0]
     parts: list[_Part] = []
-    if best.unit.kind == "item":
+    introduced = _introduced_items(best, cands)
+    if introduced:  # a lead-in says nothing by itself: its items are the answer
+        part = _list_part(q, introduced[0], cands, cfg.max_words, force=True)
+        if part:
+            parts.append(part)
+    elif best.unit.kind == "item":
         part = _list_part(q, best, cands, cfg.max_words)
         if part:
             parts.append(part)

@@ -34,6 +34,7 @@ _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position
                   r"title|leader|officer|person|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
+_PAY = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|\bincome\b", re.IGNORECASE)
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
 _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set)\b",
                     re.IGNORECASE)
@@ -98,6 +99,8 @@ def _choice_between_roles(text: str) -> bool:
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
+    if len(set(core)) > 1 and _PAY.search(text) and not _BASIS.search(text):
+        return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
     if _WHO.search(text) or (_choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
                                                                                 re.IGNORECASE)):
         return "role"

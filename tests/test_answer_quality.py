@@ -23,6 +23,16 @@ def test_lists_come_back_as_lists_under_their_lead_in(real_assistant: Assistant)
     assert answer.citations[0].quote in answer.citations[0].text and "Unified strategy" in answer.citations[0].quote
 
 
+def test_a_lead_in_sentence_is_answered_with_the_items_it_introduces(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What does a CRO focus on from day to day?").answer
+    assert "focused around:" in answer and answer.count(";") >= 1 and "CEO" in answer
+
+
+def test_who_earns_more_gives_both_figures(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Does a CSO or a CRO take home a bigger salary?").answer
+    assert "$284,126" in answer and "$232,294" in answer
+
+
 def test_drawbacks_get_the_drawbacks_list_not_the_benefits(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What are the cons of a chief revenue officer?").answer
     assert "resistance" in answer and "newer" in answer

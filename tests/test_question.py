@@ -42,7 +42,7 @@ def test_a_question_about_a_role_alone_has_no_aspect() -> None:
 
 def test_comparison_keeps_both_roles_in_order() -> None:
     q = analyze("Which can earn more, a VP of Sales or a CRO?")
-    assert q.core_roles == ("vpsales", "cro") and q.answer_type == "role"
+    assert q.core_roles == ("vpsales", "cro") and q.answer_type == "comparison"
 
 
 def test_a_negated_role_is_set_aside() -> None:
