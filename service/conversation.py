@@ -41,6 +41,10 @@ _ASKS_WHO = re.compile(r"^\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|wa
                        r"will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
                      r"both(?: of them)?|the two)\b", re.IGNORECASE)
+# a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
+_OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
+_PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
+                        re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
@@ -84,7 +88,13 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if not previous:
         return question
     standalone = _rewrite(question, history, previous)
-    if _ANAPHOR.search(question) and not analyze(standalone).aspect:
+    before, now = analyze(previous), analyze(standalone)
+    if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
+            _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))):
+        # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
+        # question still ask for pay
+        return f"{standalone.rstrip()} (pay)"
+    if _ANAPHOR.search(question) and not now.aspect:
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -100,6 +110,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
+    if not roles and len(set(prev_roles) & CORE_ROLES) == 1 and _BOTH.search(question):
+        # "if we hire both, who reports to whom?": the role just asked about and the one before it
+        earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in prev_roles]
+        if earlier:
+            prev_roles = [prev_roles[0], earlier[-1]]
+            pair = " and ".join(short_name(r) for r in prev_roles)
+            return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     if roles and _is_fragment(question):
         return _substitute(previous, roles, question)
     if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
@@ -135,6 +152,21 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
             return f"{question.rstrip()} (and {short_name(others[0])})"
     return question
+
+
+_BOTH = re.compile(r"\b(?:both(?: of them)?|the two(?: of them)?)\b", re.IGNORECASE)
+
+
+def _conversation_roles(history: Sequence[Turn]) -> list[str]:
+    """Roles the user asked about, in order of their last mention."""
+    seen: list[str] = []
+    for turn in history:
+        if turn.role == "user":
+            for role in find_roles(turn.content):
+                if role in seen:
+                    seen.remove(role)
+                seen.append(role)
+    return seen
 
 
 def _sets_side_by_side(previous: str) -> bool:

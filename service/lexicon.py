@@ -35,11 +35,11 @@ ROLES: tuple[Role, ...] = (
     Role("cro", "Chief Revenue Officer (CRO)", (
         rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
         rf"chief\s+revenue(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b",
-        rf"heads?\s+of\s+revenue{_S}",
+        rf"heads?\s+of\s+revenue{_S}", rf"(?<!chief )revenue\s+(?:guy|gal|person|boss|exec|leader|head)s?{_S}\b",
     ), core=True),
     Role("cso", "Chief Sales Officer (CSO)", (
         rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
-        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b",
+        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", rf"sales\s+chiefs?{_S}",
     ), core=True),
     Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
     Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),

@@ -26,6 +26,12 @@ def _h(*questions: str) -> list[Turn]:
     (["Who does the CRO report to?"], "and for a CSO?", ["cso"], ["report"]),
     (["How does a VP of Sales differ from a CSO?"], "Which one should a growing company hire first?",
      ["vpsales", "cso"], ["hire first"]),
+    # "both" after two one-role questions means those two roles
+    (["What does a CRO do?", "and a VP of Sales?"], "if we hire both, who is the boss?", ["vpsales", "cro"], ["boss"]),
+    # a fragment after a pay question still asks for pay
+    (["What is a CSO paid?"], "and including bonuses?", ["cso"], ["bonuses", "pay"]),
+    (["How much does a VP of Sales make?"], "is that higher than the CRO?", ["cro", "vpsales"], ["pay"]),
+    (["What metrics does a CSO track?"], "and the revenue guy?", ["cro"], ["metrics"]),
 ])
 def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
     standalone = rewrite(question, _h(*history))
