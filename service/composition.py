@@ -127,6 +127,11 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     if not force and q.answer_type != "list" and (len(near) < 2 or q.answer_type == "yesno"):
         return None
     lead = _lead(best.unit.context)
+    heading = (best.passage.chunk.section or "").split(" > ")[-1]
+    if q.aspect and not force and not set(tokenize(f"{lead} {heading}")) & set(q.aspect):
+        # the list is not about what was asked ("Core Responsibilities" for a metrics question):
+        # only its items that are
+        siblings = [c for c in siblings if c is best or _on_aspect(c)]
     roles = best.unit.context_roles
     if (q.core_roles or q.answer_type == "role") and not find_roles(lead) and roles:
         lead = f"{lead} ({', '.join(_short(r) for r in roles)})"
