@@ -284,6 +284,11 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
     return bool(re.search(rf"\b{_NUMBER}{counted}", text, re.IGNORECASE))
 
 
+# job titles the lexicon has no entry for ("account executives", "team leaders")
+_JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|reps|leaders?|directors?|heads)\b",
+                        re.IGNORECASE)
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -292,8 +297,11 @@ def _type_fit(q: Question, unit: Unit) -> float:
     if q.answer_type == "duration":
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0
     if q.answer_type == "role":
+        # the answer is a role: units that name one (or other job titles: "regional sales managers")
         named = set(find_roles(text)) - set(q.roles)
-        return min(1.0, 0.5 * len(named))
+        titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
+            m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
+        return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
     if q.answer_type == "list":
         return 0.5 if unit.kind in ("item", "row") else 0.0
     if q.answer_type == "comparison":

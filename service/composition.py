@@ -201,9 +201,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             continue
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
             continue
-        if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):
-            continue  # "They ..." only makes sense right after its antecedent
         text = render(cand, q.roles)
+        if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):
+            # "They ..." makes sense right after its antecedent, or with the role it stands for named
+            named = _with_role(cand, text, q)
+            if named == text:
+                continue
+            text = named
         if words + _words(text) > cfg.max_words:
             continue
         parts.append(_Part([cand], text))

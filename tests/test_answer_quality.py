@@ -44,6 +44,11 @@ def test_who_questions_name_the_role_from_the_heading(real_assistant: Assistant)
     assert answer.startswith("CRO: He or she must create the comp plan")
 
 
+def test_who_is_managed_is_answered_with_the_job_titles(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Who is managed by the VP of Sales?").answer
+    assert answer.startswith("VP of Sales: They manage regional sales managers")
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer
