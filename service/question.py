@@ -60,8 +60,8 @@ _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 
-_DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean))",
-                         re.IGNORECASE)
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean)|"
+                         r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from service.question import analyze
     ("How many years of experience does a CSO need?", "duration"),
     ("What are the drawbacks of a CRO?", "list"),
     ("Why would a subscription business want a CRO?", "reason"),
+    ("Explain the chief sales officer job to me", "definition"),
+    ("Which people work under a CSO?", "role"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
