@@ -110,12 +110,27 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
-    if not roles and len(set(prev_roles) & CORE_ROLES) == 1 and _BOTH.search(question):
-        # "if we hire both, who reports to whom?": the role just asked about and the one before it
-        earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in prev_roles]
-        if earlier:
-            prev_roles = [prev_roles[0], earlier[-1]]
-            pair = " and ".join(short_name(r) for r in prev_roles)
+    ordinal = _ORDINAL.search(question) if not roles else None
+    if ordinal:
+        # "and who does the first of those manage?": a role the previous answer listed
+        listed = _last_answer_roles(history, find_roles(previous)) or prev_roles
+        pick = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
+        if len(listed) > max(pick, -pick - 1):
+            return f"{question[:ordinal.start()]}{short_name(listed[pick])}{question[ordinal.end():]}"
+    if not roles and _BOTH.search(question):
+        # "those two", "if we hire both": two roles the last answer named, else the role just asked
+        # about and the one asked before it
+        pair_roles: list[str] = []
+        named = list(dict.fromkeys(r for r in find_roles(_last_answer(history)) if r in CORE_ROLES))
+        asked_before = find_roles(previous)
+        others = [r for r in named if r not in asked_before]
+        if len(set(asked_before) & CORE_ROLES) < 2 and len(others) >= 2:
+            pair_roles = others[:2]
+        elif len(set(prev_roles) & CORE_ROLES) == 1:
+            earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in prev_roles]
+            pair_roles = [prev_roles[0], earlier[-1]] if earlier else []
+        if pair_roles:
+            pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     if roles and _is_fragment(question):
         return _substitute(previous, roles, question)
@@ -149,12 +164,22 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if roles and _ANAPHOR.search(question) and not _is_fragment(question):
         # "is that more than a CRO gets?" after the CSO's pay: both sides are asked
         others = [r for r in prev_roles if r in CORE_ROLES and r not in roles]
-        if others and re.search(r"\b(?:that|this|it|compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
+        # ("does the VP of Sales do that too?" asks about the VP alone: "that" is the action)
+        if others and re.search(r"\b(?:compare\w*|differ\w*|vs|versus|than)\b", question, re.IGNORECASE):
             return f"{question.rstrip()} (and {short_name(others[0])})"
     return question
 
 
-_BOTH = re.compile(r"\b(?:both(?: of them)?|the two(?: of them)?)\b", re.IGNORECASE)
+_BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
+
+
+_ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b",
+                      re.IGNORECASE)
+
+
+def _last_answer(history: Sequence[Turn]) -> str:
+    last = next((t for t in reversed(history) if t.role == "assistant"), None)
+    return "" if last is None or last.content.startswith(_NOT_COVERED) else last.content
 
 
 def _conversation_roles(history: Sequence[Turn]) -> list[str]:

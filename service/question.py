@@ -31,7 +31,7 @@ _FRAME = frozenset(
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position|exec\w*|of (?:them|the two|these)|"
-                  r"title|leader|officer|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
+                  r"titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
 _PAY = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|\bincome\b", re.IGNORECASE)

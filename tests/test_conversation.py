@@ -32,6 +32,8 @@ def _h(*questions: str) -> list[Turn]:
     (["What is a CSO paid?"], "and including bonuses?", ["cso"], ["bonuses", "pay"]),
     (["How much does a VP of Sales make?"], "is that higher than the CRO?", ["cro", "vpsales"], ["pay"]),
     (["What metrics does a CSO track?"], "and the revenue guy?", ["cro"], ["metrics"]),
+    # "does the VP do that too?" asks about the VP alone
+    (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
 ])
 def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
     standalone = rewrite(question, _h(*history))
@@ -80,3 +82,17 @@ def test_a_plural_pronoun_keeps_a_pair_only_after_a_comparison() -> None:
 def test_a_fragment_that_is_a_question_keeps_its_roles() -> None:
     standalone = rewrite("ok so who is above whom?", _h("Can a company have both a CRO and a CSO?"))
     assert sorted(find_roles(standalone)) == ["cro", "cso"] and "above whom" in standalone
+
+
+def test_an_ordinal_picks_a_role_the_previous_answer_listed() -> None:
+    history = [Turn("user", "Who reports to the CSO?"),
+               Turn("assistant", "The VP of Sales and the CRO can report to the CSO. [1]")]
+    assert find_roles(rewrite("who does the second of those work with?", history)) == ["cro"]
+    assert find_roles(rewrite("and the first one of those?", history)) == ["vpsales"]
+
+
+def test_those_two_are_the_roles_the_previous_answer_named() -> None:
+    history = [Turn("user", "Which roles can the VP of Sales report to?"),
+               Turn("assistant", "VPs of Sales report to the CSO or the CRO. [1]")]
+    standalone = rewrite("who do those two report to?", history)
+    assert set(find_roles(standalone)) == {"cso", "cro"}
