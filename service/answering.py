@@ -172,7 +172,8 @@ class Answerer:
                 role_adj = 0.0
                 if q_roles:
                     cover = len(q_roles & (about | chunk_roles)) / len(q_roles)
-                    off_topic = bool(about) and not q_roles & about
+                    # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
+                    off_topic = bool(about) and not q_roles & (about | {unit.subject})
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)

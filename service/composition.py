@@ -199,6 +199,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             break
         if cand.unit.row in used or any(_overlap(cand.text, c.text) > 0.6 for p in parts for c in p.cands):
             continue
+        if any(c.unit.kind == "item" and _lead(c.unit.context) == _lead(cand.text) for p in parts for c in p.cands):
+            continue  # the lead-in of a list already quoted under it
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
             continue
         text = render(cand, q.roles)

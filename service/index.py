@@ -28,7 +28,7 @@ from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
 from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
-from service.units import Unit, aspect_text, build_units
+from service.units import Unit, aspect_text, build_units, is_pronoun_led
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +198,8 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             text = by_id[chunk.article_id].text
             for s in chunk.sentences:
                 body = sentence_context(chunk, s, text)
-                subject = units[len(sentence_texts)].subject
+                unit = units[len(sentence_texts)]
+                subject = unit.subject if not unit.roles and is_pronoun_led(unit.text) else ""
                 # "Their incentive is ..." is embedded as the VP of Sales' incentive, as a reader resolves it
                 sentence_texts.append(for_encoder(f"{ROLES_BY_KEY[subject].name}: {body}" if subject else body))
             offsets[i + 1] = len(sentence_texts)

@@ -38,6 +38,14 @@ class Unit:
         return self.roles or ((self.subject,) if self.subject else self.context_roles)
 
 
+# an item that opens with a gerund has no subject of its own ("Coaching and supporting ...")
+_SUBJECTLESS = re.compile(r"^\s*(?:[A-Z][a-z]+ing)\b")
+
+
+def is_pronoun_led(text: str) -> bool:
+    return bool(_PRONOUN_START.match(text))
+
+
 def _heading(chunk: Chunk) -> str:
     return (chunk.section or chunk.title).split(" > ")[-1]
 
@@ -109,7 +117,11 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 marker = _ITEM_MARKER.match(chunk.text[line_start:])
                 span = (chunk.start + line_start + (marker.end() if marker else 0), chunk.start + line_end)
             subject = ""
-            if not roles and kind != "row" and _PRONOUN_START.match(text):
+            if kind == "item" and len(context_roles) == 1 and context_roles[0] not in roles and _SUBJECTLESS.match(text):
+                # "Coaching and supporting the VP of Sales ..." under the CRO's duties: the CRO coaches;
+                # the VP of Sales is the object
+                subject = context_roles[0]
+            elif not roles and kind != "row" and _PRONOUN_START.match(text):
                 # the antecedent: the last earlier unit of the chunk that names one role, else the context's role
                 earlier = [u.roles for u in units[chunk_first:]]
                 named = next((r for r in reversed(earlier) if len(r) == 1), ())

@@ -49,6 +49,13 @@ def test_who_is_managed_is_answered_with_the_job_titles(real_assistant: Assistan
     assert answer.startswith("VP of Sales: They manage regional sales managers")
 
 
+def test_an_item_without_a_subject_belongs_to_its_sections_role(real_assistant: Assistant) -> None:
+    unit = next(u for u in real_assistant.index.units if u.text.startswith("Coaching and supporting the VP of Sales"))
+    assert unit.subject == "cro" and "vpsales" in unit.roles
+    answer = real_assistant.ask("Whom does the CRO coach?").answer
+    assert "Coaching and supporting the VP of Sales" in answer
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer
