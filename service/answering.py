@@ -43,6 +43,7 @@ _META = re.compile(
     r"\b(?:take a closer look|read on to|in this (?:article|blog|post))\b",
     re.IGNORECASE,
 )
+_OPPOSITE = {"drawback": "benefit", "benefit": "drawback"}  # term groups of lexicon.TERM_GROUPS
 _QUESTION_WORDS = {"what", "who", "how", "when", "where", "which", "why", "is", "are", "can", "does", "do", "should"}
 
 
@@ -94,6 +95,7 @@ class AnswerSettings:
     role_penalty: float = 0.15
     rank_penalty: float = 0.02
     meta_penalty: float = 0.15
+    opposite_penalty: float = 0.3
     multi_role_bonus: float = 0.2
     type_bonus: float = 0.12
     # answerability: abstain when words no article uses carry this share of the aspect's weight and no
@@ -180,11 +182,17 @@ class Answerer:
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
+                # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
+                # pros-and-cons question is not an answer to it
+                opposite = _OPPOSITE.get(next((t for t in q.aspect if t in _OPPOSITE), ""), "")
+                clash = bool(opposite) and opposite in unit.tokens | section_tokens and not (
+                    set(q.aspect) & set(_OPPOSITE) & (unit.tokens | section_tokens))
                 score = (cfg.w_similarity * sim + (cfg.w_aspect * asp if has_aspect else 0.0)
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
                          + cfg.type_bonus * _type_fit(q, unit)
-                         - (cfg.meta_penalty if _META.search(unit.text) else 0.0))
+                         - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
+                         - (cfg.opposite_penalty if clash else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score))
         out.sort(key=lambda c: -c.score)
         return out

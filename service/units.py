@@ -42,6 +42,22 @@ class Unit:
 _SUBJECTLESS = re.compile(r"^\s*(?:[A-Z][a-z]+ing)\b")
 
 
+# a sentence that announces several things and ends its paragraph with a full stop (one that ends
+# with a colon announces a list, and when none follows the list was lost: nothing to take from it)
+_ANNOUNCE = re.compile(r"^\s*(?:here are|below are)\b[^:]*\.$", re.IGNORECASE)
+_MAX_PARAGRAPH_ITEMS = 5
+
+
+def _starts_paragraph(chunk: Chunk, sentence: Sentence) -> bool:
+    before = chunk.text[: sentence.start - chunk.start].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _ends_paragraph(chunk: Chunk, sentence: Sentence) -> bool:
+    after = chunk.text[sentence.end - chunk.start :].lstrip(" \t")
+    return not after or after.startswith("\n")
+
+
 def is_pronoun_led(text: str) -> bool:
     return bool(_PRONOUN_START.match(text))
 
@@ -71,7 +87,12 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     units: list[Unit] = []
     row = first_row
     carried: tuple[str, str | None, str, int] | None = None  # a list that runs on into the next chunk
+    # "Here are some key benefits of hiring a CSO." followed by one paragraph per benefit: the
+    # paragraphs' opening sentences are that list's items (article, section, lead-in, list id, items so far)
+    announced: tuple[str, str | None, str, int, int] | None = None
     for ci, chunk in enumerate(chunks):
+        if announced and announced[:2] != (chunk.article_id, chunk.section):
+            announced = None
         chunk_first = row - first_row  # units of this chunk start here
         heading = _heading(chunk)
         lead_in = previous = ""
@@ -97,11 +118,22 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                     list_id = row
                     lead_in = previous  # the sentence right before a list introduces it
                 context = lead_in or heading
+            elif (announced and not faq_question and _starts_paragraph(chunk, sentence)
+                  and announced[4] < _MAX_PARAGRAPH_ITEMS and not _ANNOUNCE.search(text.strip())):
+                kind, context = "item", announced[2]
+                list_id = announced[3] if announced[3] >= 0 else row
+                announced = (*announced[:3], list_id, announced[4] + 1)
             else:
                 kind = "faq" if faq_question else "text"
                 context = faq_question or heading
                 list_id = -1
                 lead_in = ""
+            if kind in ("heading", "row") or on_item_line:
+                announced = None
+            elif kind in ("text", "faq") and _ANNOUNCE.search(text.strip()) and _ends_paragraph(chunk, sentence):
+                announced = (chunk.article_id, chunk.section, text.strip(), -1, 0)
+            elif kind == "text" and _starts_paragraph(chunk, sentence):
+                announced = None
             previous = text.strip() if kind in ("text", "faq") else ""
             if kind == "row":
                 label, columns = table_cells(chunk, text)
@@ -111,7 +143,7 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
             context_roles = tuple(find_roles(context)) or _section_roles(chunk)
             tokens = frozenset(tokenize(f"{context} {chunk.prefix if kind == 'row' else ''} {text}"))
             span = (sentence.start, sentence.end)
-            if kind == "item":  # an item of several sentences is quoted whole
+            if kind == "item" and on_item_line:  # an item of several sentences is quoted whole
                 line_end = chunk.text.find("\n", sentence.start - chunk.start)
                 line_end = len(chunk.text) if line_end < 0 else line_end
                 marker = _ITEM_MARKER.match(chunk.text[line_start:])

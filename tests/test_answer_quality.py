@@ -33,6 +33,19 @@ def test_who_earns_more_gives_both_figures(real_assistant: Assistant) -> None:
     assert "$284,126" in answer and "$232,294" in answer
 
 
+def test_paragraphs_announced_by_a_sentence_are_its_items(real_assistant: Assistant) -> None:
+    items = [u for u in real_assistant.index.units if u.context == "Here are some key benefits of hiring a CSO."]
+    assert len(items) >= 4 and len({u.list_id for u in items}) == 1
+    assert all(u.span == (u.sentence.start, u.sentence.end) for u in items)  # a paragraph's opening sentence
+    answer = real_assistant.ask("What are the advantages of hiring a chief sales officer?").answer
+    assert answer.startswith("Here are some key benefits of hiring a CSO:") and "strategic direction" in answer
+
+
+def test_a_drawbacks_question_never_gets_a_benefits_list(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What are the downsides of bringing in a CSO?").answer
+    assert "key benefits" not in answer and "Benefits of" not in answer
+
+
 def test_drawbacks_get_the_drawbacks_list_not_the_benefits(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What are the cons of a chief revenue officer?").answer
     assert "resistance" in answer and "newer" in answer
