@@ -220,7 +220,8 @@ class Answerer:
         if titles:
             return f"role not covered: {', '.join(titles)}"
         names = _names(prepared.text)
-        unknown = [n for n in names if n.lower() not in self.index.vocabulary]  # "France", "HubSpot"
+        # "France", "HubSpot" (a hyphenated word the articles use part by part, "C-suite", is no name)
+        unknown = [n for n in names if not all(w in self.index.vocabulary for w in re.findall(r"[a-z]+", n.lower()))]
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
         # A name the articles use, but not in what would be quoted (a question about one named company's CSO)

@@ -28,11 +28,12 @@ from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
 from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
-from service.units import Unit, aspect_text, build_units, is_pronoun_led
+from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role
+FORMAT_VERSION = 4  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
+# 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists
 APPROXIMATE_THRESHOLD = 100_000
 IVF_NPROBE = 16
 KEEP_BUILDS = 2
@@ -148,7 +149,14 @@ def sentence_context(chunk: Chunk, sentence: Sentence, article_text: str) -> str
     encoder (the role name dominates); the answerer matches roles separately.
     """
     body = article_text[sentence.start : sentence.end]
-    return f"{chunk.prefix}\n{body}" if sentence.kind == "row" else body
+    return linearize_row(chunk, body) if sentence.kind == "row" else body
+
+
+def chunk_context(chunk: Chunk) -> str:
+    """A chunk as the encoder sees it: title, section and text, a table row spelled out as a sentence."""
+    if chunk.kind != "table_row":
+        return chunk.context_text()
+    return "\n".join(p for p in (chunk.title, chunk.section or "", linearize_row(chunk, chunk.text)) if p)
 
 
 def build_index(
@@ -203,7 +211,7 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
                 # "Their incentive is ..." is embedded as the VP of Sales' incentive, as a reader resolves it
                 sentence_texts.append(for_encoder(f"{ROLES_BY_KEY[subject].name}: {body}" if subject else body))
             offsets[i + 1] = len(sentence_texts)
-        chunk_vectors = _encode_batched(encoder, [for_encoder(c.context_text()) for c in chunks], "chunks", progress)
+        chunk_vectors = _encode_batched(encoder, [for_encoder(chunk_context(c)) for c in chunks], "chunks", progress)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
         aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
 

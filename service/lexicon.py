@@ -84,6 +84,7 @@ _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 
 # Domain abbreviations the articles spell out (or use only spelled out); the query gets the long form added.
 ABBREVIATIONS: dict[str, str] = {
+    "evp": "executive vice president (Executive VP)", "svp": "senior vice president (Senior VP)",
     "gtm": "go-to-market", "ote": "on-target earnings total compensation", "ltv": "customer lifetime value",
     "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
     "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",

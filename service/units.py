@@ -82,6 +82,17 @@ def table_cells(chunk: Chunk, text: str) -> tuple[str, list[tuple[str, str]]]:
     return cells[0], list(zip(header[1:], cells[1:], strict=False))
 
 
+def linearize_row(chunk: Chunk, text: str, with_headers: bool = True) -> str:
+    """A table row as a sentence ("Company stage: CSO: Ideal for ...; VP of Sales: Suited for ...").
+
+    The encoder reads "label | cell | cell |" poorly (the row that answers "what company stage
+    suits a VP of Sales" ranked 37th of 90 chunks); spelled out as a sentence it ranks with prose.
+    """
+    label, columns = table_cells(chunk, text)
+    cells = [f"{h}: {c}" if with_headers and h else c for h, c in columns if c]
+    return f"{label}: " + "; ".join(cells) + "."
+
+
 def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     """Units of `chunks`, in sentence-row order."""
     units: list[Unit] = []
@@ -170,7 +181,7 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
 def aspect_text(unit: Unit, chunk: Chunk) -> str:
     """What a unit says, with its context and without role names: embedded to match question aspects."""
     if unit.kind == "row":
-        return strip_roles(f"{chunk.prefix}\n{unit.text}")
+        return strip_roles(linearize_row(chunk, unit.text, with_headers=False))
     if unit.kind in ("item", "faq"):
         return strip_roles(f"{unit.context} {unit.text}")
     return strip_roles(unit.text)

@@ -6,7 +6,7 @@ from pathlib import Path
 from service.chunking import chunk_article
 from service.corpus import load_corpus
 from service.lexicon import strip_roles
-from service.units import aspect_text, build_units
+from service.units import aspect_text, build_units, linearize_row
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -56,3 +56,11 @@ def test_a_pronoun_led_unit_knows_which_role_it_speaks_of() -> None:
     _, _, units = _units()
     coach = next(u for u in units if u.text.startswith("They coach managers"))
     assert coach.roles == () and coach.subject == "vpsales" and coach.about == ("vpsales",)
+
+
+def test_a_table_row_reads_as_a_sentence_for_the_encoder() -> None:
+    _, chunks, units = _units()
+    row = next(u for u in units if u.kind == "row" and u.text.startswith("VP of Sales"))
+    chunk = chunks[row.chunk]
+    assert linearize_row(chunk, row.text) == "VP of Sales: Reports to: CRO or CSO; Manages: Sales managers."
+    assert "|" not in aspect_text(row, chunk) and "CRO or CSO" not in aspect_text(row, chunk)  # roles removed
