@@ -340,6 +340,9 @@ def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
     asked_object = bool(_report_objects(question) & q_roles)
     s_objects = _report_objects(text) & q_roles
     s_subjects = (set(find_roles(text)) & q_roles) - s_objects
+    if len(q_roles) > 1 and not _report_objects(question):
+        # "who reports to whom?" about two roles: the line between them
+        return 1.0 if s_objects and s_subjects else 0.0
     if asked_object:
         return 1.0 if s_objects else (-1.0 if s_subjects else 0.0)
     return 1.0 if s_subjects else (-1.0 if s_objects else 0.0)

@@ -69,6 +69,11 @@ def test_an_item_without_a_subject_belongs_to_its_sections_role(real_assistant: 
     assert "Coaching and supporting the VP of Sales" in answer
 
 
+def test_who_reports_to_whom_between_two_roles_is_the_line_between_them(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("When a company has a CRO and a CSO, which of them reports to the other?").answer
+    assert answer.startswith("Typically, the CSO would report to the CRO")
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer
