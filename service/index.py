@@ -211,7 +211,14 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
                 # "Their incentive is ..." is embedded as the VP of Sales' incentive, as a reader resolves it
                 sentence_texts.append(for_encoder(f"{ROLES_BY_KEY[subject].name}: {body}" if subject else body))
             offsets[i + 1] = len(sentence_texts)
-        chunk_vectors = _encode_batched(encoder, [for_encoder(chunk_context(c)) for c in chunks], "chunks", progress)
+        chunk_vectors = _encode_batched(encoder, [for_encoder(c.context_text()) for c in chunks], "chunks", progress)
+        # a table row is embedded both as written and spelled out as a sentence (averaged): the
+        # encoder reads "label | cell | cell |" poorly, but the raw form keeps the header's words
+        rows = [i for i, c in enumerate(chunks) if c.kind == "table_row"]
+        if rows:
+            spelled = _encode_batched(encoder, [for_encoder(chunk_context(chunks[i])) for i in rows], "rows", progress)
+            mixed = chunk_vectors[rows] + spelled
+            chunk_vectors[rows] = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
         aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
 
