@@ -43,6 +43,10 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role
                      r"both(?: of them)?|the two)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
+# "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
+_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|do|does|did|handle|handles|manage|manages|own|owns)\s+"
+                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)",
+                          re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
@@ -94,7 +98,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    if _ANAPHOR.search(question) and not now.aspect:
+    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question)):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:

@@ -32,6 +32,10 @@ def _h(*questions: str) -> list[Turn]:
     (["What is a CSO paid?"], "and including bonuses?", ["cso"], ["bonuses", "pay"]),
     (["How much does a VP of Sales make?"], "is that higher than the CRO?", ["cro", "vpsales"], ["pay"]),
     (["What metrics does a CSO track?"], "and the revenue guy?", ["cro"], ["metrics"]),
+    # "that" as the object is the previous topic; "that role" is a role
+    (["What does a CRO do with customer lifetime value data?"], "which tools help them with that?", ["cro"],
+     ["tools", "lifetime value"]),
+    (["What is the VP of Sales' base salary?"], "and total comp for that role?", ["vpsales"], ["total comp"]),
     # "does the VP do that too?" asks about the VP alone
     (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
 ])
