@@ -5,15 +5,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser index run serve test test-fast lint eval bench
+.PHONY: install install-browser install-postgres index run serve test test-fast lint eval bench
 
 install:
 	$(PIP) install "torch==2.13.0"
-	$(PIP) install -e ".[export,dev]"
+	$(PIP) install -e ".[export,dev,postgres]"
 	roleqa export-encoder
 
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+# the store tests also run against a real PostgreSQL (a throwaway cluster started by the tests)
+install-postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update && apt-get install -y postgresql)
 
 index: install
 	roleqa index
@@ -24,11 +28,11 @@ run: index
 serve:
 	roleqa serve --host $(HOST) --port $(PORT)
 
-test: install install-browser
+test: install install-browser install-postgres
 	$(PYTHON) -m pytest -q
 
 test-fast:
-	$(PYTHON) -m pytest -q -m "not slow and not browser"
+	$(PYTHON) -m pytest -q -m "not slow and not browser and not postgres"
 
 lint:
 	ruff check service tests

@@ -237,18 +237,29 @@ class Store:
                  citations: list[dict[str, Any]], timings_ms: dict[str, float], reason: str = "") -> int:
         """Record one answered question; returns its 1-based turn number."""
         with self._write_lock, self.engine.begin() as conn:
-            # Writing first takes the write lock before any read, so concurrent writers queue up
-            # (busy timeout) instead of failing on a stale snapshot, and get distinct turn numbers.
-            bumped = conn.execute(update(conversations).where(conversations.c.id == conversation_id)
-                                  .values(turns=conversations.c.turns + 1))
-            if not bumped.rowcount:
-                conn.execute(insert(conversations).values(id=conversation_id, created_at=_now(), turns=1))
+            # Insert-if-absent, then bump under the row lock: concurrent first turns of one new id
+            # (several workers or replicas) neither fail on the primary key nor share a number. Writing
+            # first also takes SQLite's write lock before any read (no stale snapshot).
+            conn.execute(self._insert_if_absent(id=conversation_id, created_at=_now(), turns=0))
+            conn.execute(update(conversations).where(conversations.c.id == conversation_id)
+                         .values(turns=conversations.c.turns + 1))
             number = conn.scalar(select(conversations.c.turns).where(conversations.c.id == conversation_id))
             conn.execute(insert(turns).values(
                 conversation_id=conversation_id, turn=number, question=question, standalone_question=standalone,
                 answer=answer, abstained=abstained, citations=citations, timings_ms=timings_ms, created_at=_now(),
                 reason=reason or None))
             return int(number or 0)
+
+    def _insert_if_absent(self, **values: Any) -> Any:
+        """INSERT ... ON CONFLICT (id) DO NOTHING for conversations, in this database's dialect."""
+        name = self.engine.dialect.name
+        if name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            raise NotImplementedError(f"the conversation store supports SQLite and PostgreSQL, not {name}")
+        return dialect_insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
         with self._write_lock, self.engine.begin() as conn:

@@ -85,3 +85,16 @@ def page_token(client, url: str = "/", **kwargs) -> str:  # type: ignore[no-unty
     match = re.search(r'<meta name="csrf-token" content="([0-9a-f]*)">', html)
     assert match, "the page carries no csrf-token meta tag"
     return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server for the session (tests that use it are marked `postgres`)."""
+    from pg_cluster import start_cluster
+
+    try:
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    cluster.stop()

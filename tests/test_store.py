@@ -1,5 +1,6 @@
-"""The conversation store on a real SQLite file."""
+"""The conversation store on a real SQLite file and on a real PostgreSQL server."""
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -47,9 +48,16 @@ def test_feedback_needs_an_existing_turn(store: Store) -> None:
         store.add_feedback("nope", 1, "down", None)
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'roleqa.db'}"
-    stores = [Store(url) for _ in range(4)]  # separate engines, like separate workers
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'roleqa.db'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+def test_concurrent_writers_lose_nothing(database_url: str) -> None:
+    stores = [Store(database_url) for _ in range(4)]  # separate engines, like separate workers
     cids = ["c1", "c2"]
 
     def write(i: int) -> int:
@@ -60,6 +68,27 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(numbers) == 80
     for cid in cids:
         assert [t.turn for t in stores[0].turns(cid)] == list(range(1, 41))
+
+
+def test_concurrent_first_turns_of_a_new_conversation_all_land(database_url: str) -> None:
+    # 8 parallel first turns of one new id, 10 rounds: none fails on the primary key, none is lost
+    stores = [Store(database_url) for _ in range(4)]
+    for round_ in range(10):
+        cid = f"new-{round_}"
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            numbers = list(pool.map(lambda i: stores[i % 4].add_turn(cid, f"q{i}", "q", "a", False, [], {}), range(8)))
+        assert sorted(numbers) == list(range(1, 9))
+        assert [t.turn for t in stores[0].turns(cid)] == list(range(1, 9))
+
+
+def test_the_store_round_trips_on_every_backend(database_url: str) -> None:
+    store = Store(database_url)
+    cid = store.new_id()
+    store.add_turn(cid, "Who does the CSO report to?", "same", "The CEO [1]", False, [{"n": 1}], {"total": 3.5},
+                   "")
+    store.add_feedback(cid, 1, "up", None)
+    assert [t.turn for t in store.turns(cid)] == [1] and store.feedback_count(cid) == 1
+    assert store.ping() and store.migrate() == 2
 
 
 def test_abstention_reason_is_stored(store: Store) -> None:
