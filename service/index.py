@@ -257,6 +257,7 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             "files": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        _make_read_only(tmp)
         final = builds / build_id
         tmp.rename(final)
         _publish(index_dir, final)
@@ -267,6 +268,15 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
     seconds = time.perf_counter() - started
     logger.info("built index %s: %d chunks, %d sentences in %.1fs", build_id, len(chunks), len(sentence_texts), seconds)
     return BuildReport(final, len(chunks), len(sentence_texts), seconds)
+
+
+def _make_read_only(build: Path) -> None:
+    """A published build is never written again: its files are read-only (0444), so an in-place
+    write (which would SIGBUS a server that memory-maps them) fails instead. Folders stay writable
+    by the owner so that old builds can be pruned."""
+    for path in build.rglob("*"):
+        if path.is_file():
+            path.chmod(0o444)
 
 
 def _publish(index_dir: Path, build: Path) -> None:

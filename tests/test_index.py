@@ -59,6 +59,7 @@ def test_other_format_version_is_refused(built: Path) -> None:
     path = resolve_index_path(built) / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["format_version"] = 999
+    path.chmod(0o644)  # published files are read-only; a test (or an admin) has to mean it
     path.write_text(json.dumps(manifest))
     with pytest.raises(IndexStaleError, match="format 999"):
         load_index(built, FakeEncoder())
@@ -68,12 +69,14 @@ def test_other_format_version_is_refused(built: Path) -> None:
 def test_corrupted_file_is_refused(built: Path, name: str) -> None:
     target = resolve_index_path(built) / name
     data = target.read_bytes()
+    target.chmod(0o644)
     target.write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexCorruptError, match=f"{name}.*roleqa index"):
         load_index(built, FakeEncoder())
 
 
 def test_unreadable_manifest_is_refused(built: Path) -> None:
+    (resolve_index_path(built) / "manifest.json").chmod(0o644)
     (resolve_index_path(built) / "manifest.json").write_text("{not json")
     with pytest.raises(IndexCorruptError, match="manifest"):
         load_index(built, FakeEncoder())
@@ -89,6 +92,11 @@ class ExplodingEncoder(FakeEncoder):
         if self.calls > 1:
             raise RuntimeError("killed mid-build")
         return super().encode(texts, batch_size)
+
+
+def test_published_files_are_read_only(built: Path) -> None:
+    files = [p for p in resolve_index_path(built).rglob("*") if p.is_file()]
+    assert files and all(p.stat().st_mode & 0o222 == 0 for p in files)
 
 
 def test_failed_build_leaves_served_index_intact(built: Path) -> None:

@@ -105,6 +105,7 @@ def test_a_broken_new_build_keeps_the_old_one(tmp_path: Path, fake_settings: Set
     with TestClient(app):
         served = app.state.assistant.index.version
         report = build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), index_dir)
+        (report.path / "vectors.faiss").chmod(0o644)  # published read-only: damage it on purpose
         (report.path / "vectors.faiss").write_bytes(b"garbage")
         assert reload_if_changed(app, settings) is False
         assert app.state.assistant.index.version == served
