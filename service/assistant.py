@@ -60,7 +60,10 @@ class Assistant:
         stages: dict[str, float] = {}
         passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode, stages)
         t3 = time.perf_counter()
-        extra = self.retriever.role_passages(prepared, {p.index for p in passages}) if mode == "hybrid" else []
+        # per-role passages for comparisons: any chunk the answerer would not already read (it reads the
+        # top `passages_considered`, whatever top_k returns)
+        considered = {p.index for p in passages[: self.answerer.settings.passages_considered]}
+        extra = self.retriever.role_passages(prepared, considered) if mode == "hybrid" else []
         answer = self.answerer.answer(standalone, prepared, passages, extra)
         t4 = time.perf_counter()
         timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, **stages,

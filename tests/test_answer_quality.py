@@ -33,6 +33,13 @@ def test_who_earns_more_gives_both_figures(real_assistant: Assistant) -> None:
     assert "$284,126" in answer and "$232,294" in answer
 
 
+@pytest.mark.parametrize("top_k", [5, 10, 20])
+def test_how_many_passages_are_returned_does_not_change_a_comparison(real_assistant: Assistant, top_k: int) -> None:
+    # per-role passages come from outside what the answerer reads, not outside what is returned
+    answer = real_assistant.ask("Could a CRO or a VP of Sales end up with more total pay?", top_k=top_k).answer
+    assert "$410,064" in answer and "$600,000" in answer
+
+
 def test_paragraphs_announced_by_a_sentence_are_its_items(real_assistant: Assistant) -> None:
     items = [u for u in real_assistant.index.units if u.context == "Here are some key benefits of hiring a CSO."]
     assert len(items) >= 4 and len({u.list_id for u in items}) == 1
