@@ -71,6 +71,9 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
                "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
     "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
+    # "KPIs" and "metrics" are one thing; spelled out, "key performance indicators" would outweigh the
+    # rest of a question three words to one
+    "metric": ("metric", "metrics", "kpi", "kpis"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
     # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.
@@ -91,8 +94,8 @@ ABBREVIATIONS: dict[str, str] = {
     "vpos": "VP of Sales", "w": "with", "diff": "difference", "btwn": "between", "b/w": "between",
     "accts": "accounts", "acct": "account", "mktg": "marketing", "sls": "sales",
     "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
-    "bdrs": "business development reps", "kpi": "key performance indicator metric",
-    "kpis": "key performance indicators metrics", "p&l": "profit and loss",
+    "bdrs": "business development reps", "kpi": "metric",
+    "kpis": "metrics", "p&l": "profit and loss",
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",

@@ -69,3 +69,11 @@ def test_informal_role_names_and_unknown_titles() -> None:
     assert _unknown_titles("What does a Chief Data Officer do?") == ["Chief Data Officer"]
     assert _unknown_titles("what does a CDO do") == ["CDO"]
     assert _unknown_titles("What does the Chief Revenue Officer do with the CFO?") == []
+
+
+def test_kpis_and_metrics_are_one_token() -> None:
+    from service.lexicon import expand_abbreviations, tokenize
+
+    assert set(tokenize(expand_abbreviations("which KPIs matter"))) >= {"metric"}
+    assert "indic" not in tokenize(expand_abbreviations("which KPIs matter"))  # not three words of one concept
+    assert tokenize("the metrics") == tokenize("the KPIs")
