@@ -177,8 +177,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 
-_ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b",
-                      re.IGNORECASE)
+_ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
+                      r"(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b", re.IGNORECASE)
 
 
 def _last_answer(history: Sequence[Turn]) -> str:

@@ -31,7 +31,8 @@ _FRAME = frozenset(
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:one|role|position|exec\w*|of (?:them|the two|these)|"
-                  r"titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b", re.IGNORECASE)
+                  r"titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b",
+                  re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
 _PAY = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|\bincome\b", re.IGNORECASE)
@@ -52,8 +53,9 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
 _COUNT = re.compile(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
 # where the counted noun phrase ends ("how many direct reports | does ...", "how many hours | a week")
-_COUNT_END = frozenset("do does did is are was were should would will can could has have a an the per in on of for at "
-                       "to from with by".split())
+_COUNT_END = frozenset((  # noqa: SIM905
+    "do does did is are was were should would will can could has have a an the per in on of for at to from with by"
+).split())
 _PERCENT = re.compile(r"%|\bper\s?cent(?:age)?\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?:found|creat|introduc|invent|establish|"
                    r"start|coin|first|launch)\w*", re.IGNORECASE)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 50
+
+# NUL and other control characters (tab and newlines are fine): PostgreSQL cannot store NUL in text,
+# and no question needs them
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(value: str | None) -> str | None:
+    if value is not None and CONTROL_CHARS.search(value):
+        raise ValueError("must not contain control characters such as NUL")
+    return value
 
 
 class HistoryTurn(BaseModel):
@@ -16,11 +27,14 @@ class HistoryTurn(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20_000)
 
+    _content = field_validator("content")(_no_control)
+
 
 def _clean_question(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("must not be empty")
+    _no_control(value)
     return value
 
 
@@ -33,6 +47,7 @@ class AnswerRequest(BaseModel):
     top_k: int | None = Field(default=None, ge=1, le=20)
 
     _question = field_validator("question")(_clean_question)
+    _conversation = field_validator("conversation_id")(_no_control)
 
 
 class CitationOut(BaseModel):
@@ -67,6 +82,7 @@ class SearchRequest(BaseModel):
     k: int | None = Field(default=None, ge=1, le=50)
 
     _query = field_validator("query")(_clean_question)
+    _conversation = field_validator("conversation_id")(_no_control)
 
 
 class SearchResult(BaseModel):
@@ -90,3 +106,5 @@ class FeedbackRequest(BaseModel):
     turn: int = Field(ge=1, le=2**31 - 1)  # fits an INTEGER column on SQLite and Postgres alike
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
+
+    _comment = field_validator("conversation_id", "comment")(_no_control)

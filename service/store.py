@@ -252,14 +252,14 @@ class Store:
 
     def _insert_if_absent(self, **values: Any) -> Any:
         """INSERT ... ON CONFLICT (id) DO NOTHING for conversations, in this database's dialect."""
+        from sqlalchemy.dialects import postgresql, sqlite
+
         name = self.engine.dialect.name
         if name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        elif name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            raise NotImplementedError(f"the conversation store supports SQLite and PostgreSQL, not {name}")
-        return dialect_insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
+            return postgresql.insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
+        if name == "sqlite":
+            return sqlite.insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
+        raise NotImplementedError(f"the conversation store supports SQLite and PostgreSQL, not {name}")
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
         with self._write_lock, self.engine.begin() as conn:

@@ -160,7 +160,8 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 marker = _ITEM_MARKER.match(chunk.text[line_start:])
                 span = (chunk.start + line_start + (marker.end() if marker else 0), chunk.start + line_end)
             subject = ""
-            if kind == "item" and len(context_roles) == 1 and context_roles[0] not in roles and _SUBJECTLESS.match(text):
+            if (kind == "item" and len(context_roles) == 1 and context_roles[0] not in roles
+                    and _SUBJECTLESS.match(text)):
                 # "Coaching and supporting the VP of Sales ..." under the CRO's duties: the CRO coaches;
                 # the VP of Sales is the object
                 subject = context_roles[0]

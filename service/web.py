@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
 from service.deps import AssistantDep, SettingsDep, StoreDep
+from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
 from service.security import same_token
 
@@ -94,9 +95,14 @@ def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settin
     cid = conversation_id.strip()[:100] or None
     try:
         body = AnswerRequest(question=question, conversation_id=cid)
-    except ValidationError:
-        message = "Please type a question." if not question.strip() else (
-            f"Questions can be at most {settings.max_question_chars} characters.")
+    except ValidationError as exc:
+        if not question.strip():
+            message = "Please type a question."
+        elif "control characters" in str(exc):
+            message = "Questions and conversation ids cannot contain control characters."
+            question, cid = _CONTROL_CHARS.sub("", question), None
+        else:
+            message = f"Questions can be at most {settings.max_question_chars} characters."
         return _page(request, store, cid, error=message, question=question[:5000], status=422)
     payload = answer_question(body, assistant, store, settings, request.app.state.metrics)
     return RedirectResponse(f"/?c={payload.conversation_id}#t{payload.turn or ''}", status_code=303)

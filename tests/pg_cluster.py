@@ -66,7 +66,8 @@ def start_cluster() -> Cluster:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    subprocess.run(_as_postgres() + [os.path.join(bindir, "pg_ctl"), "-D", data, "-l", os.path.join(root, "sock", "log"),
-                                     "-w", "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-                                     "-c max_connections=200", "start"], check=True, capture_output=True)
+    log = os.path.join(root, "sock", "log")
+    options = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(_as_postgres() + [os.path.join(bindir, "pg_ctl"), "-D", data, "-l", log, "-w", "-o", options,
+                                     "start"], check=True, capture_output=True)
     return Cluster(root, bindir, port)

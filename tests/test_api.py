@@ -62,6 +62,9 @@ def test_search_contract(client: TestClient) -> None:
     ({"question": "hi", "history": [{"role": "robot", "content": "x"}] }, "history"),
     ({"question": "hi", "history": [{"role": "user", "content": "x"}] * 51}, "history"),
     ({"question": "hi", "surprise": 1}, "surprise"),
+    ({"question": "who does the CRO\u0000 report to"}, "question: must not contain control characters"),
+    ({"question": "hi", "conversation_id": "a\u0000b"}, "conversation_id"),
+    ({"question": "hi", "history": [{"role": "user", "content": "x\u0000"}]}, "history"),
 ])
 def test_bad_input_gets_a_readable_422(client: TestClient, payload: dict, message: str) -> None:
     r = client.post("/api/answer", json=payload)

@@ -76,7 +76,8 @@ def test_concurrent_first_turns_of_a_new_conversation_all_land(database_url: str
     for round_ in range(10):
         cid = f"new-{round_}"
         with ThreadPoolExecutor(max_workers=8) as pool:
-            numbers = list(pool.map(lambda i: stores[i % 4].add_turn(cid, f"q{i}", "q", "a", False, [], {}), range(8)))
+            numbers = list(pool.map(
+                lambda i, cid=cid: stores[i % 4].add_turn(cid, f"q{i}", "q", "a", False, [], {}), range(8)))
         assert sorted(numbers) == list(range(1, 9))
         assert [t.turn for t in stores[0].turns(cid)] == list(range(1, 9))
 

@@ -48,6 +48,8 @@ def test_no_javascript_form_flow(fake_settings: Settings, fake_assistant: Assist
         assert "<script>alert(1)</script>" not in xss.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in xss.text
         empty = client.post("/chat", data={"question": "  ", "conversation_id": cid, "csrf_token": tok})
         assert empty.status_code == 422 and "Please type a question." in empty.text
+        nul = client.post("/chat", data={"question": "CRO\x00 pay?", "conversation_id": cid, "csrf_token": tok})
+        assert nul.status_code == 422 and "control characters" in nul.text and "CRO pay?" in nul.text
         fb = client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": "up",
                                                  "csrf_token": tok}, follow_redirects=False)
         assert fb.status_code == 303
