@@ -53,6 +53,7 @@ class Retriever:
         self.weights = weights  # RRF weights of the dense and BM25 rankings
         self.role_weights = role_weights  # (boost for covering the asked roles, demotion for other roles)
         self._roles: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._text_roles: dict[int, frozenset[str]] = {}
         self.encoder = encoder
         self.rrf_k = rrf_k
         self.candidate_k = candidate_k
@@ -145,6 +146,13 @@ class Retriever:
             self._roles[row] = cached
         return cached
 
+    def text_roles(self, row: int) -> frozenset[str]:
+        """Roles a chunk's own text names (not its section or title)."""
+        cached = self._text_roles.get(row)
+        if cached is None:
+            cached = self._text_roles[row] = frozenset(find_roles(self.index.chunks[row].text))
+        return cached
+
     def _role_rerank(self, prepared: PreparedQuery, fused: dict[int, float]) -> dict[int, float]:
         """Favour passages about the roles asked for; demote those about other roles."""
         asked = set(prepared.question.roles)  # roles the question asks about (not "we have no CRO")
@@ -155,7 +163,8 @@ class Retriever:
         for row, score in fused.items():
             primary, every = self.chunk_roles(row)
             cover = len(asked & every) / len(asked)
-            conflict = bool(primary) and not (asked & primary)
+            # a passage filed under other roles, that does not name the asked ones either
+            conflict = bool(primary) and not (asked & primary) and not (asked & self.text_roles(row))
             out[row] = score * (1 + boost * cover) * (1 - demote * conflict)
         return out
 

@@ -81,6 +81,13 @@ def test_who_reports_to_whom_between_two_roles_is_the_line_between_them(real_ass
     assert answer.startswith("Typically, the CSO would report to the CRO")
 
 
+def test_a_passage_filed_under_other_roles_still_counts_when_it_names_the_asked_one(
+        real_assistant: Assistant) -> None:
+    # "Common Career Transitions" sits under "Moving from Sales Rep to CSO or CRO" but names the VP of Sales
+    _, passages = real_assistant.search("Which jobs come before VP of Sales on the career path?", k=5)
+    assert any((p.chunk.section or "").endswith("Common Career Transitions") for p in passages)
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer
