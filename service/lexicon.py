@@ -137,7 +137,7 @@ STOPWORDS = frozenset(
     describe please know want give show typically usually generally really much many kind sort type""".split()  # noqa: SIM905
 )
 
-_WORD_RE = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_WORD_RE = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)+|[a-z0-9]+(?:[.,][0-9]+)*")  # "p&l", "m&a" are words
 _stemmer = Stemmer.Stemmer("english")
 
 

@@ -77,3 +77,9 @@ def test_kpis_and_metrics_are_one_token() -> None:
     assert set(tokenize(expand_abbreviations("which KPIs matter"))) >= {"metric"}
     assert "indic" not in tokenize(expand_abbreviations("which KPIs matter"))  # not three words of one concept
     assert tokenize("the metrics") == tokenize("the KPIs")
+
+
+def test_ampersand_abbreviations_are_one_word() -> None:
+    from service.lexicon import tokenize
+
+    assert "p&l" in tokenize("Who carries the P&L?") and "m&a" in tokenize("M&A deals")

@@ -20,6 +20,7 @@ from service.question import analyze
     ("Why would a subscription business want a CRO?", "reason"),
     ("Explain the chief sales officer job to me", "definition"),
     ("Which people work under a CSO?", "role"),
+    ("Which revenue exec sets pricing?", "role"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
