@@ -313,6 +313,8 @@ def _type_fit(q: Question, unit: Unit) -> float:
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
     if q.answer_type == "list":
+        if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
+            return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")
         return 0.5 if unit.kind in ("item", "row") else 0.0
     if q.answer_type == "comparison":
         # one unit that sets the asked roles side by side ("the CSO focuses on ..., while the CRO ...")

@@ -53,6 +53,17 @@ def test_a_drawbacks_question_never_gets_a_benefits_list(real_assistant: Assista
     assert "key benefits" not in answer and "Benefits of" not in answer
 
 
+def test_an_item_of_a_list_headed_by_the_aspect_fits_a_list_question_best(real_assistant: Assistant) -> None:
+    from service.answering import _type_fit
+    from service.question import analyze
+
+    q = analyze("what upsides does bringing on a CRO have?")
+    units = real_assistant.index.units
+    benefit = next(u for u in units if u.text.startswith("Holistic view of the whole customer journey"))
+    other = next(u for u in units if u.text.startswith("Role is newer"))
+    assert _type_fit(q, benefit) == 1.0 and _type_fit(q, other) == 0.5
+
+
 def test_drawbacks_get_the_drawbacks_list_not_the_benefits(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What are the cons of a chief revenue officer?").answer
     assert "resistance" in answer and "newer" in answer
