@@ -57,7 +57,7 @@ def test_an_item_of_a_list_headed_by_the_aspect_fits_a_list_question_best(real_a
     from service.answering import _type_fit
     from service.question import analyze
 
-    q = analyze("what upsides does bringing on a CRO have?")
+    q = analyze("what are the upsides of bringing on a CRO?")
     units = real_assistant.index.units
     benefit = next(u for u in units if u.text.startswith("Holistic view of the whole customer journey"))
     other = next(u for u in units if u.text.startswith("Role is newer"))
