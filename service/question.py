@@ -45,7 +45,7 @@ _REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reas
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
                       r"contrast|same|similar\w*)\b", re.IGNORECASE)
 # Plural nouns that ask for several things ("what are the benefits of ...").
-_LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|pros|"
+_LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|perks|strengths|weaknesses|pros|"
                    r"cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
                    r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)

@@ -21,6 +21,7 @@ from service.question import analyze
     ("Explain the chief sales officer job to me", "definition"),
     ("Which people work under a CSO?", "role"),
     ("Which revenue exec sets pricing?", "role"),
+    ("What upsides does a CSO bring?", "list"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
