@@ -287,6 +287,8 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
     """Whether `unit` states the quantity asked for ("count:report" needs a number of reports)."""
     text = f"{unit.context} {unit.text}" if unit.kind == "row" else unit.text
     kind, _, noun = quantity.partition(":")
+    if kind == "currency":
+        return noun in text.lower()
     if kind != "count":
         return bool(_QUANTITY_SHAPES[kind].search(text))
     # a number that counts the asked noun: "10 direct reports", "two to three years"

@@ -51,7 +51,10 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
                    r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
-_COUNT = re.compile(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
+_COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
+                    r"((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
+# an amount in a currency the articles never use ("in pounds", "in GBP")
+_CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|aud|francs?|chf|sterling)\b", re.IGNORECASE)
 # where the counted noun phrase ends ("how many direct reports | does ...", "how many hours | a week")
 _COUNT_END = frozenset((  # noqa: SIM905
     "do does did is are was were should would will can could has have a an the per in on of for at to from with by"
@@ -134,6 +137,9 @@ def asked_quantity(text: str) -> str:
     """What a quantity question needs in its answer ("count:report direct", "percent", "year", ...)."""
     if _PERCENT.search(text):
         return "percent"
+    currency = _CURRENCY.search(text)
+    if currency:
+        return f"currency:{currency.group(0).lower()}"
     if _YEAR.search(text):
         return "year"
     if _AGE.search(text):

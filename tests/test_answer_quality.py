@@ -122,6 +122,8 @@ def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assista
     "In which year did the VP of Sales title first appear?",
     "How old are most CSOs when they get the job?",
     "What is the average tenure of a chief revenue officer?",
+    "What is a VP of Sales paid in euros?",
+    "What is the typical number of managers under a CSO?",
 ])
 def test_a_quantity_the_articles_never_state_is_not_answered(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)

@@ -62,6 +62,8 @@ def test_a_negated_role_is_set_aside() -> None:
     ("how old is a typical VP of Sales", "age"),
     ("how long does a CRO usually last before leaving", "tenure"),
     ("how many sales reps does a CSO usually manage", "count:rep"),
+    ("what is the maximum number of managers under a CSO", "count:manager"),
+    ("How much is a CRO paid in euros?", "currency:euros"),
     ("how many hours a week does a CRO work", "count:hour"),
     ("what does a CRO do", ""),
     ("how much does a VP of Sales earn", ""),
