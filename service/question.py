@@ -30,8 +30,8 @@ _FRAME = frozenset(
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
-_WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?(?:one|role|position|exec\w*|of (?:them|the two|these)|"
-                  r"titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b",
+_WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
+                  r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
@@ -45,8 +45,8 @@ _REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reas
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
                       r"contrast|same|similar\w*)\b", re.IGNORECASE)
 # Plural nouns that ask for several things ("what are the benefits of ...").
-_LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|perks|strengths|weaknesses|pros|"
-                   r"cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
+_LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|"
+                   r"perks|strengths|weaknesses|pros|cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
                    r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
