@@ -31,7 +31,8 @@ _FRAME = frozenset(
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
-                  r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|is)\b|\bwho\s+(?:should|would|does|do|is|reports)\b",
+                  r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|is)\b"
+                  r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _AMOUNT = re.compile(r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b|"
                      r"\bmak(?:e|es|ing)\b(?!\s+(?:a|an|the|it|sure|sense)\b)", re.IGNORECASE)
@@ -54,7 +55,8 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
 _COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
                     r"((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
 # an amount in a currency the articles never use ("in pounds", "in GBP")
-_CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|aud|francs?|chf|sterling)\b", re.IGNORECASE)
+_CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|aud|francs?|chf|sterling)\b",
+                       re.IGNORECASE)
 # where the counted noun phrase ends ("how many direct reports | does ...", "how many hours | a week")
 _COUNT_END = frozenset((  # noqa: SIM905
     "do does did is are was were should would will can could has have a an the per in on of for at to from with by"
