@@ -114,6 +114,18 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
+    # ("could we have the other one too?" keeps both: that is a question about the pair)
+    other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
+    if other:
+        # "when does the other one come in?": of the two roles just weighed, the one the answer did not pick
+        asked_core = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        named = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        if len(asked_core) == 2:
+            pick = [r for r in asked_core if r != (named[0] if named else asked_core[0])]
+        else:
+            pick = [r for r in reversed(_conversation_roles(history)) if r in CORE_ROLES and r not in asked_core]
+        if pick:
+            return f"{question[:other.start()]}{short_name(pick[0])}{question[other.end():]}"
     ordinal = _ORDINAL.search(question) if not roles else None
     if ordinal:
         # "and who does the first of those manage?": a role the previous answer listed
@@ -177,6 +189,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 
+_ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNORECASE)
+_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|role|position|exec\w*|title|guy|person)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
                       r"(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b", re.IGNORECASE)
 

@@ -100,3 +100,11 @@ def test_those_two_are_the_roles_the_previous_answer_named() -> None:
                Turn("assistant", "VPs of Sales report to the CSO or the CRO. [1]")]
     standalone = rewrite("who do those two report to?", history)
     assert set(find_roles(standalone)) == {"cso", "cro"}
+
+
+def test_the_other_one_is_the_role_the_answer_did_not_pick() -> None:
+    history = [Turn("user", "Should a startup hire a CSO or a VP of Sales first?"),
+               Turn("assistant", "Companies typically hire a VP of Sales first. [1]")]
+    assert find_roles(rewrite("and when would we add the other one?", history)) == ["cso"]
+    # "... the other one too? who reports to whom?" is about the pair: left to the pair rules
+    assert "other one" in rewrite("could we have the other one too?", history)
