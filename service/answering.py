@@ -257,7 +257,9 @@ class Answerer:
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in q.aspect)
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
-            if share >= cfg.max_unknown_share and best_asp < cfg.min_aspect and q.answer_type != "role":
+            # (nor for "when should we pick X": the condition asked for is the choice itself)
+            framed = q.answer_type in ("role", "condition")
+            if share >= cfg.max_unknown_share and best_asp < cfg.min_aspect and not framed:
                 return f"aspect not covered: {' '.join(unknown)} (aspect match {best_asp:.2f})"
         return ""
 
@@ -301,6 +303,9 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -314,6 +319,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
+    if q.answer_type == "condition":
+        # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
+        return 1.0 if _CONDITIONAL.search(f"{unit.context} {text}") else 0.0
     if q.answer_type == "list":
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")

@@ -130,9 +130,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if ordinal:
         # "and who does the first of those manage?": a role the previous answer listed
         listed = _last_answer_roles(history, find_roles(previous)) or prev_roles
-        pick = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
-        if len(listed) > max(pick, -pick - 1):
-            return f"{question[:ordinal.start()]}{short_name(listed[pick])}{question[ordinal.end():]}"
+        place = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
+        if len(listed) > max(place, -place - 1):
+            return f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"
     if not roles and _BOTH.search(question):
         # "those two", "if we hire both": two roles the last answer named, else the role just asked
         # about and the one asked before it

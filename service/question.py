@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from service.lexicon import CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, strip_roles, tokenize
 
-ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "fact")
+ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "condition",
+                "fact")
 
 # Words that frame a question without saying what it is about; never part of the aspect.
 _FRAME = frozenset(
@@ -68,6 +69,9 @@ _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 
+# "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
+_CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
+                        r"in what (?:cases?|situations?))\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)", re.IGNORECASE)
 
@@ -128,6 +132,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "list"
     if _DEFINITION.search(_strip_roles(text)):
         return "definition"
+    if _CONDITION.search(text) and not _YEAR.search(text):
+        return "condition"
     return "fact"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +39,9 @@ class PreparedQuery:
     question: Question  # asked roles, aspect and answer type
     aspect_vector: np.ndarray  # the aspect (question without role names), for unit matching
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
+
+
+_CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
 
 
 class Retriever:
@@ -108,13 +112,15 @@ class Retriever:
         return top[np.argsort(-per_chunk[top], kind="stable")].tolist()
 
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
-        """For comparisons: per asked role, the chunks whose units about that role best match the aspect.
+        """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about
+        that role best match the aspect (for a condition, among units that state one).
 
         The facts of "who earns more, a CSO or a CRO?" sit in two single-role passages that a query
         naming both roles rarely ranks high; these go to the answerer next to the fused top k.
         """
         q = prepared.question
-        if len(q.core_roles) < 2 or not q.aspect_text.strip():
+        condition = q.answer_type == "condition" and len(q.core_roles) >= 1
+        if not condition and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
             return []
         sims = prepared.unit_aspects
         out: list[Passage] = []
@@ -122,11 +128,13 @@ class Retriever:
         for role in q.core_roles:
             best: dict[int, float] = {}
             for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
-                if unit.kind != "heading" and role in unit.about and len(set(unit.about) & set(q.core_roles)) == 1:
-                    best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
-            for row in sorted(best, key=lambda r: -best[r])[:n]:
-                if row in taken:
+                if unit.kind == "heading" or role not in unit.about or len(set(unit.about) & set(q.core_roles)) != 1:
                     continue
+                if condition and not _CONDITIONAL.search(f"{unit.context} {unit.text}"):
+                    continue  # "when should we hire a CSO?": the passages that state when
+                best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
+            # the n best chunks the answerer does not already read
+            for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:
                 taken.add(row)
                 dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
                 out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))

@@ -99,6 +99,14 @@ def test_a_passage_filed_under_other_roles_still_counts_when_it_names_the_asked_
     assert any((p.chunk.section or "").endswith("Common Career Transitions") for p in passages)
 
 
+def test_a_condition_question_reads_the_passage_that_states_when(real_assistant: Assistant) -> None:
+    prepared = real_assistant.retriever.prepare("When would a business bring on a CSO?")
+    read = {p.index for p in real_assistant.retriever.search(prepared, 5)}
+    extra = real_assistant.retriever.role_passages(prepared, read)
+    assert len(extra) == 2 and not {p.index for p in extra} & read  # n new ones, not n minus the ones read
+    assert any("benefit from a CSO when" in p.chunk.text for p in extra)
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer

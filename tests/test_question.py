@@ -22,6 +22,9 @@ from service.question import analyze
     ("Which people work under a CSO?", "role"),
     ("Which revenue exec sets pricing?", "role"),
     ("What upsides does a CSO bring?", "list"),
+    ("When would a business bring on a VP of Sales?", "condition"),
+    ("At what point does a CRO make sense?", "condition"),
+    ("When was the CSO title invented?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
