@@ -69,11 +69,15 @@ _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 
+# asking for the gist ("in a nutshell", "like I'm 5", "tl;dr"): an overview, whatever else is said
+_OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b",
+                       re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
                         r"in what (?:cases?|situations?))\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean)|"
-                         r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)", re.IGNORECASE)
+                         r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
+                         + _OVERVIEW.pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,7 @@ def asked_roles(text: str) -> list[str]:
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    rest = _strip_roles(text)
+    rest = _strip_roles(_OVERVIEW.sub(" ", text))
     words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
              if w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))

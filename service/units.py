@@ -30,7 +30,9 @@ class Unit:
     context_roles: tuple[str, ...]  # roles of its context (heading, lead-in, FAQ question)
     tokens: frozenset[str]  # BM25 tokens of text and context
     span: tuple[int, int] = (0, 0)  # what an answer quotes: a list item's whole line, else the sentence
-    subject: str = ""  # the role a pronoun-led unit ("Their incentive is...") speaks of, resolved from context
+    # the role a pronoun-led unit ("Their incentive is...") or a gerund-led item ("Coaching the VP of
+    # Sales ...") speaks of, resolved from its context
+    subject: str = ""
 
     @property
     def about(self) -> tuple[str, ...]:

@@ -23,6 +23,8 @@ from service.question import analyze
     ("Which revenue exec sets pricing?", "role"),
     ("What upsides does a CSO bring?", "list"),
     ("When would a business bring on a VP of Sales?", "condition"),
+    ("the CSO job, in a nutshell?", "definition"),
+    ("eli5 the VP of Sales role", "definition"),
     ("At what point does a CRO make sense?", "condition"),
     ("When was the CSO title invented?", "fact"),
 ])
@@ -73,3 +75,7 @@ def test_a_negated_role_is_set_aside() -> None:
 ])
 def test_the_quantity_a_question_asks_for(question: str, quantity: str) -> None:
     assert analyze(question).quantity == quantity
+
+
+def test_asking_for_the_gist_leaves_no_aspect() -> None:
+    assert analyze("CSO in a nutshell??").aspect == () and analyze("explain a CRO like I'm 5").aspect == ()
