@@ -25,10 +25,11 @@ from service.lexicon import (
     find_roles,
     role_spans,
     tokenize,
+    words,
 )
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
-from service.units import Unit
+from service.units import Unit, states_condition
 
 __all__ = ["ABSTAIN_MESSAGE", "Answer", "Answerer", "AnswerSettings", "Citation", "render"]
 
@@ -148,6 +149,8 @@ class Answerer:
         q = prepared.question
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
+        asked_side = set(q.aspect) & set(_OPPOSITE)  # "benefit" or "drawback", when a side is asked
+        opposite = _OPPOSITE[next(iter(asked_side))] if len(asked_side) == 1 else ""
         out: list[Candidate] = []
         for passage in passages[: cfg.passages_considered] + list(extra or ()):
             chunk = passage.chunk
@@ -184,9 +187,8 @@ class Answerer:
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
                 # pros-and-cons question is not an answer to it
-                opposite = _OPPOSITE.get(next((t for t in q.aspect if t in _OPPOSITE), ""), "")
                 clash = bool(opposite) and opposite in unit.tokens | section_tokens and not (
-                    set(q.aspect) & set(_OPPOSITE) & (unit.tokens | section_tokens))
+                    asked_side & (unit.tokens | section_tokens))
                 score = (cfg.w_similarity * sim + (cfg.w_aspect * asp if has_aspect else 0.0)
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
@@ -221,7 +223,7 @@ class Answerer:
             return f"role not covered: {', '.join(titles)}"
         names = _names(prepared.text)
         # "France", "HubSpot" (a hyphenated word the articles use part by part, "C-suite", is no name)
-        unknown = [n for n in names if not all(w in self.index.vocabulary for w in re.findall(r"[a-z]+", n.lower()))]
+        unknown = [n for n in names if not all(w in self.index.vocabulary for w in words(n))]
         if unknown:
             return f"unknown name: {', '.join(unknown)}"
         # A name the articles use, but not in what would be quoted (a question about one named company's CSO)
@@ -303,9 +305,6 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
-_CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
-
-
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -321,7 +320,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
-        return 1.0 if _CONDITIONAL.search(f"{unit.context} {text}") else 0.0
+        return 1.0 if states_condition(unit) else 0.0
     if q.answer_type == "list":
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")

@@ -111,12 +111,16 @@ def _lead(text: str) -> str:
     return text.strip().rstrip(":.").strip()
 
 
+def _introduces(lead_in: Candidate, item: Candidate) -> bool:
+    """Whether `lead_in` is the sentence that introduces the list `item` belongs to."""
+    return item.unit.kind == "item" and _lead(item.unit.context) == _lead(lead_in.text)
+
+
 def _introduced_items(best: Candidate, cands: list[Candidate]) -> list[Candidate]:
     """The list items a lead-in sentence introduces ("... are primarily focused around" + items)."""
     if best.unit.kind == "item":
         return []
-    lead = _lead(best.text)
-    return [c for c in cands if c.unit.kind == "item" and _lead(c.unit.context) == lead]
+    return [c for c in cands if _introduces(best, c)]
 
 
 def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int, force: bool = False) -> _Part | None:
@@ -199,7 +203,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             break
         if cand.unit.row in used or any(_overlap(cand.text, c.text) > 0.6 for p in parts for c in p.cands):
             continue
-        if any(c.unit.kind == "item" and _lead(c.unit.context) == _lead(cand.text) for p in parts for c in p.cands):
+        if any(_introduces(cand, c) for p in parts for c in p.cands):
             continue  # the lead-in of a list already quoted under it
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
             continue

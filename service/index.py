@@ -152,10 +152,8 @@ def sentence_context(chunk: Chunk, sentence: Sentence, article_text: str) -> str
     return linearize_row(chunk, body) if sentence.kind == "row" else body
 
 
-def chunk_context(chunk: Chunk) -> str:
-    """A chunk as the encoder sees it: title, section and text, a table row spelled out as a sentence."""
-    if chunk.kind != "table_row":
-        return chunk.context_text()
+def spelled_row_context(chunk: Chunk) -> str:
+    """A table-row chunk as a sentence for the encoder: title, section and the row spelled out."""
     return "\n".join(p for p in (chunk.title, chunk.section or "", linearize_row(chunk, chunk.text)) if p)
 
 
@@ -216,7 +214,8 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
         # encoder reads "label | cell | cell |" poorly, but the raw form keeps the header's words
         rows = [i for i, c in enumerate(chunks) if c.kind == "table_row"]
         if rows:
-            spelled = _encode_batched(encoder, [for_encoder(chunk_context(chunks[i])) for i in rows], "rows", progress)
+            spelled_rows = [for_encoder(spelled_row_context(chunks[i])) for i in rows]
+            spelled = _encode_batched(encoder, spelled_rows, "rows", progress)
             mixed = chunk_vectors[rows] + spelled
             chunk_vectors[rows] = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +13,7 @@ from service.embedding import Encoder
 from service.index import Index
 from service.lexicon import canonicalize_roles, expand_abbreviations, find_roles, repair_spelling, tokenize
 from service.question import Question, analyze
+from service.units import states_condition
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -41,9 +41,6 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
-_CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
-
-
 class Retriever:
     """Searches one loaded index; safe to share between requests (read-only)."""
 
@@ -56,8 +53,7 @@ class Retriever:
         self.aspect_weight = aspect_weight
         self.weights = weights  # RRF weights of the dense and BM25 rankings
         self.role_weights = role_weights  # (boost for covering the asked roles, demotion for other roles)
-        self._roles: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        self._text_roles: dict[int, frozenset[str]] = {}
+        self._roles: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
         self.encoder = encoder
         self.rrf_k = rrf_k
         self.candidate_k = candidate_k
@@ -130,7 +126,7 @@ class Retriever:
             for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
                 if unit.kind == "heading" or role not in unit.about or len(set(unit.about) & set(q.core_roles)) != 1:
                     continue
-                if condition and not _CONDITIONAL.search(f"{unit.context} {unit.text}"):
+                if condition and not states_condition(unit):
                     continue  # "when should we hire a CSO?": the passages that state when
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
@@ -140,8 +136,9 @@ class Retriever:
                 out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
         return out
 
-    def chunk_roles(self, row: int) -> tuple[frozenset[str], frozenset[str]]:
-        """(primary, all) roles of a chunk: primary from its FAQ question or section, else its text."""
+    def chunk_roles(self, row: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(primary, all, own) roles of a chunk: primary from its FAQ question or section, else its
+        text; all from its section and text; own from its text alone."""
         cached = self._roles.get(row)
         if cached is None:
             chunk = self.index.chunks[row]
@@ -150,15 +147,8 @@ class Retriever:
             for part in reversed((chunk.section or "").split(" > ")):
                 primary = primary or set(find_roles(part))
             every = frozenset(find_roles(chunk.context_text(with_title=False)))
-            cached = (frozenset(primary) or every, every)
+            cached = (frozenset(primary) or every, every, frozenset(find_roles(chunk.text)))
             self._roles[row] = cached
-        return cached
-
-    def text_roles(self, row: int) -> frozenset[str]:
-        """Roles a chunk's own text names (not its section or title)."""
-        cached = self._text_roles.get(row)
-        if cached is None:
-            cached = self._text_roles[row] = frozenset(find_roles(self.index.chunks[row].text))
         return cached
 
     def _role_rerank(self, prepared: PreparedQuery, fused: dict[int, float]) -> dict[int, float]:
@@ -169,10 +159,10 @@ class Retriever:
         boost, demote = self.role_weights
         out = {}
         for row, score in fused.items():
-            primary, every = self.chunk_roles(row)
+            primary, every, own = self.chunk_roles(row)
             cover = len(asked & every) / len(asked)
             # a passage filed under other roles, that does not name the asked ones either
-            conflict = bool(primary) and not (asked & primary) and not (asked & self.text_roles(row))
+            conflict = bool(primary) and not (asked & primary) and not (asked & own)
             out[row] = score * (1 + boost * cover) * (1 - demote * conflict)
         return out
 

@@ -64,6 +64,15 @@ def is_pronoun_led(text: str) -> bool:
     return bool(_PRONOUN_START.match(text))
 
 
+_CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
+
+
+def states_condition(unit: Unit) -> bool:
+    """Whether a unit (with its lead-in or heading) states a condition: "benefit from a CSO when: ...",
+    "Consider hiring a CRO if ..."."""
+    return bool(_CONDITIONAL.search(f"{unit.context} {unit.text}"))
+
+
 def _heading(chunk: Chunk) -> str:
     return (chunk.section or chunk.title).split(" > ")[-1]
 
