@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans
+from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
 from service.question import analyze
 
 
@@ -49,6 +49,8 @@ _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|do|does|did|handle|handles
                           re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
+# words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
+_QUALIFIERS = frozenset(tokenize("about specifically particularly particular good great best ideal strong"))
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
@@ -149,6 +151,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     if roles and _is_fragment(question):
+        if set(analyze(question).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
+            # "and the challenges with a CSO?" after the CRO's benefits asks a new thing about the new role
+            topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
+            if _OWN_QUESTION.match(topic):
+                return f"{topic}?"
+            return f"What about {topic}?"
         return _substitute(previous, roles, question)
     if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
         # "Which one should we hire first?" after comparing two roles

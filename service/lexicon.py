@@ -79,9 +79,9 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.
     "drawback": ("drawback", "drawbacks", "downside", "downsides", "disadvantage", "disadvantages", "cons",
                  "challenge", "challenges", "weakness", "weaknesses", "pitfall", "pitfalls", "limitation",
-                 "limitations"),
+                 "limitations", "risk", "risks", "negatives"),
     "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
-                "strength", "strengths"),
+                "strength", "strengths", "positives"),
 }
 _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 

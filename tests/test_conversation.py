@@ -57,6 +57,15 @@ def test_topic_switch_keeps_the_subject() -> None:
     assert standalone == "What does the CRO do with the CEO?"
 
 
+def test_a_fragment_with_a_new_aspect_asks_that_aspect_of_the_new_role() -> None:
+    # "and the weaknesses of a CSO?" after the CRO's upsides asks for the CSO's weaknesses, not its upsides
+    standalone = rewrite("and the weaknesses of a CSO?", _h("What are the upsides of hiring a CRO?"))
+    assert "weaknesses" in standalone and "upsides" not in standalone and find_roles(standalone) == ["cso"]
+    # qualifiers are no new aspect: the previous question is kept with the new role
+    standalone = rewrite("and particularly for a great CSO?", _h("Which skills does a CRO need?"))
+    assert "skills" in standalone and find_roles(standalone) == ["cso"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("turns", [
     [("Who does the VP of Sales report to?", ["CSO"]), ("And the CRO?", ["CEO"])],

@@ -27,6 +27,8 @@ from service.question import analyze
     ("eli5 the VP of Sales role", "definition"),
     ("At what point does a CRO make sense?", "condition"),
     ("When was the CSO title invented?", "fact"),
+    ("What does a CSO make a year?", "amount"),
+    ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
