@@ -309,7 +309,8 @@ def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
     if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect):
-        return 1.0 if "$" in text else 0.0
+        # a pay question is answered by an amount: a sentence without one only frames it
+        return 1.0 if "$" in text else -1.0
     if q.answer_type == "duration":
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0
     if q.answer_type == "role":

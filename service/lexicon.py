@@ -39,7 +39,7 @@ ROLES: tuple[Role, ...] = (
     ), core=True),
     Role("cso", "Chief Sales Officer (CSO)", (
         rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
-        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", rf"sales\s+chiefs?{_S}",
+        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", rf"sales\s+chief(?:'s)?\b",
     ), core=True),
     Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
     Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
