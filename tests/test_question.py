@@ -28,6 +28,8 @@ from service.question import analyze
     ("At what point does a CRO make sense?", "condition"),
     ("When was the CSO title invented?", "fact"),
     ("What does a CSO make a year?", "amount"),
+    ("What is a Chief Revenue Officer?", "definition"),
+    ("whats a cso", "definition"),
     ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
