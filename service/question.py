@@ -27,7 +27,7 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots""".split()  # noqa: SIM905
+    tho though pretty lot lots right""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
@@ -79,6 +79,9 @@ _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at w
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern, re.IGNORECASE)
+
+
+_CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move option"))
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,10 @@ def analyze(text: str) -> Question:
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
+    kind = answer_type(text, roles)
+    if kind == "condition":
+        # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
+        # condition question frames; what it asks is the condition
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=answer_type(text, roles),
-                    quantity=asked_quantity(text))
+                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text))

@@ -118,7 +118,9 @@ class Retriever:
         condition = q.answer_type == "condition" and len(q.core_roles) >= 1
         if not condition and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
             return []
-        sims = prepared.unit_aspects
+        # a condition's aspect is little more than "hire" ("when is a CSO the right hire?"): the units that
+        # state when are told apart by the whole question, the role included
+        sims = (np.asarray(self.index.sentence_vectors) @ prepared.vector) if condition else prepared.unit_aspects
         out: list[Passage] = []
         taken = set(exclude)
         for role in q.core_roles:

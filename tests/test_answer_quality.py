@@ -107,6 +107,13 @@ def test_a_condition_question_reads_the_passage_that_states_when(real_assistant:
     assert any("benefit from a CSO when" in p.chunk.text for p in extra)
 
 
+def test_choosing_the_role_is_the_frame_of_a_condition_not_its_aspect(real_assistant: Assistant) -> None:
+    # "the right hire" matches "the right tools" and "hiring a CSO" in a benefits list; the answer is
+    # the list that says when
+    answer = real_assistant.ask("When is a CSO the right choice to hire?")
+    assert "complex sales cycles" in answer.answer or "main driver of revenue" in answer.answer, answer.answer
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer

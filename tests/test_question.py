@@ -36,6 +36,12 @@ def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
 
 
+def test_a_condition_question_has_no_aspect_in_choosing_the_role() -> None:
+    q = analyze("When is a CSO the right hire?")
+    assert q.answer_type == "condition" and q.aspect == ()
+    assert analyze("when would a CRO make sense for a SaaS firm?").aspect == ("saa", "firm")
+
+
 def test_aspect_leaves_out_roles_and_question_words() -> None:
     q = analyze("what notice period does a VP of Sales usually give?")
     assert q.roles == ("vpsales",)
