@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from service.chunking import Chunk, Sentence
 from service.lexicon import find_roles, role_spans, strip_roles, tokenize
 
-_PRONOUN_START = re.compile(r"^\s*(?:they|their|them|he|she|his|her|he or she|this role|the role)\b", re.IGNORECASE)
+# (after a list item's label: "Customer Relationships: They maintain contact with top customers")
+_PRONOUN_START = re.compile(r"^\s*(?:[A-Z][\w&/' -]{0,40}:\s+)?(?:they|their|them|he|she|his|her|he or she|this role|"
+                            r"the role)\b", re.IGNORECASE)
 _ITEM_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 

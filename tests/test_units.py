@@ -6,7 +6,7 @@ from pathlib import Path
 from service.chunking import chunk_article
 from service.corpus import load_corpus
 from service.lexicon import strip_roles
-from service.units import aspect_text, build_units, linearize_row
+from service.units import aspect_text, build_units, is_pronoun_led, linearize_row
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -79,3 +79,14 @@ def test_a_pronoun_stands_for_the_subject_of_the_chain_it_continues(tmp_path: Pa
     assert beyond.subject == "cro" and beyond.about == ("cro", "vpsales")
     # the next "They" is still the CRO, not the VP of Sales the previous sentence named
     assert watch.subject == "cro" and watch.about == ("cro",)
+
+
+def test_a_labelled_item_led_by_a_pronoun_speaks_of_its_sections_role(tmp_path: Path) -> None:
+    (tmp_path / "label.md").write_text(
+        '---\nid: label\ntitle: "Label"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# Label\n\n'
+        "## The Chief Sales Officer\n\nCore duties:\n\n- Customer Relationships: They maintain contact with top "
+        "customers.\n- Forecasting: Setting sales targets.\n", encoding="utf-8")
+    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
+    item = next(u for u in build_units(chunks) if u.text.startswith("Customer Relationships"))
+    assert item.subject == "cso" and item.about == ("cso",)
+    assert is_pronoun_led(item.text) and not is_pronoun_led("Forecasting: Setting sales targets.")
