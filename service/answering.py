@@ -104,6 +104,9 @@ class AnswerSettings:
     # for 2 in-scope ones; a stricter rule cost 3 in-scope answers per out-of-scope catch)
     max_unknown_share: float = 0.6
     min_aspect: float = 0.3
+    min_aspect_uncovered: float = 0.55
+    # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
+    min_bare_reply: float = 0.8  # the same, when no top unit has a word of the aspect
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
 
@@ -185,6 +188,8 @@ class Answerer:
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
+                if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
+                    continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
                 # pros-and-cons question is not an answer to it
                 clash = bool(opposite) and opposite in unit.tokens | section_tokens and not (
@@ -263,6 +268,13 @@ class Answerer:
             framed = q.answer_type in ("role", "condition")
             if share >= cfg.max_unknown_share and best_asp < cfg.min_aspect and not framed:
                 return f"aspect not covered: {' '.join(unknown)} (aspect match {best_asp:.2f})"
+            # ... and when not one of the top units has a word of the aspect either ("do CSOs get a
+            # company car?" meets "Yes, especially in large organizations."), only a close match in
+            # meaning answers it (a comparison asks how two roles differ, which the articles discuss)
+            uncovered = not any(c.coverage for c in cands[:5])
+            if (share >= cfg.max_unknown_share and uncovered and best_asp < cfg.min_aspect_uncovered
+                    and not framed and q.answer_type != "comparison"):
+                return f"aspect not covered: {' '.join(unknown)} (no unit has its words; aspect match {best_asp:.2f})"
         return ""
 
 

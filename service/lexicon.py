@@ -99,7 +99,7 @@ ABBREVIATIONS: dict[str, str] = {
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
-    "cac": "customer acquisition cost", "cpa": "cost per acquisition",
+    "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost", "cpa": "cost per acquisition",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -107,7 +107,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
-                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
+                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not

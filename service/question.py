@@ -128,7 +128,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "yesno"
     if len(core) > 1 and _COMPARE.search(text):
         return "comparison"
-    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text, re.IGNORECASE):
+    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)|\banswers?\s+to\b|"
+                 r"^\s*to whom\b", text, re.IGNORECASE):
         return "role"
     if _DURATION.search(text):
         return "duration"
@@ -189,7 +190,7 @@ def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
     rest = _strip_roles(_OVERVIEW.sub(" ", text))
-    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
+    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'"))
              if w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:

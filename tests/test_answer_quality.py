@@ -124,6 +124,8 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     "Who is the current CRO at Salesforce?",
     "What does a chief marketing officer do all day?",
     "What does a Chief Data Officer do?",
+    # no top unit has a word of it, and none means it
+    "Does a VP of Sales typically get a gym membership?",
 ])
 def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
@@ -184,3 +186,9 @@ def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings
 def test_working_with_a_role_finds_what_is_done_with_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What is the CRO supposed to do with the CEO?").answer
     assert "Working with the CEO" in answer
+
+
+def test_a_bare_yes_answers_only_its_own_faq_question(real_assistant: Assistant) -> None:
+    # "Yes, especially in large organizations." answers whether a CSO can report to a CRO, not this
+    answer = real_assistant.ask("is the CSO on the hook for the P&L?")
+    assert not answer.answer.startswith("Yes"), answer.answer
