@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -137,22 +138,25 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", tags=["ops"])
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     """Readiness: the index is loaded; reports its version, size and model."""
     assistant: Assistant | None = getattr(request.app.state, "assistant", None)
     if assistant is None:
         reason = getattr(request.app.state, "load_error", None) or "loading"
         return JSONResponse({"status": "not ready", "detail": reason}, status_code=503)
     store: Store | None = getattr(request.app.state, "store", None)
-    if store is None or not store.ping():
+    if store is None or not await run_in_threadpool(store.ping):
         # answers would work, but conversations and feedback would be lost: take this replica out of rotation
         return JSONResponse({"status": "not ready", "detail": "the conversation database is unavailable"},
                             status_code=503)
     manifest = assistant.index.manifest
+    shared = await request.app.state.shared.ping()
     return JSONResponse({
         "status": "ready", "index_version": manifest.get("build_id"), "chunks": len(assistant.index.chunks),
         "model": manifest.get("model"), "index_type": manifest.get("index_type"),
         "built_at": manifest.get("built_at"), "encoder": manifest.get("encoder_runtime"), "database": "ok",
+        # a Redis outage degrades the replica (per-process limits) but does not take it out of rotation
+        "redis": None if shared is None else ("ok" if shared else "unavailable"),
     })
 
 
@@ -192,10 +196,12 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 logger.error("not ready: %s", exc)
         if app.state.assistant is not None:
             app.state.metrics.observe_index(app.state.assistant.index.version, len(app.state.assistant.index.chunks))
+        await app.state.shared.open()
         watcher = asyncio.create_task(watch_index(app, settings)) if settings.reload_interval_seconds else None
         yield
         if watcher is not None:
             watcher.cancel()
+        await app.state.shared.close()
         if app.state.store is not None:
             app.state.store.close()
 
@@ -222,14 +228,18 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     from service.metrics import Metrics, MetricsMiddleware
     from service.metrics import router as metrics_router
+    from service.replicas import SharedState
     from service.security import AccessControl, BodyLimit, SecurityHeaders
-    from service.slack import EventDeduper, slack_enabled
     from service.slack import router as slack_router
+    from service.slack import slack_enabled
     from service.web import WEB_DIR
     from service.web import router as web_router
 
+    app.state.metrics = Metrics()
+    # rate limits and Slack event ids: in Redis with ROLEQA_REDIS_URL (shared by replicas), else in-process
+    app.state.shared = SharedState(settings, on_failure=app.state.metrics.redis_failures.inc)
     # Outermost last: headers on every response, CORS before auth (preflights), then size, then keys.
-    app.add_middleware(AccessControl, settings=settings)
+    app.add_middleware(AccessControl, settings=settings, shared=app.state.shared)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -238,8 +248,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     if settings.api_keys:
         logger.info("API keys required on /api/* (%d configured)", len(settings.api_keys))
 
-    app.state.slack_deduper = EventDeduper()
-    app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if not slack_enabled(settings):
         logger.info("Slack integration off: set ROLEQA_SLACK_SIGNING_SECRET and ROLEQA_SLACK_BOT_TOKEN to enable it")

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,6 +25,7 @@ from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn
 from service.deps import AssistantDep, SettingsDep
+from service.replicas import SharedState
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/slack", tags=["slack"])
@@ -35,26 +33,6 @@ router = APIRouter(prefix="/slack", tags=["slack"])
 USAGE = ("Ask me about sales leadership roles, e.g. `/roleqa who does the VP of Sales report to?`. "
          "Answers are private to you; start with `share` to post the answer in the channel.")
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
-
-
-class EventDeduper:
-    """Remembers event ids for a while so Slack's retries are not answered twice (per process)."""
-
-    def __init__(self, ttl_seconds: float = 600, max_items: int = 10_000) -> None:
-        self.ttl = ttl_seconds
-        self.max_items = max_items
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            while self._seen and (next(iter(self._seen.values())) < now - self.ttl or len(self._seen) > self.max_items):
-                self._seen.popitem(last=False)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
 
 
 def slack_enabled(settings: Settings) -> bool:
@@ -123,9 +101,9 @@ async def events(request: Request, background: BackgroundTasks, assistant: Assis
         raise HTTPException(400, "the event body is not JSON") from exc
     if payload.get("type") == "url_verification":
         return JSONResponse({"challenge": payload.get("challenge", "")})
-    deduper: EventDeduper = request.app.state.slack_deduper
+    shared: SharedState = request.app.state.shared
     event_id = payload.get("event_id") or ""
-    if event_id and not deduper.first_time(event_id):
+    if event_id and not await shared.first_time(str(event_id)):
         logger.info("ignoring Slack retry of %s (retry %s)", event_id, request.headers.get("x-slack-retry-num"))
         return JSONResponse({"ok": True, "duplicate": True})
     event = payload.get("event") or {}

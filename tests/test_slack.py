@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.slack import EventDeduper
+from service.replicas import EventDeduper
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
