@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser install-postgres install-redis index run serve test test-fast lint eval bench
+.PHONY: install install-browser install-postgres install-redis install-nginx index run serve test test-fast lint eval bench
 
 install:
 	$(PIP) install "torch==2.13.0"
@@ -23,6 +23,10 @@ install-postgres:
 install-redis:
 	@command -v redis-server >/dev/null 2>&1 || (apt-get update && apt-get install -y redis-server)
 
+# the multi-replica test puts two `roleqa serve` processes behind a throwaway nginx (tests/test_replicas.py)
+install-nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update && apt-get install -y nginx)
+
 index: install
 	roleqa index
 
@@ -32,7 +36,7 @@ run: index
 serve:
 	roleqa serve --host $(HOST) --port $(PORT)
 
-test: install install-browser install-postgres install-redis
+test: install install-browser install-postgres install-redis install-nginx
 	$(PYTHON) -m pytest -q
 
 test-fast:
