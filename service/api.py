@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -25,14 +25,17 @@ from service.index import IndexLoadError
 from service.metrics import Metrics
 from service.reload import watch_index
 from service.schemas import (
+    API_ERRORS,
     AnswerRequest,
     AnswerResponse,
     CitationOut,
+    ErrorOut,
     FeedbackRequest,
     HistoryTurn,
     SearchRequest,
     SearchResponse,
     SearchResult,
+    api_key,
 )
 from service.store import OwnedStore, Store, UnknownTurnError
 
@@ -102,7 +105,11 @@ def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str
     return {"status": "ok"}
 
 
-@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"])
+# the API-key scheme, declared for the OpenAPI document; AccessControl checks the keys
+_KEYED = [Security(api_key)]
+
+
+@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], responses=API_ERRORS, dependencies=_KEYED)
 def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
                 request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
@@ -112,13 +119,15 @@ def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, s
     return answer_question(body, assistant, store, settings, request.app.state.metrics)
 
 
-@router.post("/api/feedback", tags=["qa"])
+@router.post("/api/feedback", tags=["qa"], dependencies=_KEYED, responses={
+    **API_ERRORS, 404: {"model": ErrorOut, "description": "No such turn in this owner's conversation"}})
 def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
     """Thumbs up/down (and an optional comment) on one answered turn."""
     return record_feedback(body, store)
 
 
-@router.post("/api/search", response_model=SearchResponse, tags=["qa"])
+@router.post("/api/search", response_model=SearchResponse, tags=["qa"], responses=API_ERRORS,
+             dependencies=_KEYED)
 def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> SearchResponse:
     """The passages retrieval finds for a query, best first (follow-ups rewritten like answers)."""
     _check_question(body.query, settings)
@@ -205,7 +214,8 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         if app.state.store is not None:
             app.state.store.close()
 
-    app = FastAPI(title="roleqa", version="0.1.0", lifespan=lifespan,
+    # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; service.docs serves it locally
+    app = FastAPI(title="roleqa", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Grounded, cited answers about sales leadership roles.")
     app.state.settings = settings
     app.state.assistant = assistant
@@ -216,6 +226,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI answers 400 for a JSON body that is not UTF-8; bad JSON is a 422 like any other
+            return JSONResponse({"detail": "the request body is not valid JSON: it must be UTF-8"}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
@@ -226,6 +239,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.staticfiles import StaticFiles
 
+    from service.docs import mount_docs
     from service.metrics import Metrics, MetricsMiddleware
     from service.metrics import router as metrics_router
     from service.replicas import SharedState
@@ -256,5 +270,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.include_router(web_router)
     app.include_router(slack_router)
     app.include_router(metrics_router)
+    mount_docs(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app
