@@ -102,3 +102,19 @@ def test_json_body_that_is_not_utf8_is_a_422(client: TestClient) -> None:
     r = client.post("/api/answer", content=b'{"question": "\xff\xfe"}',
                     headers={"Authorization": "Bearer k-docs", "Content-Type": "application/json"})
     assert r.status_code == 422 and "UTF-8" in r.json()["detail"]
+
+
+def test_deployment_doc_matches_the_code_and_the_tested_setup() -> None:
+    from service.index import APPROXIMATE_THRESHOLD, IVF_NPROBE, choose_index_type
+    from tests.conftest import ROOT
+    from tests.test_replicas import NGINX_CONF
+
+    doc = " ".join((ROOT / "docs" / "deployment.md").read_text().split())
+    assert choose_index_type(APPROXIMATE_THRESHOLD - 1) == "flat" and choose_index_type(APPROXIMATE_THRESHOLD) == "ivf"
+    assert APPROXIMATE_THRESHOLD == 100_000
+    assert f"IVF (`IndexIVFFlat`, nprobe {IVF_NPROBE}) from 100k on" in doc and "HNSW above" not in doc
+    # the nginx proxying the doc shows is the one tests/test_replicas.py runs
+    block = (ROOT / "docs" / "deployment.md").read_text().split("```nginx", 1)[1].split("```", 1)[0]
+    directives = [line.strip() for line in block.splitlines() if line.strip().startswith(("proxy_", "keepalive"))]
+    assert len(directives) >= 6
+    assert all(d in NGINX_CONF for d in directives), directives
