@@ -29,8 +29,8 @@ from tests.test_slack import SECRET, FakeSlack, _event, signed, slack_api  # noq
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 KEYS = ["key-ann", "key-bob", "key-carl"]
-# key-carl's budget: 8 at once, then one every 5 s (so the test sees the burst, not the refill)
-RATE = {"ROLEQA_RATE_LIMIT_PER_MINUTE": "12", "ROLEQA_RATE_LIMIT_BURST": "8"}
+# each key's budget: 8 at once, then one every 10 s (so the test sees the burst, not the refill)
+RATE = {"ROLEQA_RATE_LIMIT_PER_MINUTE": "6", "ROLEQA_RATE_LIMIT_BURST": "8"}
 NGINX_HINT = "nginx is not installed: run `make install-nginx` (Debian package nginx)"
 
 NGINX_CONF = """
