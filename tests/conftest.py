@@ -98,3 +98,16 @@ def postgres_cluster():  # type: ignore[no-untyped-def]
         pytest.fail(str(exc))
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():  # type: ignore[no-untyped-def]
+    """A real Redis server for the session (tests that use it are marked `redis`)."""
+    from redis_server import start_redis
+
+    try:
+        server = start_redis()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
