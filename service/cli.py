@@ -52,11 +52,13 @@ def cli(verbose: bool) -> None:
               help="Encoder (default minilm: fp32 ONNX; fake is for tests).")
 def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | None) -> None:
     """Chunk and embed the corpus into a new index, published atomically."""
-    from service.corpus import load_corpus
+    from service.corpus import ignored_files, load_corpus
     from service.embedding import load_encoder
     from service.index import build_index
 
     settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, encoder=encoder)
+    for path, what in ignored_files(Path(settings.corpus_dir)):
+        click.echo(f"warning: ignoring {path}: {what}", err=True)
     try:
         articles = load_corpus(Path(settings.corpus_dir))
     except CorpusError as exc:
@@ -70,6 +72,42 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     report = build_index(articles, model, Path(settings.index_dir), progress=progress)
     click.echo(f"Built {report.path} : {report.chunks} chunks, {report.sentences} sentences "
                f"in {report.seconds:.1f}s")
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Articles folder (default corpus/).")
+@click.option("--id", "article_id", help="The new article's id and file name (one PATH only; default: from the title).")
+@click.option("--title", help="The new article's title (one PATH only; default: found in the file).")
+def add_cmd(paths: tuple[Path, ...], corpus_dir: Path | None, article_id: str | None, title: str | None) -> None:
+    """Convert .md, .txt, .html and .pdf files into corpus articles (cleaned Markdown with front matter).
+
+    Nothing is added unless every file converts and none repeats an article; existing files are never
+    overwritten. Exit code 2 when a file is refused.
+    """
+    from service.ingestion import IngestError, check_drafts, convert_file, write_drafts
+
+    if (article_id or title) and len(paths) > 1:
+        raise InvalidInput("--id and --title name one article; give one PATH with them")
+    corpus = Path(_settings(corpus_dir=corpus_dir).corpus_dir)
+    if not corpus.is_dir():
+        raise InvalidInput(f"corpus folder {corpus} does not exist\nHint: create it or pass --corpus DIR")
+    drafts, problems = [], []
+    for path in paths:
+        try:
+            drafts.append(convert_file(path, article_id, title))
+        except IngestError as exc:
+            problems.append(str(exc))
+    problems += check_drafts(drafts, corpus)
+    if problems:
+        raise InvalidInput("nothing was added:\n  " + "\n  ".join(p.replace("\n", "\n    ") for p in problems))
+    try:
+        written = write_drafts(drafts, corpus)
+    except FileExistsError as exc:
+        raise InvalidInput(f"{exc.filename} appeared while adding; it was not overwritten") from exc
+    for draft, target in zip(drafts, written, strict=True):
+        click.echo(f"Added {target} ({draft.title!r}, {len(draft.body.split())} words) from {draft.path}")
+    click.echo("Run `roleqa index` to make the new article(s) searchable: the served index does not have them yet.")
 
 
 @cli.command("export-encoder")
