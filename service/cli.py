@@ -270,6 +270,69 @@ def _provenance(settings: Settings, suite: Path, assistant: Assistant) -> dict[s
                          if k in ("top_k", "rrf_k", "candidate_k", "min_support", "max_answer_words")}}
 
 
+def _open_store(settings: Settings) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.store import Store
+
+    try:
+        return Store(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise click.ClickException(f"cannot open the conversation store {settings.database_url}: {exc}\n"
+                                   "Hint: check ROLEQA_DATABASE_URL") from exc
+
+
+def _since(value: str | None) -> Any:
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(f"--since {value!r} is not a date; give it as YYYY-MM-DD") from None
+
+
+@cli.command("gaps")
+@click.option("--json", "as_json", is_flag=True, help="Print the topics as JSON.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path), help="Also write the topics as an HTML page.")
+@click.option("--since", help="Only questions asked on or after this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Topics shown as text.")
+@click.option("--min-similarity", type=click.FloatRange(0.0, 1.0),
+              help="Average cosine similarity within a topic (default: service.gaps.MIN_SIMILARITY).")
+def gaps_cmd(as_json: bool, html_file: Path | None, since: str | None, limit: int,
+             min_similarity: float | None) -> None:
+    """Group stored questions that were abstained on or rated down into topics, the most asked first."""
+    from service.embedding import EncoderUnavailableError, load_encoder
+    from service.gaps import MIN_SIMILARITY, find_gaps, gap_turns, render_html, render_text
+
+    settings = _settings()
+    start = _since(since)
+    if html_file and not html_file.parent.is_dir():
+        raise InvalidInput(f"cannot write {html_file}: folder {html_file.parent} does not exist")
+    store = _open_store(settings)
+    try:
+        review = store.review_turns(since=start)
+    finally:
+        store.close()
+    topics = []
+    if gap_turns(review):
+        try:
+            encoder = load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
+        except EncoderUnavailableError as exc:
+            raise click.ClickException(str(exc)) from exc
+        topics = find_gaps(review, encoder, MIN_SIMILARITY if min_similarity is None else min_similarity)
+    if html_file:
+        html_file.write_text(render_html(topics), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps({"since": since, "questions": sum(t.count for t in topics),
+                               "topics": [t.as_dict() for t in topics]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(topics, limit))
+    if html_file:
+        click.echo(f"Wrote {html_file}", err=True)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
