@@ -333,6 +333,48 @@ def gaps_cmd(as_json: bool, html_file: Path | None, since: str | None, limit: in
         click.echo(f"Wrote {html_file}", err=True)
 
 
+@cli.group("feedback")
+def feedback_group() -> None:
+    """Work with the ratings users gave to answers."""
+
+
+@feedback_group.command("export")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the drafts to this new file (default: stdout).")
+@click.option("--since", help="Only turns asked on or after this date (YYYY-MM-DD).")
+@click.option("--rating", type=click.Choice(["up", "down"]), help="Only turns rated up, or only down (default both).")
+def feedback_export(out: Path | None, since: str | None, rating: str | None) -> None:
+    """Draft suite items (JSONL, eval/README.md's format) from rated turns, their cited quotes as evidence.
+
+    Items rated down, or with unrated earlier turns, carry a `review` field that the suite reader refuses
+    until a maintainer has checked them; no item has facts yet.
+    """
+    from service.feedback import draft_items
+
+    settings = _settings()
+    start = _since(since)
+    if out is not None and out.exists():
+        raise InvalidInput(f"{out} exists; it was not overwritten\nHint: choose a new file name")
+    if out is not None and not out.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
+    store = _open_store(settings)
+    try:
+        review = store.review_turns(since=start)
+        history = {cid: store.turns(cid) for cid in {t.conversation_id for t in review if t.rating and t.turn > 1}}
+    finally:
+        store.close()
+    drafts = draft_items(review, history, rating)
+    lines = "".join(json.dumps(d.item, ensure_ascii=False) + "\n" for d in drafts)
+    if out is None:
+        click.echo(lines, nl=False)
+    else:
+        with open(out, "x", encoding="utf-8") as f:
+            f.write(lines)
+    marked = sum(d.needs_review for d in drafts)
+    click.echo(f"{len(drafts)} item(s) drafted{f' to {out}' if out else ''}: {len(drafts) - marked} from answers "
+               f"rated up, {marked} marked `review` (rated down or not fully rated). Add facts, resolve and delete "
+               f"each review field, then check with `roleqa eval --check --suite FILE`.", err=True)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
