@@ -278,7 +278,8 @@ def convert_file(path: Path, article_id: str | None = None, title: str | None = 
 def check_drafts(drafts: list[Draft], corpus_dir: Path) -> list[str]:
     """Every reason the drafts cannot be added: a repeated id, file name or content, in the corpus or the batch."""
     try:
-        existing: list[Article] = load_corpus(corpus_dir) if any(corpus_dir.glob("*.md")) else []
+        articles = [p for p in corpus_dir.glob("*.md") if p.name.lower() != "readme.md"]
+        existing: list[Article] = load_corpus(corpus_dir) if articles else []
     except CorpusError as exc:
         return [f"{exc}\nHint: fix the corpus first; nothing was added"]
     by_id = {a.id: a.path or a.id for a in existing}

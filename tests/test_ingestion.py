@@ -234,3 +234,12 @@ def test_chrome_lines(line: str, dropped: bool) -> None:
 def test_reflow_keeps_list_items_apart_from_a_following_paragraph() -> None:
     text = reflow_text("Intro line that ends\nhere.\n- first item\n- second\nitem wrapped\nA New Paragraph.\n")
     assert text == "Intro line that ends here.\n\n- first item\n- second item wrapped\n\nA New Paragraph.\n"
+
+
+def test_the_first_article_of_a_new_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "new-corpus"
+    corpus.mkdir()
+    (corpus / "README.md").write_text("# How to add articles\n")
+    result = add(corpus, TXT)
+    assert result.exit_code == 0, result.output
+    assert [a.id for a in load_corpus(corpus)] == ["the-sales-chief-of-staff"]
