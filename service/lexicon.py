@@ -39,7 +39,7 @@ ROLES: tuple[Role, ...] = (
     ), core=True),
     Role("cso", "Chief Sales Officer (CSO)", (
         rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
-        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", rf"sales\s+chief(?:'s)?\b",
+        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", r"sales\s+chief(?:'s)?\b",
     ), core=True),
     Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
     Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
@@ -99,7 +99,8 @@ ABBREVIATIONS: dict[str, str] = {
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
-    "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost", "cpa": "cost per acquisition",
+    "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
+    "cpa": "cost per acquisition",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)

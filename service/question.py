@@ -37,7 +37,8 @@ _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _MONEY = r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
-_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|that|this|those|these|them|his|her|their|your|our|"
+_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
+                     r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
@@ -76,12 +77,14 @@ _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|fi
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
                         r"in what (?:cases?|situations?))\b", re.IGNORECASE)
-_DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|what does .* (?:stand for|mean)|"
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
+                         r"what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern, re.IGNORECASE)
 
 
-_CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move option"))
+_CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
+                               "option"))
 
 
 @dataclass(frozen=True)
