@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
-from service.question import analyze
+from service.question import analyze, choice_between_roles
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,15 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
+    asked_core = [r for r in prev_roles if r in CORE_ROLES]
+    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not _PLURAL.search(question)
+            and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
+        # ("why?" asks why one over the other: the pair stays)
+        # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
+        # the role the answer chose, the first of the two it names
+        chosen = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        if chosen:
+            prev_roles = chosen[:1]
     # ("could we have the other one too?" keeps both: that is a question about the pair)
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:

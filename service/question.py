@@ -112,7 +112,7 @@ def _strip_roles(text: str) -> str:
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
-def _choice_between_roles(text: str) -> bool:
+def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)
     return any(a[2] != b[2] and re.search(r"\bor\b", text[a[1]:b[0]], re.IGNORECASE)
@@ -124,7 +124,7 @@ def answer_type(text: str, roles: list[str]) -> str:
     core = [r for r in roles if r in CORE_ROLES]
     if len(set(core)) > 1 and _PAY.search(text) and not _BASIS.search(text):
         return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
-    if _WHO.search(text) or (_choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
+    if _WHO.search(text) or (choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
                                                                                 re.IGNORECASE)):
         return "role"
     if _YESNO.match(text):

@@ -66,6 +66,14 @@ def test_a_fragment_with_a_new_aspect_asks_that_aspect_of_the_new_role() -> None
     assert "skills" in standalone and find_roles(standalone) == ["cso"]
 
 
+def test_after_a_choice_between_two_roles_a_singular_referent_is_the_role_the_answer_chose() -> None:
+    history = [Turn("user", "Which suits a subscription business better, a CSO or a CRO?"),
+               Turn("assistant", "A CRO is ideal for subscription businesses, more than a CSO. [1]")]
+    assert find_roles(rewrite("what experience should that person have?", history)) == ["cro"]
+    # "why?" asks why one over the other: the pair stays
+    assert sorted(find_roles(rewrite("why?", history))) == ["cro", "cso"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("turns", [
     [("Who does the VP of Sales report to?", ["CSO"]), ("And the CRO?", ["CEO"])],
