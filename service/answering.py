@@ -266,6 +266,11 @@ class Answerer:
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
             # (nor for "when should we pick X": the condition asked for is the choice itself)
             framed = q.answer_type in ("role", "condition")
+            # (nor for a follow-up that carries what was asked before: "where does the VP of Sales sit in
+            # that setup? (reports)" asks the earlier question of a new role, in its own words)
+            carried = [t for group in re.findall(r"\(([^()]*)\)", prepared.text) for t in tokenize(group)
+                       if t not in _ROLE_TOKENS]
+            framed = framed or (bool(carried) and all(t in self._df for t in carried))
             if share >= cfg.max_unknown_share and best_asp < cfg.min_aspect and not framed:
                 return f"aspect not covered: {' '.join(unknown)} (aspect match {best_asp:.2f})"
             # ... and when not one of the top units has a word of the aspect either ("do CSOs get a

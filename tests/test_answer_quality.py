@@ -156,6 +156,13 @@ def test_a_quantity_the_articles_state_is_answered(real_assistant: Assistant, qu
     assert not answer.abstained and fact in answer.answer
 
 
+def test_a_follow_up_in_its_own_words_keeps_the_question_it_carries(real_assistant: Assistant) -> None:
+    first = real_assistant.ask("Who does the CSO report to?")
+    history = [Turn("user", "Who does the CSO report to?"), Turn("assistant", first.answer)]
+    answer = real_assistant.ask("and where is the VP of Sales slotted in that setup?", history)
+    assert not answer.abstained and "report" in answer.answer, answer.reason
+
+
 def test_referent_named_only_by_the_previous_answer(real_assistant: Assistant) -> None:
     first = real_assistant.ask("Which role coaches the VP of Sales, Marketing, and Success?")
     assert "CRO" in first.answer
