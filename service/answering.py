@@ -322,6 +322,10 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
+                                re.IGNORECASE)
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -343,6 +347,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")
         return 0.5 if unit.kind in ("item", "row") else 0.0
+    if q.answer_type == "definition" and q.core_roles:
+        # the article's own answer to "What does a CRO do?" / "What is a CSO?" defines the role
+        asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))
+        return 1.0 if asked and asked.group(1).strip() == q.core_roles[0] else 0.0
     if q.answer_type == "comparison":
         # one unit that sets the asked roles side by side ("the CSO focuses on ..., while the CRO ...")
         # a table row is the articles' own side-by-side answer

@@ -199,3 +199,9 @@ def test_a_bare_yes_answers_only_its_own_faq_question(real_assistant: Assistant)
     # "Yes, especially in large organizations." answers whether a CSO can report to a CRO, not this
     answer = real_assistant.ask("is the CSO on the hook for the P&L?")
     assert not answer.answer.startswith("Yes"), answer.answer
+
+
+def test_a_definition_quotes_the_articles_own_answer_to_what_the_role_does(real_assistant: Assistant) -> None:
+    # "What Does a Chief Revenue Officer Do?" heads the passage that defines the role
+    answer = real_assistant.ask("What's a chief revenue officer?")
+    assert "entire revenue process" in answer.answer and "customer success" in answer.answer, answer.answer
