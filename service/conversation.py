@@ -40,7 +40,8 @@ _NOT_COVERED = "Sorry, the articles"
 _ASKS_WHO = re.compile(r"^\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|should\b|would\b|"
                        r"will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
-                     r"both(?: of them)?|the two)\b", re.IGNORECASE)
+                     r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
+                     r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic

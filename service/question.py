@@ -36,7 +36,7 @@ _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
-_MONEY = r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
+_MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
 _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)

@@ -205,3 +205,9 @@ def test_a_definition_quotes_the_articles_own_answer_to_what_the_role_does(real_
     # "What Does a Chief Revenue Officer Do?" heads the passage that defines the role
     answer = real_assistant.ask("What's a chief revenue officer?")
     assert "entire revenue process" in answer.answer and "customer success" in answer.answer, answer.answer
+
+
+def test_which_pays_more_after_a_comparison_gives_both_figures(real_assistant: Assistant) -> None:
+    history = [Turn("user", "How is a CRO different from a CSO?"), Turn("assistant", "…")]
+    answer = real_assistant.ask("ok which of them is paid better?", history)
+    assert "$232,294" in answer.answer and "$284,126" in answer.answer, answer.answer

@@ -38,6 +38,9 @@ def _h(*questions: str) -> list[Turn]:
     (["What is the VP of Sales' base salary?"], "and total comp for that role?", ["vpsales"], ["total comp"]),
     # "does the VP do that too?" asks about the VP alone
     (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
+    # "which should ..." after two roles chooses between them
+    (["How is a CSO different from a VP of Sales?"], "which should a 40-person startup go for?", ["cso", "vpsales"],
+     ["startup"]),
 ])
 def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
     standalone = rewrite(question, _h(*history))

@@ -83,3 +83,8 @@ def test_ampersand_abbreviations_are_one_word() -> None:
     from service.lexicon import tokenize
 
     assert "p&l" in tokenize("Who carries the P&L?") and "m&a" in tokenize("M&A deals")
+
+
+def test_duties_and_responsibilities_are_one_term() -> None:
+    assert tokenize("the duties of a CSO") == tokenize("the responsibilities of a CSO")
+    assert tokenize("who pays more") == tokenize("who is paid more")

@@ -30,6 +30,7 @@ from service.question import analyze
     ("What does a CSO make a year?", "amount"),
     ("What is a Chief Revenue Officer?", "definition"),
     ("whats a cso", "definition"),
+    ("which one (the CRO or the CSO) pays more?", "comparison"),
     ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
