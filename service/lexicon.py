@@ -67,7 +67,8 @@ _ROLE_RE = re.compile(
 
 # Words that ask for the same thing; folded to one token on both the query and the passage side.
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "pay", "pays", "paying", "paid", "payed", "earn", "earns", "earned", "earning", "earnings",
+    "salary": ("salary", "salaries", "pay", "pays", "paying", "paid", "payed",
+               "earn", "earns", "earned", "earning", "earnings",
                "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
     "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit"),
