@@ -31,6 +31,9 @@ ROLES: tuple[Role, ...] = (
         rf"vps?{_S}[- ]sales{_S}",
         rf"sales\s+vps?{_S}",
         rf"sales\s+vice[- ]presidents?{_S}",
+        # "the VP" alone is the VP of Sales here (not "the VP of Marketing", not an EVP/SVP)
+        rf"\b(?:the|a|our|your|their)\s+vps?{_S}\b(?![-\s]*(?:of|for|sales)\b)(?!\s+(?:marketing|finance|engineering|"
+        r"product|operations|people|hr|customer|cs)\b)",
     ), core=True),
     Role("cro", "Chief Revenue Officer (CRO)", (
         rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
