@@ -21,8 +21,6 @@ class Turn:
     content: str
 
 
-SHORT_NAMES = {"vpsales": "the VP of Sales", "cro": "the CRO", "cso": "the CSO", "ceo": "the CEO",
-               "coo": "the COO", "cfo": "the CFO", "cmo": "the CMO", "cto": "the CTO"}
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
@@ -57,7 +55,8 @@ _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a
 
 def short_name(key: str) -> str:
     """How a role reads in a rewritten question or an answer ("the CRO", "Chief Customer Officer (CCO)")."""
-    return SHORT_NAMES.get(key, ROLES_BY_KEY[key].name)
+    role = ROLES_BY_KEY[key]
+    return role.short or role.name
 
 
 def _is_fragment(question: str) -> bool:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
 from service.deps import AssistantDep, SettingsDep, StoreDep
+from service.roles import core_roles, join_names
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
 from service.security import same_token
@@ -64,8 +65,17 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
         "question": question, "max_chars": request.app.state.settings.max_question_chars,
-        "csrf": getattr(request.state, "csrf", ""),
+        "csrf": getattr(request.state, "csrf", ""), **_intro(request),
     }, status_code=status)
+
+
+def _intro(request: Request) -> dict[str, Any]:
+    """The page's intro: the core roles of the served corpus, and how many articles it has."""
+    core = core_roles()
+    assistant = getattr(request.app.state, "assistant", None)
+    count = len(assistant.index.articles) if assistant is not None else 0
+    return {"role_labels": [r.label or r.name for r in core],
+            "role_plurals": join_names([r.plural or r.name for r in core]), "article_count": count or "the"}
 
 
 @router.get("/", response_class=HTMLResponse)

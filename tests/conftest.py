@@ -111,3 +111,13 @@ def redis_server():  # type: ignore[no-untyped-def]
         pytest.fail(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_roles() -> Iterator[None]:
+    """Each test starts and ends with the project's roles: building or loading an index installs its own."""
+    from service import roles
+
+    roles.install(None)
+    yield
+    roles.install(None)
