@@ -69,7 +69,9 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
 HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
-                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)",
+                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
+                          # "who makes more?", "which one takes home the most?"
+                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b",
                           re.IGNORECASE)
 
 

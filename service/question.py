@@ -122,7 +122,7 @@ def choice_between_roles(text: str) -> bool:
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
-    if len(set(core)) > 1 and _PAY.search(text) and not _BASIS.search(text):
+    if len(set(core)) > 1 and (_PAY.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):
         return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
     if _WHO.search(text) or (choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
                                                                                 re.IGNORECASE)):

@@ -31,6 +31,7 @@ from service.question import analyze
     ("What is a Chief Revenue Officer?", "definition"),
     ("whats a cso", "definition"),
     ("which one (the CRO or the CSO) pays more?", "comparison"),
+    ("so who makes more, the CSO or the VP of Sales?", "comparison"),
     ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
