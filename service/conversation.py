@@ -32,6 +32,7 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
 _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|both|either|other|there|then|too|also|else|tho|though|"
                       r"instead|same)\b", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
@@ -111,7 +112,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
 def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
-    if answered and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+    # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
+    carried_only = bool(prev_roles) and not find_roles(re.sub(r"\([^()]*\)", "", previous))
+    if answered and not carried_only and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
@@ -166,11 +169,20 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             if _OWN_QUESTION.match(topic):
                 return f"{topic}?"
             return f"What about {topic}?"
+        others = [r for r in find_roles(previous) if r not in roles]
+        if others and _COMPARED.search(question):
+            # "and compared to a CSO?" after the CRO's pay sets the two side by side
+            return f"{previous.rstrip(' ?.')} compared to {short_name(roles[0])}?"
         return _substitute(previous, roles, question)
     if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
         # "Which one should we hire first?" after comparing two roles
         options = " or ".join(short_name(r) for r in prev_roles)
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
+    if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):
+        # "does that person report to the CEO?": the CEO is the object; the pronoun is the role before
+        role = short_name(prev_roles[0])
+        return _PRONOUN.sub(lambda m: f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"}
+                            else role, question, count=1)
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
