@@ -113,7 +113,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
     # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
-    carried_only = bool(prev_roles) and not find_roles(re.sub(r"\([^()]*\)", "", previous))
+    carried_only = len(prev_roles) == 1 and not find_roles(re.sub(r"\([^()]*\)", "", previous))
     if answered and not carried_only and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
