@@ -30,9 +30,11 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
                       r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one)\b",
                       re.IGNORECASE)
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
-_ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|both|either|other|there|then|too|also|else|tho|though|"
+_ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"
                       r"instead|same)\b", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
+# "which ones matter most for a CSO?" picks among what the previous answer listed
+_WHICH_OF = re.compile(r"\bwhich\s+(?:ones|of\s+(?:those|these|them))\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
@@ -101,7 +103,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question)):
+    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:

@@ -38,6 +38,8 @@ def _h(*questions: str) -> list[Turn]:
     (["What is the VP of Sales' base salary?"], "and total comp for that role?", ["vpsales"], ["total comp"]),
     # "does the VP do that too?" asks about the VP alone
     (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
+    # "which ones" picks among what the previous question asked for
+    (["What metrics does a CRO track?"], "which ones matter most for a CSO?", ["cso"], ["metrics"]),
     # "which should ..." after two roles chooses between them
     (["How is a CSO different from a VP of Sales?"], "which should a 40-person startup go for?", ["cso", "vpsales"],
      ["startup"]),
