@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -183,6 +185,13 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def release_freed_heap() -> None:
+    """Hand the heap that loading freed back to the OS (glibc keeps it otherwise): onnxruntime parses the
+    90 MB model into buffers it drops after building the session, ~30 MB of a worker's RSS."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
     """Build the app; pass `assistant` to skip loading (tests), else it loads in the lifespan."""
     settings = settings or Settings()
@@ -203,6 +212,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
             except (IndexLoadError, CorpusError) as exc:
                 app.state.load_error = str(exc)
                 logger.error("not ready: %s", exc)
+        release_freed_heap()
         if app.state.assistant is not None:
             app.state.metrics.observe_index(app.state.assistant.index.version, len(app.state.assistant.index.chunks))
         await app.state.shared.open()

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -20,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import bm25s
 import faiss
 import numpy as np
 
@@ -31,6 +31,26 @@ from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokeni
 from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def _without(*names: str) -> Iterator[None]:
+    """Make `names` unimportable for the duration (unless already imported)."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` now raises ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+# bm25s imports numba and scipy when they are installed, for backends roleqa does not use: its indexes
+# use the numpy backend (recorded in bm25/params.index.json), whose scores depend on neither. In a serving
+# worker the two cost ~70 MB of RSS and ~0.6 s of cold start (bench/RESULTS.md, 2026-11-23 issue 12).
+with _without("numba", "scipy"):
+    import bm25s
 
 FORMAT_VERSION = 6  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
 # 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists; 5: a pronoun stands for
