@@ -38,6 +38,14 @@ def test_build_then_load_round_trips(built: Path) -> None:
         assert (built / "current" / name).is_file()
 
 
+def test_sentence_vectors_are_memory_mapped_plain_arrays(built: Path) -> None:
+    index = load_index(built, FakeEncoder())
+    for vectors in (index.sentence_vectors, index.aspect_vectors):
+        # plain ndarrays (slicing a np.memmap costs subclass bookkeeping) over the file's pages (shared by workers)
+        assert type(vectors) is np.ndarray and isinstance(vectors.base, np.memmap)
+        assert not vectors.flags.writeable
+
+
 def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="roleqa index"):
         load_index(tmp_path, FakeEncoder())
