@@ -42,3 +42,16 @@ def test_hidden_modules_are_importable_again_afterwards() -> None:
     import tabnanny
 
     assert tabnanny.check
+
+
+def test_answers_run_on_a_few_threads_per_worker(fake_settings: Settings) -> None:
+    from anyio import to_thread
+    from fastapi.testclient import TestClient
+
+    from service.api import REQUEST_THREADS, create_app
+
+    with TestClient(create_app(fake_settings)) as client:
+        assert client.portal is not None
+        tokens = client.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+        assert tokens == REQUEST_THREADS < 40  # anyio's default
+        assert client.post("/api/answer", json={"question": "Who does the CRO report to?"}).status_code == 200
