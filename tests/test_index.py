@@ -133,6 +133,7 @@ def test_large_indexes_use_ivf_and_search_the_same(tmp_path: Path, monkeypatch: 
     build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), tmp_path)
     index = load_index(tmp_path, FakeEncoder())
     assert index.manifest["index_type"] == "ivf"
+    assert index.vectors.nprobe == index_module.IVF_NPROBE == 64  # bench/scale.py: recall@10 0.99 at 100k
     settings = Settings(index_dir=tmp_path, corpus_dir=FIXTURE_CORPUS, encoder="fake", min_support=0.15)
     answer = Assistant.load(settings, FakeEncoder()).ask("How much does a VP of Sales earn?", mode="hybrid")
     assert "$100,000" in answer.answer
