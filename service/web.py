@@ -53,14 +53,22 @@ def highlight(text: str, quote: str) -> dict[str, str]:
     return {"before": text[:at], "quote": quote, "after": text[at + len(quote) :]}
 
 
+def turn_view(turn: int | None, question: str, standalone: str, answer: str, abstained: bool,
+              citations: list[dict[str, Any]], rating: str | None = None) -> dict[str, Any]:
+    """What _turn.html needs to render one question and its answer."""
+    return {
+        "turn": turn, "question": question, "standalone": standalone, "abstained": abstained,
+        "answer": answer, "parts": answer_parts(answer), "rating": rating, "copy": answer,
+        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", ""))} for c in citations],
+    }
+
+
 def _page(request: Request, store: Any, conversation_id: str | None, error: str = "", question: str = "",
           status: int = 200) -> HTMLResponse:
     turns = store.turns(conversation_id) if store and conversation_id else []
-    view = [{
-        "turn": t.turn, "question": t.question, "standalone": t.standalone_question, "abstained": t.abstained,
-        "answer": t.answer, "parts": answer_parts(t.answer),
-        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", ""))} for c in t.citations],
-    } for t in turns]
+    ratings = store.ratings(conversation_id) if turns else {}
+    view = [turn_view(t.turn, t.question, t.standalone_question, t.answer, t.abstained, t.citations,
+                      ratings.get(t.turn)) for t in turns]
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
         "question": question, "max_chars": request.app.state.settings.max_question_chars,
@@ -111,10 +119,11 @@ def chat_form(request: Request, assistant: AssistantDep, store: StoreDep, settin
 @router.post("/chat/feedback", response_model=None)
 def chat_feedback_form(request: Request, store: StoreDep, conversation_id: Annotated[str, Form()],
                        turn: Annotated[int, Form()], rating: Annotated[str, Form()],
-                       csrf_token: Annotated[str, Form()] = "") -> Response:
+                       csrf_token: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
     _check_token(request, csrf_token)
     try:
-        body = FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating)  # type: ignore[arg-type]
+        body = FeedbackRequest(conversation_id=conversation_id, turn=turn, rating=rating,  # type: ignore[arg-type]
+                               comment=comment.strip() or None)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise HTTPException(422, f"invalid feedback: {problems}") from exc
@@ -122,10 +131,19 @@ def chat_feedback_form(request: Request, store: StoreDep, conversation_id: Annot
     return RedirectResponse(f"/?c={conversation_id}#t{turn}", status_code=303)
 
 
-@router.post("/web/answer", response_model=AnswerResponse)
+class WebAnswer(AnswerResponse):
+    html: str  # the turn rendered by _turn.html, which the page's script inserts as it is
+
+
+@router.post("/web/answer", response_model=WebAnswer)
 def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
-               request: Request) -> AnswerResponse:
-    return answer_question(body, assistant, store, settings, request.app.state.metrics)
+               request: Request) -> WebAnswer:
+    payload = answer_question(body, assistant, store, settings, request.app.state.metrics)
+    view = turn_view(payload.turn, body.question, payload.standalone_question, payload.answer, payload.abstained,
+                     [c.model_dump() for c in payload.citations])
+    html = templates.get_template("_turn.html").render(
+        t=view, csrf=getattr(request.state, "csrf", ""), conversation_id=payload.conversation_id)
+    return WebAnswer(**payload.model_dump(), html=html)
 
 
 @router.post("/web/feedback")

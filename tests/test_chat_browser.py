@@ -1,0 +1,158 @@
+"""The chat page in real Chromium: feedback, no-JavaScript details, phones and accessibility basics."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from service.config import Settings
+from service.store import Store, feedback
+from tests.conftest import SHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Ask with JavaScript on and wait for the answer (cited or not)."""
+    before = page.locator(".msg.bot:not(.loading)").count()
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    page.locator(".msg.bot:not(.loading)").nth(before).wait_for(timeout=15_000)
+
+
+def ask_without_js(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#question", question)
+    with page.expect_navigation():
+        page.locator("#send").click()
+
+
+def comments(settings: Settings) -> list[tuple[str, str | None]]:
+    store = Store(settings.database_url)
+    try:
+        with store.engine.connect() as conn:
+            return [(r.rating, r.comment) for r in conn.execute(select(feedback.c.rating, feedback.c.comment))]
+    finally:
+        store.close()
+
+
+def test_feedback_is_remembered_and_takes_a_comment(browser, live_url: str, real_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    ask(page, "Who does the VP of Sales report to?")
+    answer = page.locator(".msg.bot").last
+    answer.locator(".comment summary").click()
+    answer.locator("textarea[name=comment]").fill("Clear, but say more about the CRO")
+    answer.locator('[data-rating="up"]').click()
+    page.wait_for_selector('.msg.bot [data-rating="up"].chosen')
+    assert ("up", "Clear, but say more about the CRO") in comments(real_settings)
+    page.reload()  # the chosen thumb is shown after a reload
+    up = page.locator('.msg.bot [data-rating="up"]').last
+    assert "chosen" in (up.get_attribute("class") or "") and up.get_attribute("aria-pressed") == "true"
+    context.close()
+
+    nojs = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 860})
+    page = nojs.new_page()
+    page.goto(live_url)
+    ask_without_js(page, "How much does a CSO make?")
+    with page.expect_navigation():
+        page.locator('.msg.bot [data-rating="down"]').last.click()
+    down = page.locator('.msg.bot [data-rating="down"]').last
+    assert down.get_attribute("aria-pressed") == "true"
+    assert page.locator('.msg.bot [data-rating="up"]').last.get_attribute("aria-pressed") == "false"
+    nojs.close()
+
+
+def test_no_javascript_sources_copy_and_hint(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    ask_without_js(page, "Who does the VP of Sales report to?")
+    answer = page.locator(".msg.bot").last
+    assert answer.locator("details.source[open]").count() == 0
+    answer.locator(".cite").first.click()
+    page.wait_for_timeout(200)
+    assert answer.locator("details.source[open]").count() == 1, "the cited source did not open"
+    assert answer.locator("details.source[open] blockquote").is_visible()
+    # nothing that needs JavaScript is offered without it
+    assert not answer.locator(".copy").is_visible()
+    assert "Enter to send" not in page.locator("#composer").inner_text()
+    context.close()
+
+
+def test_phone_placeholder_sources_and_shared_links(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_url)
+    fits = page.evaluate("""() => {
+        const t = document.querySelector('#question'), s = getComputedStyle(t);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = s.fontSize + ' ' + s.fontFamily;
+        const room = t.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+        return ctx.measureText(t.placeholder).width <= room;
+    }""")
+    assert fits, "the placeholder wraps on a phone"
+    for question in ("Who does the VP of Sales report to?", "How much does a CSO make?",
+                     "What does a Chief Revenue Officer do?"):
+        ask(page, question)
+    # an opened source is not hidden under the sticky composer
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator(".msg.bot").last.locator(".cite").last.click()
+    page.wait_for_timeout(600)
+    overlap = page.evaluate("""() => {
+        const s = document.querySelector('.msg.bot:last-of-type details.source[open] summary');
+        return s.getBoundingClientRect().bottom - document.querySelector('#composer').getBoundingClientRect().top;
+    }""")
+    assert overlap <= 0, f"the opened source sits {overlap}px under the composer"
+    # a shared ?c= link opens at the latest answer, not at the top
+    url = page.url.split("#")[0]
+    page.goto("about:blank")
+    page.goto(url)
+    page.wait_for_timeout(600)
+    top = page.evaluate("document.querySelector('.msg.bot:last-of-type').getBoundingClientRect().top")
+    assert 0 <= top < 740 - 100, f"the latest answer is at {top}px, out of view"
+    page.screenshot(path=str(SHOTS / "phone-shared-link.png"))
+    context.close()
+
+
+CONTRAST = """(pair) => {
+    const lum = (c) => {
+        const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((v) => {
+            v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [a, b] = pair.map(lum).sort((x, y) => y - x);
+    return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_accessibility_basics(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    assert page.locator(".brand").get_attribute("aria-label") is None  # its name is what it shows
+    assert page.evaluate("!!document.querySelector('#composer').closest('main')"), "composer outside any landmark"
+    # the focus ring stands out from the page (3:1)
+    page.keyboard.press("Tab")
+    page.focus("#question")
+    colors = page.evaluate("""() => [getComputedStyle(document.activeElement).outlineColor,
+                                     getComputedStyle(document.body).backgroundColor]""")
+    ratio = page.evaluate(CONTRAST, colors)
+    assert ratio >= 3, f"focus ring contrast {ratio:.2f}:1"
+    # while loading, the conversation says it is busy; the list itself is not one big live region
+    busy = page.evaluate("""() => {
+        const input = document.querySelector('#question');
+        input.value = 'Who does the VP of Sales report to?';
+        document.querySelector('#composer').requestSubmit();
+        return document.querySelector('#messages').getAttribute('aria-busy');
+    }""")
+    assert busy == "true"
+    page.locator(".msg.bot .cite").first.wait_for(timeout=15_000)
+    assert page.locator("#messages").get_attribute("aria-busy") in (None, "false")
+    assert page.locator("#messages").get_attribute("aria-live") is None
+    status = page.locator("#announce")
+    assert "reports" in status.inner_text() or "CSO" in status.inner_text()
+    assert "Looking through" not in status.inner_text()
+    assert page.get_by_role("heading", level=1).count() >= 1, "no h1 once the conversation starts"
+    context.close()
