@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
+from service.articles import Library, article_url, render_article
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
@@ -59,7 +60,8 @@ def turn_view(turn: int | None, question: str, standalone: str, answer: str, abs
     return {
         "turn": turn, "question": question, "standalone": standalone, "abstained": abstained,
         "answer": answer, "parts": answer_parts(answer), "rating": rating, "copy": answer,
-        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", ""))} for c in citations],
+        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", "")),
+                       "url": article_url(c.get("article_id", ""), c.get("chunk_id"))} for c in citations],
     }
 
 
@@ -149,3 +151,25 @@ def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, se
 @router.post("/web/feedback")
 def web_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
     return record_feedback(body, store)
+
+
+def _library(request: Request, assistant: Any) -> Library:
+    """The articles behind the served index, loaded on first use and again after an index reload."""
+    library: Library | None = getattr(request.app.state, "library", None)
+    if library is None or library.version != assistant.index.version:
+        library = Library.load(Path(request.app.state.settings.corpus_dir), assistant.index)
+        request.app.state.library = library
+    return library
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str, assistant: AssistantDep, chunk: str | None = None) -> HTMLResponse:
+    """A whole source article, the cited chunk (`?chunk=`) marked and scrolled to (`#passage`)."""
+    library = _library(request, assistant)
+    article = library.articles.get(article_id)
+    if article is None:
+        return templates.TemplateResponse(request, "article.html", {"article": None}, status_code=404)
+    passage = library.passage(article_id, chunk)
+    return templates.TemplateResponse(request, "article.html", {
+        "article": article, "body": render_article(article, passage), "cited": passage is not None,
+    })

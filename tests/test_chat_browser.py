@@ -156,3 +156,28 @@ def test_accessibility_basics(browser, live_url: str) -> None:  # type: ignore[n
     assert "Looking through" not in status.inner_text()
     assert page.get_by_role("heading", level=1).count() >= 1, "no h1 once the conversation starts"
     context.close()
+
+
+def test_a_citation_opens_the_article_at_the_highlighted_passage(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(live_url)
+    ask(page, "How much does a Chief Revenue Officer make?")
+    answer = page.locator(".msg.bot").last
+    answer.locator(".cite").first.click()
+    source = answer.locator("details.source[open]").first
+    quote = " ".join(source.locator("mark").inner_text().split())
+    with page.expect_navigation():
+        source.locator("a.open-article").click()
+    assert "/articles/" in page.url and page.url.endswith("#passage")
+    passage = page.locator("#passage")
+    assert "cited" in (passage.get_attribute("class") or "")
+    box = passage.bounding_box()
+    assert box is not None and 0 <= box["y"] < 800 - 40, f"the passage is not in view ({box})"
+    cited_text = " ".join(" ".join(page.locator(".cited").all_inner_texts()).split())
+    assert quote[:40] in cited_text, (quote, cited_text)
+    page.screenshot(path=str(SHOTS / "article.png"))
+    missing = page.goto(live_url + "/articles/no-such-article")
+    assert missing is not None and missing.status == 404 and page.locator("h1").inner_text() == "Article not found"
+    context.close()
