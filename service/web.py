@@ -54,14 +54,38 @@ def highlight(text: str, quote: str) -> dict[str, str]:
     return {"before": text[:at], "quote": quote, "after": text[at + len(quote) :]}
 
 
+def group_sources(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Citations grouped by article, in the order the articles are first cited."""
+    groups: dict[str, dict[str, Any]] = {}
+    for c in citations:
+        article = c.get("article_id", "")
+        group = groups.setdefault(article, {"title": c.get("title", ""), "url": article_url(article), "citations": []})
+        group["citations"].append(c)
+    return list(groups.values())
+
+
+def copy_text(answer: str, groups: list[dict[str, Any]], base_url: str) -> str:
+    """What Copy puts on the clipboard: the answer, then its sources by article (section and link per [n])."""
+    if not groups:
+        return answer
+    lines = [answer, "", "Sources:"]
+    for group in groups:
+        lines.append(group["title"])
+        for c in group["citations"]:
+            lines.append(f"  [{c['n']}] {c.get('section') or group['title']}: {base_url.rstrip('/')}{c['url']}")
+    return "\n".join(lines)
+
+
 def turn_view(turn: int | None, question: str, standalone: str, answer: str, abstained: bool,
-              citations: list[dict[str, Any]], rating: str | None = None) -> dict[str, Any]:
+              citations: list[dict[str, Any]], base_url: str, rating: str | None = None) -> dict[str, Any]:
     """What _turn.html needs to render one question and its answer."""
+    cited = [{**c, **highlight(c.get("text", ""), c.get("quote", "")),
+              "url": article_url(c.get("article_id", ""), c.get("chunk_id"))} for c in citations]
+    groups = group_sources(cited)
     return {
         "turn": turn, "question": question, "standalone": standalone, "abstained": abstained,
-        "answer": answer, "parts": answer_parts(answer), "rating": rating, "copy": answer,
-        "citations": [{**c, **highlight(c.get("text", ""), c.get("quote", "")),
-                       "url": article_url(c.get("article_id", ""), c.get("chunk_id"))} for c in citations],
+        "answer": answer, "parts": answer_parts(answer), "rating": rating, "citations": cited,
+        "groups": groups, "clipboard": copy_text(answer, groups, base_url),
     }
 
 
@@ -69,7 +93,8 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
           status: int = 200) -> HTMLResponse:
     turns = store.turns(conversation_id) if store and conversation_id else []
     ratings = store.ratings(conversation_id) if turns else {}
-    view = [turn_view(t.turn, t.question, t.standalone_question, t.answer, t.abstained, t.citations,
+    base = str(request.base_url)
+    view = [turn_view(t.turn, t.question, t.standalone_question, t.answer, t.abstained, t.citations, base,
                       ratings.get(t.turn)) for t in turns]
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
@@ -142,7 +167,7 @@ def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, se
                request: Request) -> WebAnswer:
     payload = answer_question(body, assistant, store, settings, request.app.state.metrics)
     view = turn_view(payload.turn, body.question, payload.standalone_question, payload.answer, payload.abstained,
-                     [c.model_dump() for c in payload.citations])
+                     [c.model_dump() for c in payload.citations], str(request.base_url))
     html = templates.get_template("_turn.html").render(
         t=view, csrf=getattr(request.state, "csrf", ""), conversation_id=payload.conversation_id)
     return WebAnswer(**payload.model_dump(), html=html)

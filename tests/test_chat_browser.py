@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -180,4 +182,27 @@ def test_a_citation_opens_the_article_at_the_highlighted_passage(browser, live_u
     page.screenshot(path=str(SHOTS / "article.png"))
     missing = page.goto(live_url + "/articles/no-such-article")
     assert missing is not None and missing.status == 404 and page.locator("h1").inner_text() == "Article not found"
+    context.close()
+
+
+def test_copy_gives_the_answer_with_grouped_sources(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(live_url)
+    ask(page, "What's the difference between a CSO and a CRO?")
+    answer = page.locator(".msg.bot").last
+    answer.locator(".copy").click()
+    page.wait_for_selector(".msg.bot .copy:text('Copied')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    shown = answer.locator(".answer").inner_text()
+    head, _, sources = copied.partition("\n\nSources:\n")
+    assert sources, copied
+    markers = sorted(set(re.findall(r"\[(\d+)\]", head)))
+    assert markers and markers == sorted(set(re.findall(r"^  \[(\d+)\] ", sources, re.M)))  # none dangling
+    for line in re.findall(r"^  \[\d+\] .*$", sources, re.M):
+        assert f": {live_url}/articles/" in line and line.endswith("#passage")
+    titles = [line for line in sources.splitlines() if not line.startswith("  ")]
+    assert len(titles) == len(set(titles)) == answer.locator(".source-group").count()  # one title per article
+    assert head.replace(" ", "")[:20] == re.sub(r"\s", "", shown)[:20] or shown.split()[0] in head
     context.close()

@@ -286,3 +286,25 @@ def test_web_answer_returns_the_turn_rendered_by_the_page_template(fake_settings
         html = data["html"]
         assert 'class="msg bot' in html and 'data-turn="1"' in html and 'name="csrf_token"' in html
         assert "&lt;b&gt;How much&lt;/b&gt;" in html and "<b>" not in html
+
+
+def test_copy_gives_the_answer_with_its_sources_grouped_by_article() -> None:
+    from service.web import turn_view
+
+    def cite(n: int, article: str, section: str | None) -> dict[str, object]:
+        return {"n": n, "chunk_id": f"{article}#00{n}", "article_id": article, "title": f"Title {article}",
+                "section": section, "quote": "q", "text": "q"}
+
+    view = turn_view(1, "q?", "q?", "A [1], B [2] and C [3].", False,
+                     [cite(1, "a", "Pay"), cite(2, "b", None), cite(3, "a", "Reporting")], "http://host:8000/")
+    assert [g["title"] for g in view["groups"]] == ["Title a", "Title b"]
+    assert [c["n"] for c in view["groups"][0]["citations"]] == [1, 3]
+    assert view["clipboard"] == (
+        "A [1], B [2] and C [3].\n\nSources:\n"
+        "Title a\n"
+        "  [1] Pay: http://host:8000/articles/a?chunk=a%23001#passage\n"
+        "  [3] Reporting: http://host:8000/articles/a?chunk=a%23003#passage\n"
+        "Title b\n"
+        "  [2] Title b: http://host:8000/articles/b?chunk=b%23002#passage")
+    abstained = turn_view(2, "q?", "q?", "The articles don't say.", True, [], "http://host/")
+    assert abstained["clipboard"] == "The articles don't say." and abstained["groups"] == []
