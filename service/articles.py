@@ -83,6 +83,7 @@ class Library:
     articles: dict[str, Article]
     chunks: dict[str, Chunk]
     aligned: bool  # the corpus on disk is the one indexed, so chunk spans point into these texts
+    rows: dict[str, int]  # a chunk's row in the index (its vector)
 
     @classmethod
     def load(cls, corpus_dir: Path, index: Index) -> Library:
@@ -91,7 +92,8 @@ class Library:
         if not aligned:
             logger.warning("the corpus changed since the index was built: article pages show no passage "
                            "until `roleqa index` runs")
-        return cls(index.version, {a.id: a for a in articles}, {c.id: c for c in index.chunks}, aligned)
+        return cls(index.version, {a.id: a for a in articles}, {c.id: c for c in index.chunks}, aligned,
+                   {c.id: i for i, c in enumerate(index.chunks)})
 
     def passage(self, article_id: str, chunk_id: str | None) -> Chunk | None:
         chunk = self.chunks.get(chunk_id or "")

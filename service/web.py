@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -17,6 +19,7 @@ from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
 from service.articles import Library, article_url, render_article
+from service.suggestions import Suggestion, answerable, question_headings, suggest
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
@@ -77,7 +80,8 @@ def copy_text(answer: str, groups: list[dict[str, Any]], base_url: str) -> str:
 
 
 def turn_view(turn: int | None, question: str, standalone: str, answer: str, abstained: bool,
-              citations: list[dict[str, Any]], base_url: str, rating: str | None = None) -> dict[str, Any]:
+              citations: list[dict[str, Any]], base_url: str, rating: str | None = None,
+              suggestions: list[str] | None = None) -> dict[str, Any]:
     """What _turn.html needs to render one question and its answer."""
     cited = [{**c, **highlight(c.get("text", ""), c.get("quote", "")),
               "url": article_url(c.get("article_id", ""), c.get("chunk_id"))} for c in citations]
@@ -85,7 +89,7 @@ def turn_view(turn: int | None, question: str, standalone: str, answer: str, abs
     return {
         "turn": turn, "question": question, "standalone": standalone, "abstained": abstained,
         "answer": answer, "parts": answer_parts(answer), "rating": rating, "citations": cited,
-        "groups": groups, "clipboard": copy_text(answer, groups, base_url),
+        "groups": groups, "clipboard": copy_text(answer, groups, base_url), "suggestions": suggestions or [],
     }
 
 
@@ -96,6 +100,11 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
     base = str(request.base_url)
     view = [turn_view(t.turn, t.question, t.standalone_question, t.answer, t.abstained, t.citations, base,
                       ratings.get(t.turn)) for t in turns]
+    assistant = getattr(request.app.state, "assistant", None)
+    if view and assistant is not None:  # follow-ups are offered after the latest answer only
+        last = turns[-1]
+        view[-1]["suggestions"] = follow_ups(request, assistant, last.standalone_question, last.citations,
+                                             [t.question for t in turns] + [t.standalone_question for t in turns])
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
         "question": question, "max_chars": request.app.state.settings.max_question_chars,
@@ -166,8 +175,13 @@ class WebAnswer(AnswerResponse):
 def web_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
                request: Request) -> WebAnswer:
     payload = answer_question(body, assistant, store, settings, request.app.state.metrics)
+    citations = [c.model_dump() for c in payload.citations]
+    earlier = store.turns(payload.conversation_id) if store is not None else []
+    asked = [t.question for t in earlier] + [t.standalone_question for t in earlier]
     view = turn_view(payload.turn, body.question, payload.standalone_question, payload.answer, payload.abstained,
-                     [c.model_dump() for c in payload.citations], str(request.base_url))
+                     citations, str(request.base_url),
+                     suggestions=follow_ups(request, assistant, payload.standalone_question, citations,
+                                            [*asked, body.question, payload.standalone_question]))
     html = templates.get_template("_turn.html").render(
         t=view, csrf=getattr(request.state, "csrf", ""), conversation_id=payload.conversation_id)
     return WebAnswer(**payload.model_dump(), html=html)
@@ -198,3 +212,33 @@ def article_page(request: Request, article_id: str, assistant: AssistantDep, chu
     return templates.TemplateResponse(request, "article.html", {
         "article": article, "body": render_article(article, passage), "cited": passage is not None,
     })
+
+
+_suggestions_lock = threading.Lock()
+
+
+def follow_ups(request: Request, assistant: Any, standalone: str, citations: list[dict[str, Any]],
+               asked: list[str]) -> list[str]:
+    """Suggested next questions near the cited passages (near the best passages found, when it abstained)."""
+    library = _library(request, assistant)
+    pool: tuple[str, list[Suggestion]] | None = getattr(request.app.state, "suggestion_pool", None)
+    if pool is None or pool[0] != library.version:
+        with _suggestions_lock:  # asked once per index version: which corpus questions roleqa answers
+            pool = getattr(request.app.state, "suggestion_pool", None)
+            if pool is None or pool[0] != library.version:
+                pool = (library.version, answerable(question_headings(library.articles.values()), assistant,
+                                                    assistant.encoder))
+                request.app.state.suggestion_pool = pool
+    chunks = [library.chunks.get(c.get("chunk_id", "")) for c in citations]
+    if not citations:
+        _, passages = assistant.search(standalone, k=3)
+        chunks = [p.chunk for p in passages]
+    found = [c for c in chunks if c is not None]
+    if not found or not library.aligned:
+        return []
+    try:  # the passages' vectors are in the index already (a flat index gives them back)
+        passages = np.stack([assistant.index.vectors.reconstruct(library.rows[c.id]) for c in found])
+    except RuntimeError:
+        passages = assistant.encoder.encode([c.context_text() for c in found])
+    asked_vector = assistant.encoder.encode([standalone])[0]
+    return suggest(pool[1], [(c.article_id, c.start, c.end) for c in found], asked, passages, asked_vector)

@@ -206,3 +206,53 @@ def test_copy_gives_the_answer_with_grouped_sources(browser, live_url: str) -> N
     assert len(titles) == len(set(titles)) == answer.locator(".source-group").count()  # one title per article
     assert head.replace(" ", "")[:20] == re.sub(r"\s", "", shown)[:20] or shown.split()[0] in head
     context.close()
+
+
+def test_suggested_follow_ups_are_asked_with_a_click(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    ask(page, "What's the difference between a CSO and a CRO?")
+    first = page.locator(".msg.bot").nth(0)
+    offered = first.locator(".suggestion")
+    assert 1 <= offered.count() <= 3
+    follow_up = offered.first.inner_text()
+    offered.first.click()
+    page.locator(".msg.bot:not(.loading)").nth(1).wait_for(timeout=15_000)
+    assert page.locator(".msg.user").last.inner_text().strip() == follow_up
+    assert "abstained" not in (page.locator(".msg.bot").last.get_attribute("class") or "")
+    assert first.locator(".suggestions").count() == 0  # offered after the latest answer only
+    context.close()
+
+
+def test_enter_to_rendered_answer_is_fast(browser, live_url: str) -> None:  # type: ignore[no-untyped-def]
+    """The bar: median Enter-to-rendered-answer <= 150 ms in headless Chromium (unique questions)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_url)
+    ask(page, "What does a CRO do?")  # warm up (the first answer of a process computes the follow-up pool)
+    questions = ["Who does the CRO report to?", "How much does a VP of Sales earn?", "What skills does a CSO need?",
+                 "When should a startup hire a VP of Sales?", "What is a Chief Sales Officer?",
+                 "Can a company have both a CRO and a CSO?", "What does a VP of Sales do every day?",
+                 "How is a CRO paid?", "What experience does a CRO need?", "Who reports to the CSO?",
+                 "What is the difference between a VP of Sales and a CRO?"]
+    times = []
+    for question in questions:
+        times.append(page.evaluate("""(q) => new Promise((done) => {
+            const list = document.querySelector('#messages'), input = document.querySelector('#question');
+            const before = list.querySelectorAll('.msg.bot:not(.loading)').length;
+            input.value = q;
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+                if (list.querySelectorAll('.msg.bot:not(.loading)').length > before) {
+                    obs.disconnect();
+                    requestAnimationFrame(() => done(performance.now() - t0));  // painted
+                }
+            }).observe(list, {childList: true, subtree: true});
+            input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+        })""", question))
+    times.sort()
+    median = times[len(times) // 2]
+    print(f"Enter to rendered answer: median {median:.0f} ms, max {times[-1]:.0f} ms over {len(times)}")
+    assert median <= 150, times
+    context.close()

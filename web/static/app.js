@@ -107,6 +107,7 @@ document.documentElement.classList.add("js");
       const rendered = document.createElement("template");
       rendered.innerHTML = data.html;  // rendered and escaped by the server's _turn.html
       userLi.remove();
+      list.querySelectorAll(".suggestions").forEach(function (f) { f.remove(); });  // offered after the latest only
       li.replaceWith(rendered.content);
       const answerEl = list.lastElementChild && list.lastElementChild.querySelector(".answer");
       announce.textContent = answerEl ? answerEl.textContent : "";
@@ -191,7 +192,10 @@ document.documentElement.classList.add("js");
     const target = event.target.closest("button, a.cite");
     if (!target) return;
     const turnEl = target.closest(".msg.bot");
-    if (target.matches("a.cite")) {
+    if (target.classList.contains("suggestion")) {
+      event.preventDefault();
+      ask(target.value);
+    } else if (target.matches("a.cite")) {
       event.preventDefault();
       openSource(turnEl, target.dataset.n);
     } else if (target.classList.contains("copy")) {
