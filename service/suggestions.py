@@ -57,21 +57,33 @@ def answerable(candidates: list[Suggestion], assistant: Asker, encoder: Encoder)
 # A heading this close before a cited passage is its own heading: what was just answered, not a next step.
 OWN_HEADING_CHARS = 150
 # Chosen by eye on the page's four starter questions (no suite measures suggestions yet): questions in a
-# cited article get this much cosine on top; one this similar to the asked question is the same question.
+# cited article get this much cosine on top; one sharing this share of its words with a question asked is
+# that question again ("What's the difference between a CSO and a CRO?" / "What is the main difference
+# between a CSO and a CRO?": 0.875).
 SAME_ARTICLE_BONUS = 0.1
-SAME_QUESTION = 0.85
+SAME_QUESTION = 0.7
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower().replace("'s ", " is ").replace("’s ", " is ")))
+
+
+def same_question(a: str, b: str) -> bool:
+    """Whether two questions are worded nearly alike (share of their words, Jaccard)."""
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SAME_QUESTION
 
 
 def suggest(pool: list[Suggestion], cited: list[tuple[str, int, int]], asked: Iterable[str],
-            passage_vectors: np.ndarray, asked_vector: np.ndarray, limit: int = 3) -> list[str]:
+            passage_vectors: np.ndarray, limit: int = 3) -> list[str]:
     """Up to `limit` questions from `pool` closest in meaning to the cited passages (rows of
     `passage_vectors`; (article id, start, end) in `cited`), those in a cited article first; never one
-    already asked or much like `asked_vector`, nor the heading of a cited passage itself."""
-    done = {" ".join(q.lower().split()) for q in asked}
+    asked already (nearly alike), nor the heading of a cited passage itself."""
+    done = list(asked)
     articles = {article for article, _, _ in cited}
     scored = []
     for s in pool:
-        if s.vector is None or s.question.lower() in done or float(s.vector @ asked_vector) >= SAME_QUESTION:
+        if s.vector is None or any(same_question(s.question, q) for q in done):
             continue
         if any(a == s.article_id and start - OWN_HEADING_CHARS <= s.position <= end for a, start, end in cited):
             continue

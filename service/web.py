@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
 from service.articles import Library, article_url, render_article
-from service.suggestions import Suggestion, answerable, question_headings, suggest
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
 from service.security import same_token
+from service.suggestions import Suggestion, answerable, question_headings, suggest
 
 logger = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -240,5 +240,4 @@ def follow_ups(request: Request, assistant: Any, standalone: str, citations: lis
         passages = np.stack([assistant.index.vectors.reconstruct(library.rows[c.id]) for c in found])
     except RuntimeError:
         passages = assistant.encoder.encode([c.context_text() for c in found])
-    asked_vector = assistant.encoder.encode([standalone])[0]
-    return suggest(pool[1], [(c.article_id, c.start, c.end) for c in found], asked, passages, asked_vector)
+    return suggest(pool[1], [(c.article_id, c.start, c.end) for c in found], asked, passages)

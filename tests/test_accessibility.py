@@ -49,6 +49,9 @@ def test_axe_finds_no_serious_violations(browser, live_url: str, scheme: str, vi
     ask(page, "What is the capital of France?")
     assert "abstained" in (page.locator(".msg.bot").last.get_attribute("class") or "")
     found["abstention"] = axe_problems(page)
+    page.locator("#recent summary").click()
+    found["recent conversations"] = axe_problems(page)
+    page.locator("#recent summary").click()
     name = f"{scheme}-{viewport[0]}"
     page.screenshot(path=str(SHOTS / f"axe-conversation-{name}.png"), full_page=True)
     page.locator(".msg.bot a.open-article").first.click()
@@ -120,6 +123,12 @@ def test_touch_targets_are_44px_on_phones(browser, live_url: str) -> None:  # ty
     page.locator(".msg.bot .cite").first.tap()
     page.locator(".msg.bot .comment summary").first.tap()
     small += page.evaluate(TARGETS)
+    page.locator("#recent summary").tap()  # this browser's recent conversations
+    assert page.locator("#recent-list li").count() == 1
+    small += page.evaluate(TARGETS)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    page.locator("#recent summary").tap()
     page.locator(".msg.bot a.open-article").first.tap()
     page.wait_for_url("**/articles/**")
     small += page.evaluate(TARGETS)

@@ -31,12 +31,20 @@ def _s(question: str, article: str, position: int, *vector: float) -> Suggestion
 
 def test_suggest_ranks_by_closeness_and_skips_what_was_asked_or_cited() -> None:
     pool = [_s("Far?", "a", 0, 0, 1, 0), _s("Close?", "b", 500, 1, 0.2, 0), _s("Own heading?", "a", 950, 1, 0, 0),
-            _s("Asked?", "a", 2000, 1, 0, 0), _s("Same as asked?", "a", 3000, 0, 0, 1),
+            _s("What is the main difference between a CSO and a CRO?", "a", 3000, 1, 0, 0),
             _s("Close, same article?", "a", 4000, 1, 0.5, 0)]
-    passage, asked = np.array([[1, 0, 0]], dtype=np.float32), np.array([0, 0, 1], dtype=np.float32)
-    got = suggest(pool, [("a", 1000, 1200)], ["asked?"], passage, asked, limit=3)
+    passage = np.array([[1, 0, 0]], dtype=np.float32)
+    got = suggest(pool, [("a", 1000, 1200)], ["What's the difference between a CSO and a CRO?"], passage, limit=3)
     # the same-article bonus lifts "Close, same article?" (0.89 + 0.1) over "Close?" (0.98)
     assert got == ["Close, same article?", "Close?", "Far?"]
+
+
+def test_nearly_alike_questions_are_the_same_question() -> None:
+    from service.suggestions import same_question
+
+    assert same_question("What's the difference between a CSO and a CRO?",
+                         "What is the main difference between a CSO and a CRO?")
+    assert not same_question("What does a CSO do?", "What does a CSO earn?")
 
 
 def test_answers_and_abstentions_offer_follow_ups_that_are_answered(fake_settings: Settings,

@@ -104,6 +104,8 @@ document.documentElement.classList.add("js");
       }
       cidInput.value = data.conversation_id;
       history.replaceState(null, "", "/?c=" + encodeURIComponent(data.conversation_id));
+      remember(data.conversation_id, question);
+      copyLink.hidden = false;
       const rendered = document.createElement("template");
       rendered.innerHTML = data.html;  // rendered and escaped by the server's _turn.html
       userLi.remove();
@@ -211,6 +213,113 @@ document.documentElement.classList.add("js");
       rate(turnEl, target);
     }
   });
+
+  // This browser's recent conversations, kept in localStorage: [{id, title, at}], newest first.
+  const RECENT_KEY = "roleqa.recent";
+  const recentList = document.getElementById("recent-list");
+  const recentEmpty = document.getElementById("recent-empty");
+  const copyLink = document.getElementById("copy-link");
+
+  function loadRecent() {
+    try {
+      const items = JSON.parse(localStorage.getItem(RECENT_KEY) || "[]");
+      return Array.isArray(items) ? items.filter(function (i) { return i && typeof i.id === "string"; }) : [];
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function saveRecent(items) {
+    try { localStorage.setItem(RECENT_KEY, JSON.stringify(items.slice(0, 30))); } catch (err) { /* private mode */ }
+    renderRecent();
+  }
+
+  function remember(id, firstQuestion) {
+    const items = loadRecent();
+    const found = items.find(function (i) { return i.id === id; });
+    const item = found || { id: id, title: firstQuestion.trim().slice(0, 120) };
+    item.at = Date.now();
+    saveRecent([item].concat(items.filter(function (i) { return i.id !== id; })));
+  }
+
+  function renderRecent() {
+    const items = loadRecent();
+    recentList.textContent = "";
+    recentEmpty.hidden = items.length > 0;
+    items.forEach(function (item) {
+      const li = el("li");
+      li.dataset.id = item.id;
+      if (item.id === cidInput.value) li.classList.add("current");
+      const link = el("a", "", item.title || "Untitled conversation");
+      link.href = "/?c=" + encodeURIComponent(item.id);
+      const rename = el("button", "icon rename", "Rename");
+      rename.type = "button";
+      rename.setAttribute("aria-label", "Rename “" + link.textContent + "”");
+      const remove = el("button", "icon delete", "Delete");
+      remove.type = "button";
+      remove.setAttribute("aria-label", "Delete “" + link.textContent + "” from this list");
+      li.append(link, rename, remove);
+      recentList.appendChild(li);
+    });
+  }
+
+  function startRename(li) {
+    const link = li.querySelector("a");
+    const field = el("input");
+    field.value = link.textContent;
+    field.maxLength = 120;
+    field.setAttribute("aria-label", "New name");
+    link.replaceWith(field);
+    field.focus();
+    field.select();
+    let finished = false;
+    function finish(save) {
+      if (finished) return;
+      finished = true;
+      const items = loadRecent();
+      const item = items.find(function (i) { return i.id === li.dataset.id; });
+      if (save && item && field.value.trim()) item.title = field.value.trim();
+      saveRecent(items);
+      const again = recentList.querySelector('li[data-id="' + CSS.escape(li.dataset.id) + '"] .rename');
+      if (again) again.focus();
+    }
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); finish(true); }
+      if (event.key === "Escape") { event.preventDefault(); finish(false); }
+    });
+    field.addEventListener("blur", function () { finish(true); });
+  }
+
+  recentList.addEventListener("click", function (event) {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const li = button.closest("li");
+    if (button.classList.contains("rename")) {
+      startRename(li);
+    } else if (button.classList.contains("delete")) {
+      // only this browser's list forgets it; the conversation itself is kept on the server
+      saveRecent(loadRecent().filter(function (i) { return i.id !== li.dataset.id; }));
+      announce.textContent = "Removed from your recent conversations.";
+      document.getElementById("recent").querySelector("summary").focus();
+    }
+  });
+
+  copyLink.addEventListener("click", async function () {
+    const url = location.origin + "/?c=" + encodeURIComponent(cidInput.value);
+    try {
+      await navigator.clipboard.writeText(url);
+      copyLink.textContent = "Link copied";
+    } catch (err) {
+      copyLink.textContent = "Could not copy: " + url;
+    }
+    setTimeout(function () { copyLink.textContent = "Copy link to this conversation"; }, 2000);
+  });
+
+  if (cidInput.value && list.querySelector(".msg.user .bubble")) {
+    remember(cidInput.value, list.querySelector(".msg.user .bubble").textContent);
+  } else {
+    renderRecent();
+  }
 
   const fragment = /^#c(\d+)-(\d+)$/.exec(location.hash);
   if (fragment) {
