@@ -90,6 +90,7 @@ def turn_view(turn: int | None, question: str, standalone: str, answer: str, abs
         "turn": turn, "question": question, "standalone": standalone, "abstained": abstained,
         "answer": answer, "parts": answer_parts(answer), "rating": rating, "citations": cited,
         "groups": groups, "clipboard": copy_text(answer, groups, base_url), "suggestions": suggestions or [],
+        "quotes": {c.get("n"): c.get("quote", "") for c in cited},
     }
 
 

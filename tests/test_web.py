@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -286,6 +287,10 @@ def test_web_answer_returns_the_turn_rendered_by_the_page_template(fake_settings
         html = data["html"]
         assert 'class="msg bot' in html and 'data-turn="1"' in html and 'name="csrf_token"' in html
         assert "&lt;b&gt;How much&lt;/b&gt;" in html and "<b>" not in html
+        # hovering a [n] marker previews its quoted sentence
+        first = data["citations"][0]
+        title = re.search(r'<a class="cite"[^>]*data-n="%d"[^>]*title="([^"]*)"' % first["n"], html)
+        assert title and html_unescape(title.group(1)).strip("“”") == first["quote"]
 
 
 def test_copy_gives_the_answer_with_its_sources_grouped_by_article() -> None:
