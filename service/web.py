@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from service.api import answer_question, record_feedback
 from service.articles import Library, article_url, render_article
+from service.corpus import CorpusError
 from service.deps import AssistantDep, SettingsDep, StoreDep
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
@@ -205,7 +206,10 @@ def _library(request: Request, assistant: Any) -> Library:
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str, assistant: AssistantDep, chunk: str | None = None) -> HTMLResponse:
     """A whole source article, the cited chunk (`?chunk=`) marked and scrolled to (`#passage`)."""
-    library = _library(request, assistant)
+    try:
+        library = _library(request, assistant)
+    except CorpusError as exc:
+        raise HTTPException(503, f"the articles cannot be read ({exc}): check ROLEQA_CORPUS_DIR") from exc
     article = library.articles.get(article_id)
     if article is None:
         return templates.TemplateResponse(request, "article.html", {"article": None}, status_code=404)
@@ -221,7 +225,11 @@ _suggestions_lock = threading.Lock()
 def follow_ups(request: Request, assistant: Any, standalone: str, citations: list[dict[str, Any]],
                asked: list[str]) -> list[str]:
     """Suggested next questions near the cited passages (near the best passages found, when it abstained)."""
-    library = _library(request, assistant)
+    try:
+        library = _library(request, assistant)
+    except CorpusError as exc:  # answers do not need the article files; suggestions do
+        logger.warning("no suggested follow-ups: %s", exc)
+        return []
     pool: tuple[str, list[Suggestion]] | None = getattr(request.app.state, "suggestion_pool", None)
     if pool is None or pool[0] != library.version:
         with _suggestions_lock:  # asked once per index version: which corpus questions roleqa answers

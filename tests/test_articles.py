@@ -129,3 +129,16 @@ def test_every_chunk_of_the_real_corpus_is_marked_on_its_page() -> None:
                               for _, inner in re.findall(r'<(\w+) class="cited"[^>]*>(.*?)</\1>', page, re.S))
             missing = [w for w in re.findall(r"[A-Za-z]{5,}", chunk.text) if w in visible and w not in marked]
             assert not missing, (chunk.id, missing[:5])
+
+
+def test_a_missing_corpus_is_a_503_on_the_article_page_and_no_suggestions(fake_settings: Settings,
+                                                                          fake_assistant: Assistant,
+                                                                          tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = fake_settings.model_copy(update={"corpus_dir": tmp_path / "gone"})
+    with TestClient(create_app(settings, fake_assistant)) as client:
+        r = client.get("/articles/alpha")
+        assert r.status_code == 503 and "ROLEQA_CORPUS_DIR" in r.json()["detail"]
+        tok = re.search(r'csrf-token" content="(\w+)', client.get("/").text).group(1)  # type: ignore[union-attr]
+        data = client.post("/web/answer", json={"question": "How much does a VP of Sales earn?"},
+                           headers={"X-CSRF-Token": tok})
+        assert data.status_code == 200 and 'class="suggestion"' not in data.json()["html"]
