@@ -5,11 +5,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser install-axe install-postgres index run serve test test-fast lint eval bench
+.PHONY: install install-browser install-axe install-postgres install-redis install-nginx index run serve test test-fast lint eval bench
 
 install:
 	$(PIP) install "torch==2.13.0"
-	$(PIP) install -e ".[export,dev,postgres]"
+	$(PIP) install -e ".[export,dev,postgres,redis]"
 	roleqa export-encoder
 
 install-browser:
@@ -24,6 +24,14 @@ install-axe:
 install-postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update && apt-get install -y postgresql)
 
+# rate limits and Slack de-duplication shared by replicas (a throwaway redis-server started by the tests)
+install-redis:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get update && apt-get install -y redis-server)
+
+# the multi-replica test puts two `roleqa serve` processes behind a throwaway nginx (tests/test_replicas.py)
+install-nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update && apt-get install -y nginx)
+
 index: install
 	roleqa index
 
@@ -33,11 +41,11 @@ run: index
 serve:
 	roleqa serve --host $(HOST) --port $(PORT)
 
-test: install install-browser install-axe install-postgres
+test: install install-browser install-axe install-postgres install-redis install-nginx
 	$(PYTHON) -m pytest -q
 
 test-fast:
-	$(PYTHON) -m pytest -q -m "not slow and not browser and not postgres"
+	$(PYTHON) -m pytest -q -m "not slow and not browser and not postgres and not redis"
 
 lint:
 	ruff check service tests

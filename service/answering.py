@@ -104,6 +104,9 @@ class AnswerSettings:
     # for 2 in-scope ones; a stricter rule cost 3 in-scope answers per out-of-scope catch)
     max_unknown_share: float = 0.6
     min_aspect: float = 0.3
+    min_aspect_uncovered: float = 0.55
+    # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
+    min_bare_reply: float = 0.8  # the same, when no top unit has a word of the aspect
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
 
@@ -185,6 +188,8 @@ class Answerer:
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
+                if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
+                    continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
                 # pros-and-cons question is not an answer to it
                 clash = bool(opposite) and opposite in unit.tokens | section_tokens and not (
@@ -261,8 +266,20 @@ class Answerer:
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
             # (nor for "when should we pick X": the condition asked for is the choice itself)
             framed = q.answer_type in ("role", "condition")
+            # (nor for a follow-up that carries what was asked before: "where does the VP of Sales sit in
+            # that setup? (reports)" asks the earlier question of a new role, in its own words)
+            carried = [t for group in re.findall(r"\(([^()]*)\)", prepared.text) for t in tokenize(group)
+                       if t not in _ROLE_TOKENS]
+            framed = framed or (bool(carried) and all(t in self._df for t in carried))
             if share >= cfg.max_unknown_share and best_asp < cfg.min_aspect and not framed:
                 return f"aspect not covered: {' '.join(unknown)} (aspect match {best_asp:.2f})"
+            # ... and when not one of the top units has a word of the aspect either ("do CSOs get a
+            # company car?" meets "Yes, especially in large organizations."), only a close match in
+            # meaning answers it (a comparison asks how two roles differ, which the articles discuss)
+            uncovered = not any(c.coverage for c in cands[:5])
+            if (share >= cfg.max_unknown_share and uncovered and best_asp < cfg.min_aspect_uncovered
+                    and not framed and q.answer_type != "comparison"):
+                return f"aspect not covered: {' '.join(unknown)} (no unit has its words; aspect match {best_asp:.2f})"
         return ""
 
 
@@ -305,11 +322,16 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
+                                re.IGNORECASE)
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
     if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect):
-        return 1.0 if "$" in text else 0.0
+        # a pay question is answered by an amount: a sentence without one only frames it
+        return 1.0 if "$" in text else -1.0
     if q.answer_type == "duration":
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0
     if q.answer_type == "role":
@@ -325,6 +347,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")
         return 0.5 if unit.kind in ("item", "row") else 0.0
+    if q.answer_type == "definition" and q.core_roles:
+        # the article's own answer to "What does a CRO do?" / "What is a CSO?" defines the role
+        asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))
+        return 1.0 if asked and asked.group(1).strip() == q.core_roles[0] else 0.0
     if q.answer_type == "comparison":
         # one unit that sets the asked roles side by side ("the CSO focuses on ..., while the CRO ...")
         # a table row is the articles' own side-by-side answer

@@ -8,7 +8,8 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,14 +26,17 @@ from service.index import IndexLoadError
 from service.metrics import Metrics
 from service.reload import watch_index
 from service.schemas import (
+    API_ERRORS,
     AnswerRequest,
     AnswerResponse,
     CitationOut,
+    ErrorOut,
     FeedbackRequest,
     HistoryTurn,
     SearchRequest,
     SearchResponse,
     SearchResult,
+    api_key,
 )
 from service.store import OwnedStore, Store, UnknownTurnError
 
@@ -102,7 +106,11 @@ def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str
     return {"status": "ok"}
 
 
-@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"])
+# the API-key scheme, declared for the OpenAPI document; AccessControl checks the keys
+_KEYED = [Security(api_key)]
+
+
+@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], responses=API_ERRORS, dependencies=_KEYED)
 def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
                 request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
@@ -112,13 +120,15 @@ def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, s
     return answer_question(body, assistant, store, settings, request.app.state.metrics)
 
 
-@router.post("/api/feedback", tags=["qa"])
+@router.post("/api/feedback", tags=["qa"], dependencies=_KEYED, responses={
+    **API_ERRORS, 404: {"model": ErrorOut, "description": "No such turn in this owner's conversation"}})
 def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
     """Thumbs up/down (and an optional comment) on one answered turn."""
     return record_feedback(body, store)
 
 
-@router.post("/api/search", response_model=SearchResponse, tags=["qa"])
+@router.post("/api/search", response_model=SearchResponse, tags=["qa"], responses=API_ERRORS,
+             dependencies=_KEYED)
 def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> SearchResponse:
     """The passages retrieval finds for a query, best first (follow-ups rewritten like answers)."""
     _check_question(body.query, settings)
@@ -138,22 +148,25 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", tags=["ops"])
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     """Readiness: the index is loaded; reports its version, size and model."""
     assistant: Assistant | None = getattr(request.app.state, "assistant", None)
     if assistant is None:
         reason = getattr(request.app.state, "load_error", None) or "loading"
         return JSONResponse({"status": "not ready", "detail": reason}, status_code=503)
     store: Store | None = getattr(request.app.state, "store", None)
-    if store is None or not store.ping():
+    if store is None or not await run_in_threadpool(store.ping):
         # answers would work, but conversations and feedback would be lost: take this replica out of rotation
         return JSONResponse({"status": "not ready", "detail": "the conversation database is unavailable"},
                             status_code=503)
     manifest = assistant.index.manifest
+    shared = await request.app.state.shared.ping()
     return JSONResponse({
         "status": "ready", "index_version": manifest.get("build_id"), "chunks": len(assistant.index.chunks),
         "model": manifest.get("model"), "index_type": manifest.get("index_type"),
         "built_at": manifest.get("built_at"), "encoder": manifest.get("encoder_runtime"), "database": "ok",
+        # a Redis outage degrades the replica (per-process limits) but does not take it out of rotation
+        "redis": None if shared is None else ("ok" if shared else "unavailable"),
     })
 
 
@@ -193,14 +206,17 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
                 logger.error("not ready: %s", exc)
         if app.state.assistant is not None:
             app.state.metrics.observe_index(app.state.assistant.index.version, len(app.state.assistant.index.chunks))
+        await app.state.shared.open()
         watcher = asyncio.create_task(watch_index(app, settings)) if settings.reload_interval_seconds else None
         yield
         if watcher is not None:
             watcher.cancel()
+        await app.state.shared.close()
         if app.state.store is not None:
             app.state.store.close()
 
-    app = FastAPI(title="roleqa", version="0.1.0", lifespan=lifespan,
+    # docs_url/redoc_url off: FastAPI's pages load Swagger UI from a CDN; service.docs serves it locally
+    app = FastAPI(title="roleqa", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Grounded, cited answers about sales leadership roles.")
     app.state.settings = settings
     app.state.assistant = assistant
@@ -211,6 +227,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI answers 400 for a JSON body that is not UTF-8; bad JSON is a 422 like any other
+            return JSONResponse({"detail": "the request body is not valid JSON: it must be UTF-8"}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
@@ -221,16 +240,21 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     from fastapi.middleware.cors import CORSMiddleware
     from fastapi.staticfiles import StaticFiles
 
+    from service.docs import mount_docs
     from service.metrics import Metrics, MetricsMiddleware
     from service.metrics import router as metrics_router
+    from service.replicas import SharedState
     from service.security import AccessControl, BodyLimit, SecurityHeaders
-    from service.slack import EventDeduper, slack_enabled
     from service.slack import router as slack_router
+    from service.slack import slack_enabled
     from service.web import WEB_DIR
     from service.web import router as web_router
 
+    app.state.metrics = Metrics()
+    # rate limits and Slack event ids: in Redis with ROLEQA_REDIS_URL (shared by replicas), else in-process
+    app.state.shared = SharedState(settings, on_failure=app.state.metrics.redis_failures.inc)
     # Outermost last: headers on every response, CORS before auth (preflights), then size, then keys.
-    app.add_middleware(AccessControl, settings=settings)
+    app.add_middleware(AccessControl, settings=settings, shared=app.state.shared)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -239,8 +263,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     if settings.api_keys:
         logger.info("API keys required on /api/* (%d configured)", len(settings.api_keys))
 
-    app.state.slack_deduper = EventDeduper()
-    app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if not slack_enabled(settings):
         logger.info("Slack integration off: set ROLEQA_SLACK_SIGNING_SECRET and ROLEQA_SLACK_BOT_TOKEN to enable it")
@@ -249,5 +271,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app.include_router(web_router)
     app.include_router(slack_router)
     app.include_router(metrics_router)
+    mount_docs(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     return app

@@ -52,11 +52,13 @@ def cli(verbose: bool) -> None:
               help="Encoder (default minilm: fp32 ONNX; fake is for tests).")
 def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | None) -> None:
     """Chunk and embed the corpus into a new index, published atomically."""
-    from service.corpus import load_corpus
+    from service.corpus import ignored_files, load_corpus
     from service.embedding import load_encoder
     from service.index import build_index
 
     settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, encoder=encoder)
+    for path, what in ignored_files(Path(settings.corpus_dir)):
+        click.echo(f"warning: ignoring {path}: {what}", err=True)
     try:
         articles = load_corpus(Path(settings.corpus_dir))
     except CorpusError as exc:
@@ -70,6 +72,42 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     report = build_index(articles, model, Path(settings.index_dir), progress=progress)
     click.echo(f"Built {report.path} : {report.chunks} chunks, {report.sentences} sentences "
                f"in {report.seconds:.1f}s")
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Articles folder (default corpus/).")
+@click.option("--id", "article_id", help="The new article's id and file name (one PATH only; default: from the title).")
+@click.option("--title", help="The new article's title (one PATH only; default: found in the file).")
+def add_cmd(paths: tuple[Path, ...], corpus_dir: Path | None, article_id: str | None, title: str | None) -> None:
+    """Convert .md, .txt, .html and .pdf files into corpus articles (cleaned Markdown with front matter).
+
+    Nothing is added unless every file converts and none repeats an article; existing files are never
+    overwritten. Exit code 2 when a file is refused.
+    """
+    from service.ingestion import IngestError, check_drafts, convert_file, write_drafts
+
+    if (article_id or title) and len(paths) > 1:
+        raise InvalidInput("--id and --title name one article; give one PATH with them")
+    corpus = Path(_settings(corpus_dir=corpus_dir).corpus_dir)
+    if not corpus.is_dir():
+        raise InvalidInput(f"corpus folder {corpus} does not exist\nHint: create it or pass --corpus DIR")
+    drafts, problems = [], []
+    for path in paths:
+        try:
+            drafts.append(convert_file(path, article_id, title))
+        except IngestError as exc:
+            problems.append(str(exc))
+    problems += check_drafts(drafts, corpus)
+    if problems:
+        raise InvalidInput("nothing was added:\n  " + "\n  ".join(p.replace("\n", "\n    ") for p in problems))
+    try:
+        written = write_drafts(drafts, corpus)
+    except FileExistsError as exc:
+        raise InvalidInput(f"{exc.filename} appeared while adding; it was not overwritten") from exc
+    for draft, target in zip(drafts, written, strict=True):
+        click.echo(f"Added {target} ({draft.title!r}, {len(draft.body.split())} words) from {draft.path}")
+    click.echo("Run `roleqa index` to make the new article(s) searchable: the served index does not have them yet.")
 
 
 @cli.command("export-encoder")
@@ -230,6 +268,111 @@ def _provenance(settings: Settings, suite: Path, assistant: Assistant) -> dict[s
             "suite": str(suite), "suite_sha256": hashlib.sha256(suite.read_bytes()).hexdigest(),
             "settings": {k: v for k, v in settings.model_dump(mode="json").items()
                          if k in ("top_k", "rrf_k", "candidate_k", "min_support", "max_answer_words")}}
+
+
+def _open_store(settings: Settings) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.store import Store
+
+    try:
+        return Store(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise click.ClickException(f"cannot open the conversation store {settings.database_url}: {exc}\n"
+                                   "Hint: check ROLEQA_DATABASE_URL") from exc
+
+
+def _since(value: str | None) -> Any:
+    if value is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(f"--since {value!r} is not a date; give it as YYYY-MM-DD") from None
+
+
+@cli.command("gaps")
+@click.option("--json", "as_json", is_flag=True, help="Print the topics as JSON.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path), help="Also write the topics as an HTML page.")
+@click.option("--since", help="Only questions asked on or after this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True, help="Topics shown as text.")
+@click.option("--min-similarity", type=click.FloatRange(0.0, 1.0),
+              help="Average cosine similarity within a topic (default: service.gaps.MIN_SIMILARITY).")
+def gaps_cmd(as_json: bool, html_file: Path | None, since: str | None, limit: int,
+             min_similarity: float | None) -> None:
+    """Group stored questions that were abstained on or rated down into topics, the most asked first."""
+    from service.embedding import EncoderUnavailableError, load_encoder
+    from service.gaps import MIN_SIMILARITY, find_gaps, gap_turns, render_html, render_text
+
+    settings = _settings()
+    start = _since(since)
+    if html_file and not html_file.parent.is_dir():
+        raise InvalidInput(f"cannot write {html_file}: folder {html_file.parent} does not exist")
+    store = _open_store(settings)
+    try:
+        review = store.review_turns(since=start)
+    finally:
+        store.close()
+    topics = []
+    if gap_turns(review):
+        try:
+            encoder = load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
+        except EncoderUnavailableError as exc:
+            raise click.ClickException(str(exc)) from exc
+        topics = find_gaps(review, encoder, MIN_SIMILARITY if min_similarity is None else min_similarity)
+    if html_file:
+        html_file.write_text(render_html(topics), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps({"since": since, "questions": sum(t.count for t in topics),
+                               "topics": [t.as_dict() for t in topics]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(topics, limit))
+    if html_file:
+        click.echo(f"Wrote {html_file}", err=True)
+
+
+@cli.group("feedback")
+def feedback_group() -> None:
+    """Work with the ratings users gave to answers."""
+
+
+@feedback_group.command("export")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the drafts to this new file (default: stdout).")
+@click.option("--since", help="Only turns asked on or after this date (YYYY-MM-DD).")
+@click.option("--rating", type=click.Choice(["up", "down"]), help="Only turns rated up, or only down (default both).")
+def feedback_export(out: Path | None, since: str | None, rating: str | None) -> None:
+    """Draft suite items (JSONL, eval/README.md's format) from rated turns, their cited quotes as evidence.
+
+    Items rated down, or with unrated earlier turns, carry a `review` field that the suite reader refuses
+    until a maintainer has checked them; no item has facts yet.
+    """
+    from service.feedback import draft_items
+
+    settings = _settings()
+    start = _since(since)
+    if out is not None and out.exists():
+        raise InvalidInput(f"{out} exists; it was not overwritten\nHint: choose a new file name")
+    if out is not None and not out.parent.is_dir():
+        raise InvalidInput(f"cannot write {out}: folder {out.parent} does not exist")
+    store = _open_store(settings)
+    try:
+        review = store.review_turns(since=start)
+        history = {cid: store.turns(cid) for cid in {t.conversation_id for t in review if t.rating and t.turn > 1}}
+    finally:
+        store.close()
+    drafts = draft_items(review, history, rating)
+    lines = "".join(json.dumps(d.item, ensure_ascii=False) + "\n" for d in drafts)
+    if out is None:
+        click.echo(lines, nl=False)
+    else:
+        with open(out, "x", encoding="utf-8") as f:
+            f.write(lines)
+    marked = sum(d.needs_review for d in drafts)
+    click.echo(f"{len(drafts)} item(s) drafted{f' to {out}' if out else ''}: {len(drafts) - marked} from answers "
+               f"rated up, {marked} marked `review` (rated down or not fully rated). Add facts, resolve and delete "
+               f"each review field, then check with `roleqa eval --check --suite FILE`.", err=True)
 
 
 @cli.command()

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse proxy); empty: none, so a
     # client cannot pick the address it is rate-limited under
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # state the replicas share: with a Redis URL (redis://host:6379/0), rate limits and Slack event ids live
+    # there (one budget and one answer across replicas); without it, in each process. Keys start with the prefix.
+    redis_url: SecretStr | None = None
+    redis_prefix: str = Field(default="roleqa:", max_length=100)
 
     # signs the chat page's session cookie (conversations belong to a browser session); without it a
     # random key is kept in session_key_file, shared by the workers of one host

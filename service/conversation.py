@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
-from service.question import analyze
+from service.question import analyze, choice_between_roles
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ _NOT_COVERED = "Sorry, the articles"
 _ASKS_WHO = re.compile(r"^\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|should\b|would\b|"
                        r"will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
-                     r"both(?: of them)?|the two)\b", re.IGNORECASE)
+                     r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
+                     r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
@@ -116,6 +117,15 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
+    asked_core = [r for r in prev_roles if r in CORE_ROLES]
+    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not _PLURAL.search(question)
+            and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
+        # ("why?" asks why one over the other: the pair stays)
+        # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
+        # the role the answer chose, the first of the two it names
+        chosen = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        if chosen:
+            prev_roles = chosen[:1]
     # ("could we have the other one too?" keeps both: that is a question about the pair)
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:

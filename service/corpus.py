@@ -82,7 +82,7 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
     files = sorted(p for p in corpus_dir.glob("*.md") if p.name.lower() != "readme.md")
     if not files:
         raise CorpusError(f"no articles (*.md) in {corpus_dir}")
-    articles = [parse_article(p.read_text(encoding="utf-8"), str(p)) for p in files]
+    articles = [parse_article(_read_utf8(p), str(p)) for p in files]
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
@@ -90,6 +90,43 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
         seen[article.id] = article.path or ""
     logger.info("loaded %d articles from %s", len(articles), corpus_dir)
     return articles
+
+
+def _read_utf8(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                          f"re-save it as UTF-8") from None
+
+
+# Files in corpus/ that are not articles but belong there.
+_NOT_ARTICLES = {"readme.md", "roles.yaml"}
+
+
+def ignored_files(corpus_dir: Path) -> list[tuple[Path, str]]:
+    """Entries of the corpus folder that load_corpus() skips, each with what to do about it.
+
+    Hidden entries (dot files) are left out: they are tooling, not articles someone meant to add.
+    """
+    if not corpus_dir.is_dir():
+        return []
+    out: list[tuple[Path, str]] = []
+    for path in sorted(corpus_dir.iterdir()):
+        if path.name.startswith(".") or path.name.lower() in _NOT_ARTICLES:
+            continue
+        if path.is_dir():
+            out.append((path, "a folder: only articles directly in the corpus folder are read; move them up"))
+        elif path.suffix == ".md":
+            continue
+        elif path.suffix.lower() == ".md":
+            out.append((path, f"the extension is {path.suffix}; rename it to {path.stem}.md"))
+        elif path.suffix.lower() in (".txt", ".html", ".htm", ".pdf"):
+            out.append((path, f"not Markdown; convert it with `roleqa add {path}` (then remove the original)"))
+        else:
+            out.append((path, "not an article (*.md); move it out of the corpus folder"))
+    return out
 
 
 def hash_corpus(articles: list[Article]) -> str:

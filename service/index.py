@@ -32,8 +32,9 @@ from service.units import Unit, aspect_text, build_units, is_pronoun_led, linear
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
-# 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists
+FORMAT_VERSION = 6  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
+# 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists; 5: a pronoun stands for
+# the subject of the chain it continues; 6: also after a list item's label
 APPROXIMATE_THRESHOLD = 100_000
 IVF_NPROBE = 16
 KEEP_BUILDS = 2

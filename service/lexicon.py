@@ -31,6 +31,9 @@ ROLES: tuple[Role, ...] = (
         rf"vps?{_S}[- ]sales{_S}",
         rf"sales\s+vps?{_S}",
         rf"sales\s+vice[- ]presidents?{_S}",
+        # "the VP" alone is the VP of Sales here (not "the VP of Marketing", not an EVP/SVP)
+        rf"\b(?:the|a|our|your|their)\s+vps?{_S}\b(?![-\s]*(?:of|for|sales)\b)(?!\s+(?:marketing|finance|engineering|"
+        r"product|operations|people|hr|customer|cs)\b)",
     ), core=True),
     Role("cro", "Chief Revenue Officer (CRO)", (
         rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
@@ -39,7 +42,7 @@ ROLES: tuple[Role, ...] = (
     ), core=True),
     Role("cso", "Chief Sales Officer (CSO)", (
         rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
-        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", rf"sales\s+chiefs?{_S}",
+        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", r"sales\s+chief(?:'s)?\b",
     ), core=True),
     Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
     Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
@@ -67,9 +70,11 @@ _ROLE_RE = re.compile(
 
 # Words that ask for the same thing; folded to one token on both the query and the passage side.
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
-    "salary": ("salary", "salaries", "pay", "paid", "payed", "earn", "earns", "earned", "earning", "earnings",
+    "salary": ("salary", "salaries", "pay", "pays", "paying", "paid", "payed",
+               "earn", "earns", "earned", "earning", "earnings",
                "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
+    "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit"),
     "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
     # "KPIs" and "metrics" are one thing; spelled out, "key performance indicators" would outweigh the
     # rest of a question three words to one
@@ -99,7 +104,8 @@ ABBREVIATIONS: dict[str, str] = {
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
-    "cac": "customer acquisition cost", "cpa": "cost per acquisition",
+    "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
+    "cpa": "cost per acquisition",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -107,7 +113,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
-                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos"})
+                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not

@@ -27,6 +27,9 @@ class Metrics:
         self.answers = Counter("roleqa_answers_total", "Questions answered", ["abstained"], registry=self.registry)
         self.store_failures = Counter("roleqa_store_write_failures_total",
                                       "Answered turns the conversation store could not save", registry=self.registry)
+        self.redis_failures = Counter("roleqa_redis_failures_total",
+                                      "Redis calls that failed (the process fell back to its own state)",
+                                      registry=self.registry)
         self.index_chunks = Gauge("roleqa_index_chunks", "Chunks in the served index", registry=self.registry)
         self.index_info = Gauge("roleqa_index_build_info", "Served index build", ["build_id"], registry=self.registry)
 

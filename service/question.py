@@ -27,7 +27,7 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots""".split()  # noqa: SIM905
+    tho though pretty lot lots right""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
@@ -36,8 +36,9 @@ _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
-_MONEY = r"\$|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
-_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|that|this|those|these|them|his|her|their|your|our|"
+_MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
+_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
+                     r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
@@ -76,9 +77,14 @@ _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|fi
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
                         r"in what (?:cases?|situations?))\b", re.IGNORECASE)
-_DEFINITION = re.compile(r"^\s*(?:what(?:'s| is| are)\s+(?:a|an|the)?\s*$|define\b|what does .* (?:stand for|mean)|"
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
+                         r"what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern, re.IGNORECASE)
+
+
+_CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
+                               "option"))
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def _strip_roles(text: str) -> str:
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
-def _choice_between_roles(text: str) -> bool:
+def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)
     return any(a[2] != b[2] and re.search(r"\bor\b", text[a[1]:b[0]], re.IGNORECASE)
@@ -118,14 +124,15 @@ def answer_type(text: str, roles: list[str]) -> str:
     core = [r for r in roles if r in CORE_ROLES]
     if len(set(core)) > 1 and _PAY.search(text) and not _BASIS.search(text):
         return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
-    if _WHO.search(text) or (_choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
+    if _WHO.search(text) or (choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
                                                                                 re.IGNORECASE)):
         return "role"
     if _YESNO.match(text):
         return "yesno"
     if len(core) > 1 and _COMPARE.search(text):
         return "comparison"
-    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text, re.IGNORECASE):
+    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)|\banswers?\s+to\b|"
+                 r"^\s*to whom\b", text, re.IGNORECASE):
         return "role"
     if _DURATION.search(text):
         return "duration"
@@ -186,11 +193,15 @@ def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
     rest = _strip_roles(_OVERVIEW.sub(" ", text))
-    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$-]*", rest.lower().replace("’", "'"))
+    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'"))
              if w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
+    kind = answer_type(text, roles)
+    if kind == "condition":
+        # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
+        # condition question frames; what it asks is the condition
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=answer_type(text, roles),
-                    quantity=asked_quantity(text))
+                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text))

@@ -118,7 +118,10 @@ class Retriever:
         condition = q.answer_type == "condition" and len(q.core_roles) >= 1
         if not condition and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
             return []
-        sims = prepared.unit_aspects
+        # a condition's aspect is little more than "hire" ("when is a CSO the right hire?"): the units that
+        # state when are told apart by the whole question, the role included
+        sims = (np.asarray(self.index.sentence_vectors) @ prepared.vector) if condition else prepared.unit_aspects
+        pay = "salary" in q.aspect
         out: list[Passage] = []
         taken = set(exclude)
         for role in q.core_roles:
@@ -128,6 +131,8 @@ class Retriever:
                     continue
                 if condition and not states_condition(unit):
                     continue  # "when should we hire a CSO?": the passages that state when
+                if pay and "$" not in unit.text:
+                    continue  # "which one pays more?": the passages that state an amount
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
             for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:

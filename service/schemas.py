@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_QUESTION_CHARS = 2000
@@ -109,3 +110,30 @@ class FeedbackRequest(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
 
     _comment = field_validator("conversation_id", "comment")(_no_control)
+
+
+class ErrorOut(BaseModel):
+    """Every error the API returns: one readable string saying what went wrong and what to do."""
+
+    detail: str
+
+
+# Declares the API-key scheme in the OpenAPI document (and the docs page's Authorize button); the keys
+# themselves are checked by service.security.AccessControl before a route runs.
+api_key = HTTPBearer(auto_error=False, scheme_name="APIKey",
+                     description="An API key from ROLEQA_API_KEYS, sent as `Authorization: Bearer <key>`; "
+                                 "required on /api/* when keys are configured.")
+
+
+def _error(description: str) -> dict[str, object]:
+    return {"model": ErrorOut, "description": description}
+
+
+# What /api/* answers besides 200, each with the one-string `detail` the API really sends.
+API_ERRORS: dict[int | str, dict[str, object]] = {
+    401: _error("No valid API key (when ROLEQA_API_KEYS is set)"),
+    413: _error("The request body is larger than ROLEQA_MAX_BODY_BYTES"),
+    422: _error("Bad input: a readable message saying which field is wrong and why"),
+    429: _error("Rate-limited; the Retry-After header says when to try again"),
+    503: _error("The index is not loaded (run `roleqa index`) or the conversation database is unavailable"),
+}

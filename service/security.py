@@ -12,13 +12,12 @@ import logging
 import math
 import os
 import secrets
-import threading
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
 from service.config import Settings
+from service.replicas import SharedState
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +27,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-# The chat page needs nothing from elsewhere; /docs (Swagger UI) loads its assets from a CDN.
+# Every page, the API docs included (Swagger UI is served from this server, started by a script file),
+# needs nothing from elsewhere and runs no inline script.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_PATHS = ("/docs", "/redoc")
 BASE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
                 (b"x-frame-options", b"DENY")]
 
@@ -44,7 +43,7 @@ async def send_json(send: Send, status: int, detail: str, headers: list[tuple[by
 
 
 class SecurityHeaders:
-    """nosniff, same-origin referrers, DENY framing and a strict CSP (relaxed for the API docs page)."""
+    """nosniff, same-origin referrers, DENY framing and a strict CSP on every response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -53,14 +52,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = scope["path"].startswith(DOCS_PATHS)
-
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", [])) + BASE_HEADERS
-                if not docs:
-                    headers.append((b"content-security-policy", CSP.encode()))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", []), *BASE_HEADERS,
+                                      (b"content-security-policy", CSP.encode())]
             await send(message)
 
         await self.app(scope, receive, wrapped)
@@ -112,46 +107,17 @@ def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> R
     return replay
 
 
-class TokenBucket:
-    """Per-key token buckets: `rate` tokens a minute, up to `burst` at once. Thread-safe, per process."""
-
-    def __init__(self, per_minute: int, burst: int, max_keys: int = 50_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_keys = max_keys
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: str, now: float | None = None) -> float:
-        """0.0 when allowed, else the seconds until a token is free."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                allowed = 0.0
-            else:
-                self._buckets[key] = (tokens, now)
-                allowed = (1.0 - tokens) / self.rate
-            if len(self._buckets) > self.max_keys:  # forget the idlest half rather than grow without bound
-                for old in sorted(self._buckets, key=lambda k: self._buckets[k][1])[: self.max_keys // 2]:
-                    del self._buckets[old]
-            return allowed
-
-
 class AccessControl:
     """API keys on /api/*, same-origin checks on the page's /web/* and /chat routes, rate limits on both."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, shared: SharedState) -> None:
         self.app = app
         self.keys = [k.encode() for k in settings.api_keys]
         self.session_secret = session_secret(settings)
         self.page_access = settings.page_access
         self.identity_header = settings.proxy_identity_header.lower()
         self.trusted = set(settings.trusted_proxies)
-        self.bucket = (TokenBucket(settings.rate_limit_per_minute, settings.rate_limit_burst)
-                       if settings.rate_limit_per_minute else None)
+        self.shared = shared  # the rate-limit buckets: in Redis when replicas share them, else in-process
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -171,7 +137,7 @@ class AccessControl:
             matches = [hmac.compare_digest(presented, key) for key in self.keys]
             if not presented or not any(matches):
                 # failed attempts spend the client address's budget too, so keys cannot be guessed at speed
-                wait = self.bucket.take(key_id) if self.bucket is not None else 0.0
+                wait = await self.shared.take(key_id)
                 if wait > 0:
                     retry = str(max(1, math.ceil(wait)))
                     await send_json(send, 429, f"too many requests; retry in {retry} s",
@@ -218,13 +184,12 @@ class AccessControl:
             # form posts (/chat...) carry the token as a field, checked by their routes
             await send_json(send, 403, "missing or stale page token: reload the page and try again")
             return
-        if self.bucket is not None:
-            wait = self.bucket.take(key_id)
-            if wait > 0:
-                retry = str(max(1, math.ceil(wait)))
-                await send_json(send, 429, f"too many requests; retry in {retry} s",
-                                [(b"retry-after", retry.encode())])
-                return
+        wait = await self.shared.take(key_id)
+        if wait > 0:
+            retry = str(max(1, math.ceil(wait)))
+            await send_json(send, 429, f"too many requests; retry in {retry} s",
+                            [(b"retry-after", retry.encode())])
+            return
         await self.app(scope, receive, send)
 
 

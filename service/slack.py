@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,6 +25,7 @@ from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn
 from service.deps import AssistantDep, SettingsDep
+from service.replicas import SharedState
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/slack", tags=["slack"])
@@ -35,26 +33,6 @@ router = APIRouter(prefix="/slack", tags=["slack"])
 USAGE = ("Ask me about sales leadership roles, e.g. `/roleqa who does the VP of Sales report to?`. "
          "Answers are private to you; start with `share` to post the answer in the channel.")
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
-
-
-class EventDeduper:
-    """Remembers event ids for a while so Slack's retries are not answered twice (per process)."""
-
-    def __init__(self, ttl_seconds: float = 600, max_items: int = 10_000) -> None:
-        self.ttl = ttl_seconds
-        self.max_items = max_items
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            while self._seen and (next(iter(self._seen.values())) < now - self.ttl or len(self._seen) > self.max_items):
-                self._seen.popitem(last=False)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
 
 
 def slack_enabled(settings: Settings) -> bool:
@@ -121,21 +99,30 @@ async def events(request: Request, background: BackgroundTasks, assistant: Assis
         payload = json.loads(body)
     except ValueError as exc:
         raise HTTPException(400, "the event body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise HTTPException(400, "the event body must be a JSON object")
     if payload.get("type") == "url_verification":
         return JSONResponse({"challenge": payload.get("challenge", "")})
-    deduper: EventDeduper = request.app.state.slack_deduper
+    event = payload.get("event") or {}
+    authorizations = payload.get("authorizations") or []
     event_id = payload.get("event_id") or ""
-    if event_id and not deduper.first_time(event_id):
+    if not (isinstance(event, dict) and isinstance(authorizations, list) and isinstance(event_id, str)):
+        raise HTTPException(400, "malformed event: `event` must be an object, `authorizations` a list and "
+                                 "`event_id` a string")
+    shared: SharedState = request.app.state.shared
+    if event_id and not await shared.first_time(event_id):
         logger.info("ignoring Slack retry of %s (retry %s)", event_id, request.headers.get("x-slack-retry-num"))
         return JSONResponse({"ok": True, "duplicate": True})
-    event = payload.get("event") or {}
-    bot_user = next((a.get("user_id") for a in payload.get("authorizations") or [] if a.get("user_id")), None)
+    bot_user = next((a["user_id"] for a in authorizations if isinstance(a, dict) and isinstance(a.get("user_id"), str)),
+                    None)
     if _should_answer(event, bot_user):
         background.add_task(reply_in_thread, assistant, settings, event, bot_user)
     return JSONResponse({"ok": True})
 
 
 def _should_answer(event: dict[str, Any], bot_user: str | None) -> bool:
+    if not all(isinstance(event.get(field, ""), str) for field in ("text", "channel", "ts", "thread_ts")):
+        return False  # not a message Slack sends
     if event.get("bot_id") or event.get("subtype") or (bot_user and event.get("user") == bot_user):
         return False  # our own messages, other bots, edits and joins
     if event.get("type") == "app_mention":
@@ -172,3 +159,5 @@ def reply_in_thread(assistant: Assistant, settings: Settings, event: dict[str, A
                                 blocks=answer_blocks(answer))
     except SlackApiError as exc:
         logger.error("Slack API call failed: %s", exc.response.get("error") if exc.response else exc)
+    except OSError as exc:  # URLError, timeouts: Slack unreachable; the answer is lost, the server is not
+        logger.error("Slack API unreachable at %s: %s", settings.slack_api_base_url, exc)

@@ -35,9 +35,11 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    exists,
     func,
     insert,
     inspect,
+    or_,
     select,
     text,
     update,
@@ -109,6 +111,23 @@ class StoredTurn:
     citations: list[dict[str, Any]]
     timings_ms: dict[str, float]
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewTurn:
+    """A turn a maintainer may want to look at: it abstained, or someone rated it (the latest rating counts)."""
+
+    conversation_id: str
+    turn: int
+    question: str
+    standalone_question: str
+    answer: str
+    abstained: bool
+    reason: str
+    citations: list[dict[str, Any]]
+    created_at: datetime
+    rating: str | None = None
+    comment: str | None = None
 
 
 def scoped_id(owner: str, conversation_id: str) -> str:
@@ -284,6 +303,29 @@ class Store:
             rows = conn.execute(select(feedback.c.turn, feedback.c.rating)
                                 .where(feedback.c.conversation_id == conversation_id).order_by(feedback.c.id))
             return {int(turn): str(rating) for turn, rating in rows}
+
+    def review_turns(self, since: datetime | None = None) -> list[ReviewTurn]:
+        """Every turn that abstained or was rated, oldest first, with its latest rating and comment."""
+        with self.engine.connect() as conn:
+            ratings: dict[tuple[str, int], tuple[str, str | None]] = {}
+            for f in conn.execute(select(feedback).order_by(feedback.c.id)).mappings():
+                ratings[(f["conversation_id"], f["turn"])] = (f["rating"], f["comment"])
+            rated = exists().where(feedback.c.conversation_id == turns.c.conversation_id,
+                                   feedback.c.turn == turns.c.turn)
+            query = select(turns).where(or_(turns.c.abstained.is_(True), rated)).order_by(turns.c.created_at,
+                                                                                          turns.c.id)
+            if since is not None:
+                query = query.where(turns.c.created_at >= since)
+            out = []
+            for r in conn.execute(query).mappings():
+                rating, comment = ratings.get((r["conversation_id"], r["turn"]), (None, None))
+                if r["abstained"] or rating:
+                    created = r["created_at"]
+                    out.append(ReviewTurn(r["conversation_id"], r["turn"], r["question"], r["standalone_question"],
+                                          r["answer"], r["abstained"], r["reason"] or "", _json(r["citations"]),
+                                          created if created.tzinfo else created.replace(tzinfo=UTC),
+                                          rating, comment))
+            return out
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 
 from service.chunking import Chunk, Sentence
-from service.lexicon import find_roles, strip_roles, tokenize
+from service.lexicon import find_roles, role_spans, strip_roles, tokenize
 
-_PRONOUN_START = re.compile(r"^\s*(?:they|their|them|he|she|his|her|he or she|this role|the role)\b", re.IGNORECASE)
+# (after a list item's label: "Customer Relationships: They maintain contact with top customers")
+_PRONOUN_START = re.compile(r"^\s*(?:[A-Z][\w&/' -]{0,40}:\s+)?(?:they|their|them|he|she|his|her|he or she|this role|"
+                            r"the role)\b", re.IGNORECASE)
 _ITEM_MARKER = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
@@ -37,7 +39,20 @@ class Unit:
     @property
     def about(self) -> tuple[str, ...]:
         """The roles the unit speaks of: its own, else the one its pronoun stands for, else its context's."""
-        return self.roles or ((self.subject,) if self.subject else self.context_roles)
+        if self.subject:  # "They must think beyond the VP of Sales": the CRO, and the VP named
+            return (self.subject, *self.roles)
+        return self.roles or self.context_roles
+
+
+def _antecedent(unit: Unit) -> str:
+    """The role a later pronoun can stand for: a pronoun-led unit's own antecedent, a role that opens
+    the unit (its subject), or the one role it names."""
+    if unit.subject and _PRONOUN_START.match(unit.text):
+        return unit.subject
+    spans = role_spans(unit.text)
+    if spans and spans[0][0] <= 12:
+        return spans[0][2]
+    return unit.roles[0] if len(unit.roles) == 1 else ""
 
 
 # an item that opens with a gerund has no subject of its own ("Coaching and supporting ...")
@@ -176,12 +191,15 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 # "Coaching and supporting the VP of Sales ..." under the CRO's duties: the CRO coaches;
                 # the VP of Sales is the object
                 subject = context_roles[0]
-            elif not roles and kind != "row" and _PRONOUN_START.match(text):
-                # the antecedent: the last earlier unit of the chunk that names one role, else the context's role
-                earlier = [u.roles for u in units[chunk_first:]]
-                named = next((r for r in reversed(earlier) if len(r) == 1), ())
-                candidates = named or (context_roles if len(context_roles) == 1 else ())
-                subject = candidates[0] if candidates else ""
+            elif kind != "row" and _PRONOUN_START.match(text):
+                # the antecedent: the subject of the pronoun chain this unit continues ("The CRO ... They
+                # must think beyond the VP of Sales ... They need to be informed"), else the last earlier
+                # unit of the chunk that names one role, else the context's role
+                subject = next((a for u in reversed(units[chunk_first:]) if (a := _antecedent(u))), "")
+                if not subject and len(context_roles) == 1:
+                    subject = context_roles[0]
+                if subject in roles:
+                    subject = ""
             units.append(Unit(row, ci, sentence, text, kind, context, list_id if kind == "item" else -1,
                               roles, context_roles, tokens, span, subject))
             row += 1

@@ -101,6 +101,19 @@ def postgres_cluster():  # type: ignore[no-untyped-def]
     cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_server():  # type: ignore[no-untyped-def]
+    """A real Redis server for the session (tests that use it are marked `redis`)."""
+    from redis_server import start_redis
+
+    try:
+        server = start_redis()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
 # Browser tests: Debian's Chromium through Playwright; screenshots go to a folder git ignores, for a person to look at.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -123,5 +136,3 @@ def browser():  # type: ignore[no-untyped-def]
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-

@@ -38,6 +38,9 @@ def _h(*questions: str) -> list[Turn]:
     (["What is the VP of Sales' base salary?"], "and total comp for that role?", ["vpsales"], ["total comp"]),
     # "does the VP do that too?" asks about the VP alone
     (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
+    # "which should ..." after two roles chooses between them
+    (["How is a CSO different from a VP of Sales?"], "which should a 40-person startup go for?", ["cso", "vpsales"],
+     ["startup"]),
 ])
 def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
     standalone = rewrite(question, _h(*history))
@@ -64,6 +67,14 @@ def test_a_fragment_with_a_new_aspect_asks_that_aspect_of_the_new_role() -> None
     # qualifiers are no new aspect: the previous question is kept with the new role
     standalone = rewrite("and particularly for a great CSO?", _h("Which skills does a CRO need?"))
     assert "skills" in standalone and find_roles(standalone) == ["cso"]
+
+
+def test_after_a_choice_between_two_roles_a_singular_referent_is_the_role_the_answer_chose() -> None:
+    history = [Turn("user", "Which suits a subscription business better, a CSO or a CRO?"),
+               Turn("assistant", "A CRO is ideal for subscription businesses, more than a CSO. [1]")]
+    assert find_roles(rewrite("what experience should that person have?", history)) == ["cro"]
+    # "why?" asks why one over the other: the pair stays
+    assert sorted(find_roles(rewrite("why?", history))) == ["cro", "cso"]
 
 
 @pytest.mark.slow

@@ -83,3 +83,15 @@ def test_ampersand_abbreviations_are_one_word() -> None:
     from service.lexicon import tokenize
 
     assert "p&l" in tokenize("Who carries the P&L?") and "m&a" in tokenize("M&A deals")
+
+
+def test_duties_and_responsibilities_are_one_term() -> None:
+    assert tokenize("the duties of a CSO") == tokenize("the responsibilities of a CSO")
+    assert tokenize("who pays more") == tokenize("who is paid more")
+
+
+def test_the_vp_alone_is_the_vp_of_sales_but_not_other_vps() -> None:
+    assert find_roles("and what about the VP?") == ["vpsales"]
+    assert find_roles("does our VP report to the CRO?") == ["vpsales", "cro"]
+    assert find_roles("the VP of Marketing") == [] and find_roles("a Senior VP") == []
+    assert canonicalize_roles("our VP Sales", "name") == "our Vice President (VP) of Sales"

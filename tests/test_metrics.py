@@ -35,3 +35,12 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_fuzzed_requests_never_get_5xx(case) -> None:  # type: ignore[no-untyped-def]
     response = case.call()
     assert response.status_code < 500, (case.method, case.path, case.body, response.text[:200])
+
+
+@schema.include(path_regex="^/api/").parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_fuzzed_api_responses_match_the_documented_schemas(case) -> None:  # type: ignore[no-untyped-def]
+    # every error body (the 422s especially) must be the documented {"detail": str}, every success its model
+    from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+    case.call_and_validate(checks=[response_schema_conformance, status_code_conformance])

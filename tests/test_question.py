@@ -28,10 +28,19 @@ from service.question import analyze
     ("At what point does a CRO make sense?", "condition"),
     ("When was the CSO title invented?", "fact"),
     ("What does a CSO make a year?", "amount"),
+    ("What is a Chief Revenue Officer?", "definition"),
+    ("whats a cso", "definition"),
+    ("which one (the CRO or the CSO) pays more?", "comparison"),
     ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
+
+
+def test_a_condition_question_has_no_aspect_in_choosing_the_role() -> None:
+    q = analyze("When is a CSO the right hire?")
+    assert q.answer_type == "condition" and q.aspect == ()
+    assert analyze("when would a CRO make sense for a SaaS firm?").aspect == ("saa", "firm")
 
 
 def test_aspect_leaves_out_roles_and_question_words() -> None:

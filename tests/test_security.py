@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.security import TokenBucket
+from service.replicas import TokenBucket
 from tests.conftest import page_token
 
 Q = {"question": "How much does a VP of Sales earn?"}

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.slack import EventDeduper
+from service.replicas import EventDeduper
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
@@ -191,3 +191,24 @@ def test_deduper_forgets_after_ttl() -> None:
     d = EventDeduper(ttl_seconds=10)
     assert d.first_time("e", now=0) and not d.first_time("e", now=5)
     assert d.first_time("e", now=20)
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"x"', b'{"event": "str", "event_id": "E1"}',
+                                  b'{"event": {}, "event_id": {"a": 1}}', b'{"authorizations": "x", "event": {}}'])
+def test_malformed_signed_events_are_400_not_500(fake_settings: Settings, fake_assistant: Assistant,
+                                                 body: bytes) -> None:
+    with _app(fake_settings, fake_assistant) as c:
+        r = c.post("/slack/events", content=body, headers=signed(body))
+    assert r.status_code == 400 and "event" in r.json()["detail"]
+
+
+def test_odd_event_fields_and_unreachable_slack_are_logged_not_raised(fake_settings: Settings,
+                                                                      fake_assistant: Assistant,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    odd = _event({"type": "app_mention", "channel": 1, "ts": "1.1", "user": "U1", "text": 5}, "Ev-odd")
+    fine = _event({"type": "app_mention", "channel": "C1", "ts": "2.1", "user": "U1",
+                   "text": "<@UBOT> How much does a VP of Sales earn?"}, "Ev-unreachable")
+    with _app(fake_settings, fake_assistant, "http://127.0.0.1:9/api/") as c:  # nothing listens on port 9
+        assert c.post("/slack/events", content=odd, headers=signed(odd)).json() == {"ok": True}
+        assert c.post("/slack/events", content=fine, headers=signed(fine)).json() == {"ok": True}
+    assert "Slack API unreachable" in caplog.text and "Traceback" not in caplog.text

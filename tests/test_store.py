@@ -2,6 +2,7 @@
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,22 @@ def test_workers_starting_together_on_a_new_database_all_get_a_store(tmp_path: P
         path = str(tmp_path / f"fresh-{round_}.db")
         with multiprocessing.get_context("spawn").Pool(4) as pool:
             assert pool.map(_open_store, [path] * 4) == [2, 2, 2, 2]
+
+
+def test_review_turns_on_every_backend(database_url: str) -> None:
+    # the turns a maintainer reviews: abstained or rated (latest rating wins); answered and unrated ones are not
+    store = Store(database_url)
+    store.add_turn("a", "CRO equity?", "CRO equity?", "Sorry", True, [], {}, "aspect not covered")
+    store.add_turn("a", "And the CSO?", "CSO equity?", "Sorry", True, [], {}, "aspect not covered")
+    store.add_turn("b", "Who does the CSO report to?", "same", "The CEO [1]", False, [{"n": 1, "quote": "q"}], {})
+    store.add_turn("c", "What does a CRO do?", "same", "Owns revenue [1]", False, [{"n": 1}], {})
+    store.add_feedback("b", 1, "up", None)
+    store.add_feedback("b", 1, "down", "wrong role")
+    review = store.review_turns()
+    assert [(t.conversation_id, t.turn, t.abstained, t.rating) for t in review] == [
+        ("a", 1, True, None), ("a", 2, True, None), ("b", 1, False, "down")]
+    assert review[1].standalone_question == "CSO equity?" and review[1].reason == "aspect not covered"
+    assert review[2].comment == "wrong role" and review[2].citations == [{"n": 1, "quote": "q"}]
+    assert all(t.created_at.tzinfo is not None for t in review)
+    assert store.review_turns(since=datetime.now(UTC) + timedelta(days=1)) == []
+    store.close()

@@ -6,7 +6,7 @@ from pathlib import Path
 from service.chunking import chunk_article
 from service.corpus import load_corpus
 from service.lexicon import strip_roles
-from service.units import aspect_text, build_units, linearize_row
+from service.units import aspect_text, build_units, is_pronoun_led, linearize_row
 
 FIXTURES = Path(__file__).parent / "fixtures" / "corpus"
 
@@ -64,3 +64,29 @@ def test_a_table_row_reads_as_a_sentence_for_the_encoder() -> None:
     chunk = chunks[row.chunk]
     assert linearize_row(chunk, row.text) == "VP of Sales: Reports to: CRO or CSO; Manages: Sales managers."
     assert "|" not in aspect_text(row, chunk) and "CRO or CSO" not in aspect_text(row, chunk)  # roles removed
+
+
+def test_a_pronoun_stands_for_the_subject_of_the_chain_it_continues(tmp_path: Path) -> None:
+    (tmp_path / "chain.md").write_text(
+        '---\nid: chain\ntitle: "Chain"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# Chain\n\n'
+        "## Metrics\n\nThe primary metric of the CRO is revenue growth. They must think beyond the VP of Sales. "
+        "They need to watch the competition.\n", encoding="utf-8")
+    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
+    units = [u for u in build_units(chunks) if u.kind == "text"]
+    beyond = next(u for u in units if u.text.startswith("They must"))
+    watch = next(u for u in units if u.text.startswith("They need"))
+    # "They must think beyond the VP of Sales": the CRO must, about the VP of Sales
+    assert beyond.subject == "cro" and beyond.about == ("cro", "vpsales")
+    # the next "They" is still the CRO, not the VP of Sales the previous sentence named
+    assert watch.subject == "cro" and watch.about == ("cro",)
+
+
+def test_a_labelled_item_led_by_a_pronoun_speaks_of_its_sections_role(tmp_path: Path) -> None:
+    (tmp_path / "label.md").write_text(
+        '---\nid: label\ntitle: "Label"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# Label\n\n'
+        "## The Chief Sales Officer\n\nCore duties:\n\n- Customer Relationships: They maintain contact with top "
+        "customers.\n- Forecasting: Setting sales targets.\n", encoding="utf-8")
+    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
+    item = next(u for u in build_units(chunks) if u.text.startswith("Customer Relationships"))
+    assert item.subject == "cso" and item.about == ("cso",)
+    assert is_pronoun_led(item.text) and not is_pronoun_led("Forecasting: Setting sales targets.")

@@ -289,7 +289,7 @@ def test_web_answer_returns_the_turn_rendered_by_the_page_template(fake_settings
         assert "&lt;b&gt;How much&lt;/b&gt;" in html and "<b>" not in html
         # hovering a [n] marker previews its quoted sentence
         first = data["citations"][0]
-        title = re.search(r'<a class="cite"[^>]*data-n="%d"[^>]*title="([^"]*)"' % first["n"], html)
+        title = re.search(rf'<a class="cite"[^>]*data-n="{first["n"]}"[^>]*title="([^"]*)"', html)
         assert title and html_unescape(title.group(1)).strip("“”") == first["quote"]
 
 
