@@ -29,15 +29,12 @@ from service.lexicon import (
 )
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
+from service.roles import abstain_message
 from service.units import Unit, states_condition
 
-__all__ = ["ABSTAIN_MESSAGE", "Answer", "Answerer", "AnswerSettings", "Citation", "render"]
+__all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
-ABSTAIN_MESSAGE = (
-    "Sorry, the articles I know don't cover that. I can answer questions about Chief Revenue Officers, "
-    "Chief Sales Officers and VPs of Sales: what they do, who they report to, what they earn and when to hire which."
-)
-_ROLE_TOKENS = frozenset(ROLES_BY_KEY)
+_ROLE_TOKENS = ROLES_BY_KEY.keys()  # live: the installed roles
 # Sentences about the article rather than the roles ("Let's take a closer look at ...").
 _META = re.compile(
     r"^(?:let[’']s|read on|here are|here[’']s|in this (?:article|blog|post|guide)|we[’']ll|this article)\b|"
@@ -214,7 +211,7 @@ class Answerer:
         reason = self._abstain_reason(prepared, cands)
         support = _support(cands)
         if reason:
-            return Answer(ABSTAIN_MESSAGE, True, (), question, tuple(passages), support, reason)
+            return Answer(abstain_message(), True, (), question, tuple(passages), support, reason)
         text, citations = compose(prepared.question, cands, self.index, self.settings)
         return Answer(text, False, tuple(citations), question, tuple(passages), support, "")
 

@@ -15,6 +15,7 @@ from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
 from service.retrieval import Passage, Retriever
+from service.roles import load_roles
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class Assistant:
         read_manifest(resolve_index_path(Path(settings.index_dir)))  # fail fast, before the model loads
         encoder = encoder or load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
         articles = load_corpus(Path(settings.corpus_dir)) if check_corpus else None
-        index = load_index(Path(settings.index_dir), encoder, articles)
+        roles = load_roles(Path(settings.corpus_dir), articles) if articles is not None else None
+        index = load_index(Path(settings.index_dir), encoder, articles, roles)
         return cls(index, encoder, settings)
 
     def standalone(self, question: str, history: Sequence[Turn] = ()) -> str:

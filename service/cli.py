@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from service.config import Settings
-from service.corpus import CorpusError
+from service.corpus import CorpusError, RolesError
 
 if TYPE_CHECKING:
     from service.assistant import Assistant
@@ -40,7 +40,7 @@ def _load_assistant(settings: Settings) -> Assistant:
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
 def cli(verbose: bool) -> None:
-    """roleqa: cited answers about CRO, CSO and VP of Sales roles."""
+    """roleqa: cited answers about sales leadership roles, from the articles in corpus/."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -55,12 +55,17 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     from service.corpus import ignored_files, load_corpus
     from service.embedding import load_encoder
     from service.index import build_index
+    from service.roles import load_roles
 
     settings = _settings(corpus_dir=corpus_dir, index_dir=index_dir, encoder=encoder)
     for path, what in ignored_files(Path(settings.corpus_dir)):
         click.echo(f"warning: ignoring {path}: {what}", err=True)
     try:
         articles = load_corpus(Path(settings.corpus_dir))
+        roles = load_roles(Path(settings.corpus_dir), articles)
+    except RolesError as exc:
+        raise InvalidInput(f"{exc}\nHint: see corpus/README.md (Roles) for the roles.yaml and `roles:` format; "
+                           f"the index was not changed.") from None
     except CorpusError as exc:
         raise click.ClickException(f"{exc}\nHint: see corpus/README.md for the article format.") from exc
     click.echo(f"Indexing {len(articles)} articles from {settings.corpus_dir} ...", err=True)
@@ -69,7 +74,7 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     def progress(what: str, done: int, total: int) -> None:
         click.echo(f"\r  embedding {what}: {done}/{total}", err=True, nl=done >= total)
 
-    report = build_index(articles, model, Path(settings.index_dir), progress=progress)
+    report = build_index(articles, model, Path(settings.index_dir), progress=progress, roles=roles)
     click.echo(f"Built {report.path} : {report.chunks} chunks, {report.sentences} sentences "
                f"in {report.seconds:.1f}s")
 
@@ -79,23 +84,30 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
 @click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), help="Articles folder (default corpus/).")
 @click.option("--id", "article_id", help="The new article's id and file name (one PATH only; default: from the title).")
 @click.option("--title", help="The new article's title (one PATH only; default: found in the file).")
-def add_cmd(paths: tuple[Path, ...], corpus_dir: Path | None, article_id: str | None, title: str | None) -> None:
+@click.option("--role", "roles", multiple=True, metavar="NAME[:ABBREVIATION]",
+              help='A role the articles are about, e.g. "Chief Growth Officer:CGO" (repeatable); see corpus/README.md.')
+def add_cmd(paths: tuple[Path, ...], corpus_dir: Path | None, article_id: str | None, title: str | None,
+            roles: tuple[str, ...]) -> None:
     """Convert .md, .txt, .html and .pdf files into corpus articles (cleaned Markdown with front matter).
 
     Nothing is added unless every file converts and none repeats an article; existing files are never
     overwritten. Exit code 2 when a file is refused.
     """
-    from service.ingestion import IngestError, check_drafts, convert_file, write_drafts
+    from service.ingestion import IngestError, check_drafts, convert_file, parse_role_option, write_drafts
 
     if (article_id or title) and len(paths) > 1:
         raise InvalidInput("--id and --title name one article; give one PATH with them")
     corpus = Path(_settings(corpus_dir=corpus_dir).corpus_dir)
     if not corpus.is_dir():
         raise InvalidInput(f"corpus folder {corpus} does not exist\nHint: create it or pass --corpus DIR")
+    try:
+        declared = [parse_role_option(r) for r in roles]
+    except IngestError as exc:
+        raise InvalidInput(str(exc)) from None
     drafts, problems = [], []
     for path in paths:
         try:
-            drafts.append(convert_file(path, article_id, title))
+            drafts.append(convert_file(path, article_id, title, declared))
         except IngestError as exc:
             problems.append(str(exc))
     problems += check_drafts(drafts, corpus)

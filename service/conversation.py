@@ -21,8 +21,6 @@ class Turn:
     content: str
 
 
-SHORT_NAMES = {"vpsales": "the VP of Sales", "cro": "the CRO", "cso": "the CSO", "ceo": "the CEO",
-               "coo": "the COO", "cfo": "the CFO", "cmo": "the CMO", "cto": "the CTO"}
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
@@ -32,8 +30,11 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
                       r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one)\b",
                       re.IGNORECASE)
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
-_ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|both|either|other|there|then|too|also|else|tho|though|"
+_ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"
                       r"instead|same)\b", re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
+# "which ones matter most for a CSO?" picks among what the previous answer listed
+_WHICH_OF = re.compile(r"\bwhich\s+(?:ones|of\s+(?:those|these|them))\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
@@ -57,7 +58,8 @@ _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a
 
 def short_name(key: str) -> str:
     """How a role reads in a rewritten question or an answer ("the CRO", "Chief Customer Officer (CCO)")."""
-    return SHORT_NAMES.get(key, ROLES_BY_KEY[key].name)
+    role = ROLES_BY_KEY[key]
+    return role.short or role.name
 
 
 def _is_fragment(question: str) -> bool:
@@ -101,7 +103,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question)):
+    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -112,7 +114,9 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
 def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
-    if answered and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+    # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
+    carried_only = len(prev_roles) == 1 and not find_roles(re.sub(r"\([^()]*\)", "", previous))
+    if answered and not carried_only and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
@@ -167,11 +171,20 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             if _OWN_QUESTION.match(topic):
                 return f"{topic}?"
             return f"What about {topic}?"
+        others = [r for r in find_roles(previous) if r not in roles]
+        if others and _COMPARED.search(question):
+            # "and compared to a CSO?" after the CRO's pay sets the two side by side
+            return f"{previous.rstrip(' ?.')} compared to {short_name(roles[0])}?"
         return _substitute(previous, roles, question)
     if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
         # "Which one should we hire first?" after comparing two roles
         options = " or ".join(short_name(r) for r in prev_roles)
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
+    if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):
+        # "does that person report to the CEO?": the CEO is the object; the pronoun is the role before
+        role = short_name(prev_roles[0])
+        return _PRONOUN.sub(lambda m: f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"}
+                            else role, question, count=1)
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]

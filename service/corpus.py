@@ -18,6 +18,19 @@ class CorpusError(Exception):
     """The corpus directory or one of its articles cannot be used."""
 
 
+class RolesError(CorpusError):
+    """A role in roles.yaml or an article's front matter cannot be used (invalid input: exit code 2)."""
+
+
+@dataclass(frozen=True)
+class DeclaredRole:
+    """A role an article's front matter says it is about (`roles: [{name, abbreviation, synonyms}]`)."""
+
+    name: str
+    abbreviation: str | None = None
+    synonyms: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Article:
     """One source article; `text` is the Markdown body that chunk spans point into."""
@@ -29,6 +42,7 @@ class Article:
     source: str | None = None
     published: str | None = None
     path: str | None = None
+    roles: tuple[DeclaredRole, ...] = ()
 
 
 def parse_article(raw: str, path: str | None = None) -> Article:
@@ -68,7 +82,43 @@ def parse_article(raw: str, path: str | None = None) -> Article:
         source=opt("source"),
         published=opt("published"),
         path=path,
+        roles=parse_roles(meta.get("roles"), where),
     )
+
+
+def parse_roles(value: object, where: str) -> tuple[DeclaredRole, ...]:
+    """The `roles:` front matter field.
+
+    Raises:
+        RolesError: every problem, each as `file: roles[i].field: message`.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise RolesError(f"{where}: roles: expected a list of roles, each with a name (and an abbreviation, synonyms)")
+    roles, problems = [], []
+    for i, entry in enumerate(value):
+        at = f"{where}: roles[{i}]"
+        if isinstance(entry, str):  # "- Chief Growth Officer"
+            entry = {"name": entry}
+        if not isinstance(entry, dict):
+            problems.append(f"{at}: expected a mapping with a name (and an abbreviation, synonyms)")
+            continue
+        unknown = [k for k in entry if k not in ("name", "abbreviation", "synonyms")]
+        problems += [f"{at}.{k}: unknown field (known: name, abbreviation, synonyms)" for k in unknown]
+        name, abbreviation, synonyms = entry.get("name"), entry.get("abbreviation"), entry.get("synonyms") or []
+        if not isinstance(name, str) or not name.strip():
+            problems.append(f"{at}.name: a role needs a name")
+        if abbreviation is not None and not (isinstance(abbreviation, str) and abbreviation.strip()):
+            problems.append(f"{at}.abbreviation: expected a string")
+        if not isinstance(synonyms, list) or not all(isinstance(x, str) and x.strip() for x in synonyms):
+            problems.append(f"{at}.synonyms: expected a list of strings")
+        if not problems:
+            roles.append(DeclaredRole(str(name).strip(), abbreviation.strip() if abbreviation else None,
+                                      tuple(x.strip() for x in synonyms)))
+    if problems:
+        raise RolesError("\n".join(problems))
+    return tuple(roles)
 
 
 def load_corpus(corpus_dir: Path) -> list[Article]:
@@ -136,4 +186,6 @@ def hash_corpus(articles: list[Article]) -> str:
         for part in (a.id, a.title, a.author or "", a.source or "", a.published or "", a.text):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
+        if a.roles:  # only then, so a corpus without declarations keeps its fingerprint
+            digest.update(repr(a.roles).encode("utf-8"))
     return digest.hexdigest()

@@ -28,6 +28,9 @@ from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
 from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
+from service.roles import RoleSet, install, with_declared
+from service.roles import current as current_roles
+from service.roles import default_roles as default_role_set
 from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row
 
 logger = logging.getLogger(__name__)
@@ -164,10 +167,16 @@ def build_index(
     index_dir: Path,
     chunker: ChunkerSettings | None = None,
     progress: Progress | None = None,
+    roles: RoleSet | None = None,
 ) -> BuildReport:
-    """Chunk, embed and index `articles`, then publish the build as `index_dir/current`."""
+    """Chunk, embed and index `articles`, then publish the build as `index_dir/current`.
+
+    `roles` (from `roles.load_roles`, default: the project's roles.yaml with the articles' declarations)
+    are installed for the build and recorded with it.
+    """
     started = time.perf_counter()
     cfg = chunker or ChunkerSettings()
+    install(roles or with_declared(default_role_set().roles, articles))
     index_dir.mkdir(parents=True, exist_ok=True)
     builds = index_dir / "builds"
     builds.mkdir(exist_ok=True)
@@ -234,6 +243,9 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
         retriever = bm25s.BM25()
         retriever.index([tokenize(c.context_text(with_title=False)) for c in chunks], show_progress=False)
         retriever.save(str(tmp / "bm25"), show_progress=False)
+        # the roles the tokens and role names above were made with: serving recognizes the same ones
+        (tmp / "roles.json").write_text(json.dumps(current_roles().to_json(), indent=1, ensure_ascii=False),
+                                        encoding="utf-8")
 
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
@@ -248,6 +260,7 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             "index_type": kind,
             "chunker": cfg.as_dict(),
             "corpus_hash": hash_corpus(articles),
+            "roles_hash": current_roles().fingerprint(),
             # in how many chunks each role is named: rare roles in a question matter more
             "role_df": dict(Counter(r for c in chunks for r in set(find_roles(c.context_text(with_title=False))))),
             "chunks": len(chunks),
@@ -328,8 +341,11 @@ def read_chunks(index_dir: Path) -> list[Chunk]:
         raise IndexCorruptError(f"the index in {path} cannot be read ({exc}); {REBUILD_HINT}") from exc
 
 
-def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None = None) -> Index:
-    """Load and check an index.
+def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None = None,
+               roles: RoleSet | None = None) -> Index:
+    """Load and check an index, and install the roles it was built with.
+
+    `articles` and `roles` (the corpus's, when given) must be those the index was built from.
 
     Raises:
         IndexMissingError: nothing built yet.
@@ -352,6 +368,9 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         )
     if articles is not None and manifest.get("corpus_hash") != hash_corpus(articles):
         raise IndexStaleError(f"the corpus changed since the index was built; {REBUILD_HINT}")
+    if roles is not None and manifest.get("roles_hash", default_role_set().fingerprint()) != roles.fingerprint():
+        raise IndexStaleError(f"the roles (roles.yaml or an article's `roles:`) changed since the index was built; "
+                              f"{REBUILD_HINT}")
     for name, digest in (manifest.get("files") or {}).items():
         file = path / name
         if not file.is_file():
@@ -368,12 +387,22 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         offsets = np.load(path / "sentence_offsets.npy")
         aspect_vectors = np.load(path / "aspects.npy", mmap_mode="r")
         bm25 = bm25s.BM25.load(str(path / "bm25"))
+        # a build from before roles were data recognized the project's built-in roles
+        built_roles = (RoleSet.from_json(json.loads((path / "roles.json").read_text(encoding="utf-8")))
+                       if (path / "roles.json").is_file() else default_role_set())
     except Exception as exc:  # any parse failure means the same thing to the user
         raise IndexCorruptError(f"the index in {path} cannot be read ({exc}); {REBUILD_HINT}") from exc
-    units = build_units(chunks)
-    if (vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim
-            or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape):
-        raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
+    # answer units are found with the build's roles; a build that fails to load leaves the served one's roles
+    previous = current_roles()
+    install(built_roles)
+    try:
+        units = build_units(chunks)
+        if (vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim
+                or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape):
+            raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
+    except BaseException:
+        install(previous)
+        raise
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
     return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, aspect_vectors, units, bm25, vocabulary,

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from service.corpus import Article, CorpusError, load_corpus, parse_article
+from service.roles import read_corpus_roles, with_declared
 
 logger = logging.getLogger(__name__)
 
@@ -224,13 +226,28 @@ def _from_pdf(path: Path) -> tuple[str | None, str, dict[str, Any]]:
     return title, reflow_text("\n\n".join(pages)), {k: v for k, v in meta.items() if v}
 
 
-def convert_file(path: Path, article_id: str | None = None, title: str | None = None) -> Draft:
+def parse_role_option(value: str) -> dict[str, str]:
+    """`--role "Chief Growth Officer:CGO"` as a front matter role ({name, abbreviation}).
+
+    Raises:
+        IngestError: no name, or more than one ':'.
+    """
+    name, _, abbreviation = (part.strip() for part in value.partition(":"))
+    if not name or ":" in abbreviation:
+        raise IngestError(f"--role {value!r}: expected NAME or NAME:ABBREVIATION\n"
+                          f'Hint: e.g. --role "Chief Growth Officer:CGO"')
+    return {"name": name, "abbreviation": abbreviation} if abbreviation else {"name": name}
+
+
+def convert_file(path: Path, article_id: str | None = None, title: str | None = None,
+                 roles: Sequence[dict[str, str]] = ()) -> Draft:
     """Convert one file into a draft article (not written).
 
     Args:
         path: a .md, .txt, .html/.htm or .pdf file.
         article_id: the id (and file name) to use instead of one made from the title.
         title: the title to use instead of the one found in the file.
+        roles: roles the article is about (front matter `roles:`), added to any it declares.
 
     Raises:
         IngestError: an unsupported, unreadable or empty file.
@@ -265,6 +282,9 @@ def convert_file(path: Path, article_id: str | None = None, title: str | None = 
                           f"removing page chrome; nothing to add\nHint: check that the file holds the article "
                           f"(for a web page, save the article page itself, not a listing or login page)")
     meta.setdefault("source", path.name)
+    if roles:
+        declared = meta.get("roles")
+        meta["roles"] = [*(declared if isinstance(declared, list) else []), *roles]
     article_id = article_id or str(meta.pop("id", "") or "") or slugify(title) or slugify(path.stem)
     meta.pop("id", None)
     meta.pop("title", None)
@@ -282,9 +302,14 @@ def check_drafts(drafts: list[Draft], corpus_dir: Path) -> list[str]:
         existing: list[Article] = load_corpus(corpus_dir) if articles else []
     except CorpusError as exc:
         return [f"{exc}\nHint: fix the corpus first; nothing was added"]
+    problems: list[str] = []
+    try:  # the drafts' roles must fit the corpus's (no abbreviation taken by another role)
+        with_declared(read_corpus_roles(corpus_dir), [*existing, *(parse_article(d.render(), str(d.path))
+                                                                   for d in drafts)])
+    except CorpusError as exc:
+        problems.append(f"{exc}\nHint: fix the role (--role NAME:ABBREVIATION) or corpus/roles.yaml")
     by_id = {a.id: a.path or a.id for a in existing}
     by_hash = {content_hash(a.text): a.path or a.id for a in existing}
-    problems: list[str] = []
     for d in drafts:
         target = corpus_dir / f"{d.id}.md"
         if d.id in by_id or target.exists():

@@ -7,66 +7,17 @@ Both BM25 and the dense encoder see role mentions in one canonical form, so "VP 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-
-@dataclass(frozen=True)
-class Role:
-    key: str  # canonical token, also used by BM25
-    name: str  # display form used for dense queries
-    patterns: tuple[str, ...]
-    core: bool = False  # roles the articles are about
-
-
-_S = r"(?:'?s)?"  # plural or possessive
-ROLES: tuple[Role, ...] = (
-    Role("vpsales", "Vice President (VP) of Sales", (
-        rf"vice[- ]presidents?\s*(?:\(vps?\)\s*)?(?:of|for)\s+sales{_S}",
-        rf"vps?{_S}[- ](?:of|for)[- ]sales{_S}",
-        rf"vps?{_S}[- ]sales{_S}",
-        rf"sales\s+vps?{_S}",
-        rf"sales\s+vice[- ]presidents?{_S}",
-        # "the VP" alone is the VP of Sales here (not "the VP of Marketing", not an EVP/SVP)
-        rf"\b(?:the|a|our|your|their)\s+vps?{_S}\b(?![-\s]*(?:of|for|sales)\b)(?!\s+(?:marketing|finance|engineering|"
-        r"product|operations|people|hr|customer|cs)\b)",
-    ), core=True),
-    Role("cro", "Chief Revenue Officer (CRO)", (
-        rf"chief\s+revenue\s+officers?{_S}(?:\s*\(cros?\))?", rf"\bcros?{_S}\b", rf"revenue\s+chiefs?{_S}",
-        rf"chief\s+revenue(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b",
-        rf"heads?\s+of\s+revenue{_S}", rf"(?<!chief )revenue\s+(?:guy|gal|person|boss|exec|leader|head)s?{_S}\b",
-    ), core=True),
-    Role("cso", "Chief Sales Officer (CSO)", (
-        rf"chief\s+sales\s+officers?{_S}(?:\s*\(csos?\))?", rf"\bcsos?{_S}\b",
-        rf"chief\s+sales(?:\s+(?:guy|gal|person|exec|executive|leader|lead)s?{_S})?\b", r"sales\s+chief(?:'s)?\b",
-    ), core=True),
-    Role("ceo", "Chief Executive Officer (CEO)", (rf"chief\s+executive\s+officers?{_S}", rf"\bceos?{_S}\b")),
-    Role("coo", "Chief Operating Officer (COO)", (rf"chief\s+operating\s+officers?{_S}", rf"\bcoos?{_S}\b")),
-    Role("cfo", "Chief Financial Officer (CFO)", (rf"chief\s+financ(?:e|ial)\s+officers?{_S}", rf"\bcfos?{_S}\b")),
-    Role("cmo", "Chief Marketing Officer (CMO)", (rf"chief\s+marketing\s+officers?{_S}", rf"\bcmos?{_S}\b")),
-    Role("cto", "Chief Technology Officer (CTO)", (
-        rf"chief\s+technolog(?:y|ical)\s+officers?{_S}", rf"chief\s+technical\s+officers?{_S}", rf"\bctos?{_S}\b",
-    )),
-    Role("cio", "Chief Information Officer (CIO)", (rf"chief\s+information\s+officers?{_S}", rf"\bcios?{_S}\b")),
-    Role("chro", "Chief Human Resources Officer (CHRO)", (
-        rf"chief\s+(?:human\s+resources?|people)\s+officers?{_S}", rf"\bchros?{_S}\b",
-    )),
-    Role("cpo", "Chief Product Officer (CPO)", (rf"chief\s+product\s+officers?{_S}", rf"\bcpos?{_S}\b")),
-    Role("ciso", "Chief Information Security Officer (CISO)", (
-        rf"chief\s+(?:information\s+)?security\s+officers?{_S}", rf"\bcisos?{_S}\b",
-    )),
-    Role("cco", "Chief Customer Officer (CCO)", (rf"chief\s+customer\s+officers?{_S}", rf"\bccos?{_S}\b")),
-)
-ROLES_BY_KEY = {r.key: r for r in ROLES}
-CORE_ROLES = frozenset(r.key for r in ROLES if r.core)
-
-_ROLE_RE = re.compile(
-    "|".join(f"(?P<{r.key}_{i}>{p})" for r in ROLES for i, p in enumerate(r.patterns)), re.IGNORECASE
-)
+# Roles are data (corpus/roles.yaml and articles' front matter, see service.roles); CORE_ROLES and
+# ROLES_BY_KEY are live views of the installed roles, so every helper here follows the loaded corpus or index.
+from service.roles import CORE_ROLES as CORE_ROLES
+from service.roles import ROLES_BY_KEY, current
+from service.roles import Role as Role
 
 # Words that ask for the same thing; folded to one token on both the query and the passage side.
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
@@ -118,7 +69,9 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
 HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
-                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)",
+                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
+                          # "who makes more?", "which one takes home the most?"
+                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b",
                           re.IGNORECASE)
 
 
@@ -154,7 +107,8 @@ def _stem(word: str) -> str:
 
 def role_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, role key) of every role mention in `text`."""
-    return [(m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in _ROLE_RE.finditer(text) if m.lastgroup]
+    return [(m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in current().regex.finditer(text)
+            if m.lastgroup]
 
 
 def strip_roles(text: str) -> str:
@@ -185,7 +139,7 @@ def canonicalize_roles(text: str, style: str = "key") -> str:
             return m.group(0)
         return f" {role.key} " if style == "key" else role.name
 
-    return _ROLE_RE.sub(repl, text)
+    return current().regex.sub(repl, text)
 
 
 def tokenize(text: str, *, query: bool = False) -> list[str]:

@@ -42,7 +42,8 @@ _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
-_BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set)\b",
+_BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set|"
+                    r"incentivi[sz]ed|rewarded|bonused|measured)\b",
                     re.IGNORECASE)
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
                        re.IGNORECASE)
@@ -122,7 +123,7 @@ def choice_between_roles(text: str) -> bool:
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
-    if len(set(core)) > 1 and _PAY.search(text) and not _BASIS.search(text):
+    if len(set(core)) > 1 and (_PAY.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):
         return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
     if _WHO.search(text) or (choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
                                                                                 re.IGNORECASE)):

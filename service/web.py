@@ -21,6 +21,7 @@ from service.api import answer_question, record_feedback
 from service.articles import Library, article_url, render_article
 from service.corpus import CorpusError
 from service.deps import AssistantDep, SettingsDep, StoreDep
+from service.roles import core_roles, join_names
 from service.schemas import CONTROL_CHARS as _CONTROL_CHARS
 from service.schemas import AnswerRequest, AnswerResponse, FeedbackRequest
 from service.security import same_token
@@ -110,8 +111,17 @@ def _page(request: Request, store: Any, conversation_id: str | None, error: str 
     return templates.TemplateResponse(request, "index.html", {
         "turns": view, "conversation_id": conversation_id or "", "starters": STARTERS, "error": error,
         "question": question, "max_chars": request.app.state.settings.max_question_chars,
-        "csrf": getattr(request.state, "csrf", ""),
+        "csrf": getattr(request.state, "csrf", ""), **_intro(request),
     }, status_code=status)
+
+
+def _intro(request: Request) -> dict[str, Any]:
+    """The page's intro: the core roles of the served corpus, and how many articles it has."""
+    core = core_roles()
+    assistant = getattr(request.app.state, "assistant", None)
+    count = len(assistant.index.articles) if assistant is not None else 0
+    return {"role_labels": [r.label or r.name for r in core],
+            "role_plurals": join_names([r.plural or r.name for r in core]), "article_count": count or "the"}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -212,10 +222,11 @@ def article_page(request: Request, article_id: str, assistant: AssistantDep, chu
         raise HTTPException(503, f"the articles cannot be read ({exc}): check ROLEQA_CORPUS_DIR") from exc
     article = library.articles.get(article_id)
     if article is None:
-        return templates.TemplateResponse(request, "article.html", {"article": None}, status_code=404)
+        return templates.TemplateResponse(request, "article.html", {"article": None, **_intro(request)},
+                                          status_code=404)
     passage = library.passage(article_id, chunk)
     return templates.TemplateResponse(request, "article.html", {
-        "article": article, "body": render_article(article, passage), "cited": passage is not None,
+        "article": article, "body": render_article(article, passage), "cited": passage is not None, **_intro(request),
     })
 
 

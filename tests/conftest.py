@@ -136,3 +136,13 @@ def browser():  # type: ignore[no-untyped-def]
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _default_roles() -> Iterator[None]:
+    """Each test starts and ends with the project's roles: building or loading an index installs its own."""
+    from service import roles
+
+    roles.install(None)
+    yield
+    roles.install(None)

@@ -38,6 +38,8 @@ def _h(*questions: str) -> list[Turn]:
     (["What is the VP of Sales' base salary?"], "and total comp for that role?", ["vpsales"], ["total comp"]),
     # "does the VP do that too?" asks about the VP alone
     (["What does the CSO do with key accounts?"], "does the VP of Sales handle that too?", ["vpsales"], ["handle"]),
+    # "which ones" picks among what the previous question asked for
+    (["What metrics does a CRO track?"], "which ones matter most for a CSO?", ["cso"], ["metrics"]),
     # "which should ..." after two roles chooses between them
     (["How is a CSO different from a VP of Sales?"], "which should a 40-person startup go for?", ["cso", "vpsales"],
      ["startup"]),
@@ -75,6 +77,24 @@ def test_after_a_choice_between_two_roles_a_singular_referent_is_the_role_the_an
     assert find_roles(rewrite("what experience should that person have?", history)) == ["cro"]
     # "why?" asks why one over the other: the pair stays
     assert sorted(find_roles(rewrite("why?", history))) == ["cro", "cso"]
+
+
+def test_compared_to_a_new_role_keeps_the_previous_one() -> None:
+    standalone = rewrite("and compared to a CSO?", _h("What does a CRO earn?"))
+    assert find_roles(standalone) == ["cro", "cso"] and "earn" in standalone
+
+
+def test_a_pronoun_is_the_earlier_role_when_the_question_names_a_c_level_object() -> None:
+    history = [Turn("user", "Which role owns retention?"), Turn("assistant", "The CRO does. [1]")]
+    standalone = rewrite("does that person work with the CFO?", history)
+    assert find_roles(standalone) == ["cro", "cfo"], standalone
+
+
+def test_a_role_the_previous_question_only_carried_stays_the_referent() -> None:
+    history = [Turn("user", "What are the VP of Sales' duties?"), Turn("assistant", "…"),
+               Turn("user", "which of these matters most?"),
+               Turn("assistant", "Both the CRO and the VP of Sales have strengths. [1]")]
+    assert find_roles(rewrite("who do they answer to?", history)) == ["vpsales"]
 
 
 @pytest.mark.slow

@@ -38,9 +38,9 @@ def test_missing_or_empty_corpus_dir(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
-def test_real_corpus_has_five_clean_articles() -> None:
+def test_real_corpus_articles_are_clean() -> None:
+    # no article count: a maintainer adds articles (and roles) without touching the tests
     articles = load_corpus(REAL_CORPUS)
-    assert len(articles) == 5
     text = "\n".join(a.text for a in articles)
     for chrome in ("Previous", "bloggers like this", "Sign up for", "Try Sales Cloud free", "Related Video"):
         assert chrome not in text

@@ -15,6 +15,7 @@ from service.question import analyze
     ("How does the CSO's focus differ from the CRO's?", "comparison"),
     ("How much does a CSO earn?", "amount"),
     ("What is a CRO's pay based on?", "fact"),
+    ("what is a VP of Sales' comp incentivized on?", "fact"),
     ("How many years of experience does a CSO need?", "duration"),
     ("What are the drawbacks of a CRO?", "list"),
     ("Why would a subscription business want a CRO?", "reason"),
@@ -31,6 +32,7 @@ from service.question import analyze
     ("What is a Chief Revenue Officer?", "definition"),
     ("whats a cso", "definition"),
     ("which one (the CRO or the CSO) pays more?", "comparison"),
+    ("so who makes more, the CSO or the VP of Sales?", "comparison"),
     ("what does it take to make that jump to CRO?", "fact"),
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
