@@ -96,7 +96,11 @@ def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?)\s*:?\s*(\d+)", out))
+    # non-2xx answers, plus every socket error: connect, read, write and timeout (wrk gives up after 2 s)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    socket = re.search(r"Socket errors:(.*)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(n) for n in re.findall(r"\d+", socket.group(1) if socket else ""))
     return {"connections": connections, "requests": total, "rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"),
             "errors": errors, "load_avg": os.getloadavg()[0]}
 

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -20,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import bm25s
 import faiss
 import numpy as np
 
@@ -35,11 +35,33 @@ from service.units import Unit, aspect_text, build_units, is_pronoun_led, linear
 
 logger = logging.getLogger(__name__)
 
+
+@contextmanager
+def _without(*names: str) -> Iterator[None]:
+    """Make `names` unimportable for the duration (unless already imported)."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` now raises ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+# bm25s imports numba and scipy when they are installed, for backends roleqa does not use: its indexes
+# use the numpy backend (recorded in bm25/params.index.json), whose scores depend on neither. In a serving
+# worker the two cost ~70 MB of RSS and ~0.6 s of cold start (bench/RESULTS.md, 2026-11-23 issue 12).
+with _without("numba", "scipy"):
+    import bm25s
+
 FORMAT_VERSION = 6  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
 # 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists; 5: a pronoun stands for
 # the subject of the chain it continues; 6: also after a list item's label
 APPROXIMATE_THRESHOLD = 100_000
-IVF_NPROBE = 16
+# bench/scale.py on MiniLM passages (100k, 500 real questions): recall@10 against exact search was 0.915 at
+# nprobe 16, 0.967 at 32 and 0.991 at 64 (0.75 ms p50 on one thread, flat: see bench/RESULTS.md)
+IVF_NPROBE = 64
 KEEP_BUILDS = 2
 REBUILD_HINT = "run `roleqa index` to rebuild it"
 
@@ -97,8 +119,9 @@ class Index:
 def choose_index_type(n_vectors: int) -> str:
     """Exact search while it is cheap; IVF past ~100k vectors.
 
-    bench/scale.py: at 1M vectors IVF (nprobe 16) kept recall@10 at 1.0 in 0.35 ms and built in 45 s,
-    where HNSW (M=32, efSearch 64) reached 0.53 and took 139 s to build.
+    bench/scale.py on MiniLM passages (100k): IVF and HNSW (M=32) trace the same latency-recall curve (IVF
+    nprobe 64: recall@10 0.991 in 0.75 ms; HNSW efSearch 256: 0.986 in 0.68-0.73 ms, inner product or L2
+    alike), but IVF builds faster (42 s vs 52-60 s) and its recall is set at query time by one number.
     """
     return "flat" if n_vectors < APPROXIMATE_THRESHOLD else "ivf"
 
@@ -383,9 +406,11 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         if isinstance(vectors, faiss.IndexIVF):
             vectors.nprobe = IVF_NPROBE
             vectors.make_direct_map()  # BM25-only hits need their vectors back (reconstruct)
-        sentence_vectors = np.load(path / "sentences.npy", mmap_mode="r")
+        # memory-mapped (workers share the pages), as plain arrays: a np.memmap slice costs ~20 us of
+        # subclass bookkeeping, and the answerer slices per passage (5.8% of a worker's samples, py-spy)
+        sentence_vectors = np.asarray(np.load(path / "sentences.npy", mmap_mode="r"))
         offsets = np.load(path / "sentence_offsets.npy")
-        aspect_vectors = np.load(path / "aspects.npy", mmap_mode="r")
+        aspect_vectors = np.asarray(np.load(path / "aspects.npy", mmap_mode="r"))
         bm25 = bm25s.BM25.load(str(path / "bm25"))
         # a build from before roles were data recognized the project's built-in roles
         built_roles = (RoleSet.from_json(json.loads((path / "roles.json").read_text(encoding="utf-8")))

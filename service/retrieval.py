@@ -194,7 +194,9 @@ class Retriever:
         else:
             rankings = [dense_ids.tolist(), bm_ids.tolist()]
             weights = list(self.weights)
-            if self.aspect_weight and prepared.question.aspect:
+            q = prepared.question
+            # (a condition's aspect leaves out choosing the role, but its words still rank units)
+            if self.aspect_weight and (q.aspect or (q.answer_type == "condition" and q.aspect_words)):
                 rankings.append(self.aspect_ranking(prepared, depth))
                 weights.append(self.aspect_weight)
             for weight, ranking in zip(weights, rankings, strict=True):

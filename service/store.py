@@ -338,6 +338,9 @@ def _json(value: Any) -> Any:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # with WAL, NORMAL syncs at checkpoints instead of at every commit: a power cut may lose the last turns,
+    # never corrupt the file. An fsync per answered turn was 7.7% of a worker's samples (py-spy, issue 12).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -11,7 +11,7 @@ import pytest
 
 from service.chunking import chunk_article
 from service.corpus import load_corpus
-from service.embedding import ONNX_FILE, ensure_onnx_model, load_encoder
+from service.embedding import ONNX_FILE, ensure_onnx_model, load_encoder, sha256_file
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,9 @@ def test_a_damaged_model_file_is_exported_again(tmp_path: Path) -> None:
         fh.write(b"\0" * 16)
     again = ensure_onnx_model(tmp_path)
     assert again.read_bytes()[:64] == first
-    assert load_encoder("minilm", model_dir=tmp_path).encode(["hello"]).shape == (1, 384)
+    encoder = load_encoder("minilm", model_dir=tmp_path)
+    assert encoder.encode(["hello"]).shape == (1, 384)
+    assert encoder.sha256 == sha256_file(again)  # type: ignore[attr-defined]  # the manifest records it
 
 
 def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +65,7 @@ def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # typ
         with TestClient(create_app(settings)) as client:
             body = client.post("/api/answer", json={{"question": "Who does the CRO report to?"}}).json()
         assert "CEO" in body["answer"], body
-        heavy = [m for m in ("torch", "sentence_transformers", "transformers") if m in sys.modules]
+        heavy = [m for m in ("torch", "sentence_transformers", "transformers", "numba", "scipy") if m in sys.modules]
         print("HEAVY", heavy)
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -38,6 +38,14 @@ def test_build_then_load_round_trips(built: Path) -> None:
         assert (built / "current" / name).is_file()
 
 
+def test_sentence_vectors_are_memory_mapped_plain_arrays(built: Path) -> None:
+    index = load_index(built, FakeEncoder())
+    for vectors in (index.sentence_vectors, index.aspect_vectors):
+        # plain ndarrays (slicing a np.memmap costs subclass bookkeeping) over the file's pages (shared by workers)
+        assert type(vectors) is np.ndarray and isinstance(vectors.base, np.memmap)
+        assert not vectors.flags.writeable
+
+
 def test_missing_index_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="roleqa index"):
         load_index(tmp_path, FakeEncoder())
@@ -125,6 +133,7 @@ def test_large_indexes_use_ivf_and_search_the_same(tmp_path: Path, monkeypatch: 
     build_index(load_corpus(FIXTURE_CORPUS), FakeEncoder(), tmp_path)
     index = load_index(tmp_path, FakeEncoder())
     assert index.manifest["index_type"] == "ivf"
+    assert index.vectors.nprobe == index_module.IVF_NPROBE == 64  # bench/scale.py: recall@10 0.99 at 100k
     settings = Settings(index_dir=tmp_path, corpus_dir=FIXTURE_CORPUS, encoder="fake", min_support=0.15)
     answer = Assistant.load(settings, FakeEncoder()).ask("How much does a VP of Sales earn?", mode="hybrid")
     assert "$100,000" in answer.answer

@@ -31,6 +31,12 @@ def test_turns_round_trip_and_history(store: Store) -> None:
     assert store.history("unknown") == []
 
 
+def test_sqlite_commits_in_wal_without_a_sync_per_turn(store: Store) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL: synced at checkpoints
+
+
 def test_schema_is_versioned_and_migrations_are_idempotent(store: Store) -> None:
     assert store.migrate() == 2
     assert store.migrate() == 2
