@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser install-postgres install-redis install-nginx index run serve test test-fast lint eval bench
+.PHONY: install install-browser install-axe install-postgres install-redis install-nginx index run serve test test-fast lint eval bench
 
 install:
 	$(PIP) install "torch==2.13.0"
@@ -14,6 +14,11 @@ install:
 
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+
+# axe-core for the accessibility tests (injected into Chromium by tests/test_accessibility.py); in .axe/, ignored by git
+AXE_VERSION ?= 4.14.1
+install-axe:
+	@test -f .axe/node_modules/axe-core/axe.min.js || npm install --no-save --no-package-lock --no-audit --no-fund --prefix .axe axe-core@$(AXE_VERSION)
 
 # the store tests also run against a real PostgreSQL (a throwaway cluster started by the tests)
 install-postgres:
@@ -36,7 +41,7 @@ run: index
 serve:
 	roleqa serve --host $(HOST) --port $(PORT)
 
-test: install install-browser install-postgres install-redis install-nginx
+test: install install-browser install-axe install-postgres install-redis install-nginx
 	$(PYTHON) -m pytest -q
 
 test-fast:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.answering import Answer
+from service.articles import article_url
 from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn
@@ -61,7 +62,7 @@ def answer_payload(answer: Answer, conversation_id: str) -> AnswerResponse:
         abstained=answer.abstained,
         conversation_id=conversation_id,
         standalone_question=answer.standalone_question,
-        citations=[CitationOut(**c.__dict__) for c in answer.citations],
+        citations=[CitationOut(**c.__dict__, url=article_url(c.article_id, c.chunk_id)) for c in answer.citations],
         timings_ms=answer.timings_ms,
         reason=answer.reason or None,
     )

@@ -57,10 +57,11 @@ class CitationOut(BaseModel):
     article_id: str
     title: str
     section: str | None
-    source: str | None
+    source: str | None = Field(description="The article's source file.")
     quote: str
     text: str
     score: float
+    url: str | None = Field(default=None, description="The article page on this service, opened at the passage.")
 
 
 class AnswerResponse(BaseModel):

@@ -122,7 +122,7 @@ class AccessControl:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         is_api = path.startswith("/api/")
-        is_page = path == "/" or path.startswith(("/web/", "/chat"))
+        is_page = path == "/" or path.startswith(("/web/", "/chat", "/articles/"))
         if scope["type"] != "http" or not (is_api or is_page):
             await self.app(scope, receive, send)
             return

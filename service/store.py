@@ -161,6 +161,9 @@ class OwnedStore:
     def feedback_count(self, conversation_id: str) -> int:
         return self.store.feedback_count(scoped_id(self.owner, conversation_id))
 
+    def ratings(self, conversation_id: str) -> dict[int, str]:
+        return self.store.ratings(scoped_id(self.owner, conversation_id))
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -293,6 +296,13 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(feedback)
                                    .where(feedback.c.conversation_id == conversation_id)) or 0)
+
+    def ratings(self, conversation_id: str) -> dict[int, str]:
+        """Each rated turn's latest rating (the page shows the chosen thumb)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(feedback.c.turn, feedback.c.rating)
+                                .where(feedback.c.conversation_id == conversation_id).order_by(feedback.c.id))
+            return {int(turn): str(rating) for turn, rating in rows}
 
     def review_turns(self, since: datetime | None = None) -> list[ReviewTurn]:
         """Every turn that abstained or was rated, oldest first, with its latest rating and comment."""

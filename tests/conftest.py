@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from service.api import create_app as _create_app
 from service.assistant import Assistant
 from service.config import Settings
 from service.corpus import load_corpus
@@ -111,6 +112,30 @@ def redis_server():  # type: ignore[no-untyped-def]
         pytest.fail(str(exc))
     yield server
     server.stop()
+
+
+# Browser tests: Debian's Chromium through Playwright; screenshots go to a folder git ignores, for a person to look at.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def live_url(real_settings: Settings, real_assistant: Assistant) -> Iterator[str]:
+    with serve(_create_app(real_settings, real_assistant)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run `make install-browser`")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(autouse=True)

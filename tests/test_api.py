@@ -25,7 +25,8 @@ def test_answer_contract(client: TestClient) -> None:
     assert body["turn"] == 1
     assert body["abstained"] is False and body["conversation_id"]
     cit = body["citations"][0]
-    assert set(cit) == {"n", "chunk_id", "article_id", "title", "section", "source", "quote", "text", "score"}
+    assert set(cit) == {"n", "chunk_id", "article_id", "title", "section", "source", "quote", "text", "score",
+                        "url"}
     assert cit["quote"] in cit["text"] and cit["article_id"] == "alpha"
     assert body["timings_ms"]["total"] > 0
 

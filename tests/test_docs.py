@@ -70,16 +70,14 @@ def test_openapi_422_detail_is_the_string_the_api_returns(client: TestClient) ->
 
 
 @pytest.mark.browser
-def test_swagger_ui_renders_in_chromium_without_csp_violations(fake_settings: Settings,
+def test_swagger_ui_renders_in_chromium_without_csp_violations(browser, fake_settings: Settings,  # type: ignore[no-untyped-def]
                                                                fake_assistant: Assistant) -> None:
-    from tests.test_web import CHROMIUM, CHROMIUM_ARGS
-
-    playwright = pytest.importorskip("playwright.sync_api")
+    # the session's Chromium (conftest): a second sync Playwright in the same thread is refused
     messages: list[str] = []
     foreign: list[str] = []
-    with serve(create_app(fake_settings, fake_assistant)) as url, playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = b.new_page()
+    with serve(create_app(fake_settings, fake_assistant)) as url:
+        context = browser.new_context()
+        page = context.new_page()
         page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
 
@@ -93,7 +91,7 @@ def test_swagger_ui_renders_in_chromium_without_csp_violations(fake_settings: Se
         page.wait_for_selector('.opblock-summary-path[data-path="/api/answer"]', timeout=20_000)
         assert page.locator(".opblock").count() >= 5
         assert page.locator("button.authorize").count() == 1  # the declared API-key scheme
-        b.close()
+        context.close()
     assert foreign == []
     assert not [m for m in messages if "Content Security Policy" in m or m.startswith("pageerror")], messages
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from html import unescape as html_unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,12 +11,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from tests.conftest import page_token, serve
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path("/tmp/roleqa-shots")
+from tests.conftest import SHOTS, page_token
 
 
 def test_page_renders_and_escapes(fake_settings: Settings, fake_assistant: Assistant) -> None:
@@ -99,23 +93,6 @@ def test_api_conversations_belong_to_their_key(fake_settings: Settings, fake_ass
         feedback = client.post("/api/feedback", json={"conversation_id": "ticket-4711", "turn": 2,
                                                       "rating": "down"}, headers=b)
         assert feedback.status_code == 404
-
-
-@pytest.fixture(scope="module")
-def live_url(real_settings: Settings, real_assistant: Assistant) -> Iterator[str]:
-    with serve(create_app(real_settings, real_assistant)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run `make install-browser`")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser
@@ -230,7 +207,7 @@ def test_loading_errors_and_feedback_states_in_chromium(browser, live_url: str) 
         const input = document.querySelector('#question'), form = document.querySelector('#composer');
         input.value = 'Who does the VP of Sales report to?'; form.requestSubmit();
         const actions = document.querySelector('.msg.bot:last-child .actions');
-        const shown = getComputedStyle(actions).display !== 'none';
+        const shown = !!actions && getComputedStyle(actions).display !== 'none';
         input.value = 'And the CRO?'; form.requestSubmit();
         return {shown: shown, kept: input.value};
     }""")
@@ -279,3 +256,60 @@ def test_long_questions_and_retry_in_chromium(browser, live_url: str) -> None:  
     page.locator(".msg.bot .cite").first.wait_for(timeout=15_000)
     assert page.locator(".msg.bot").count() == 1 and "$" in page.locator(".msg.bot .answer").inner_text()
     context.close()
+
+
+def test_feedback_form_keeps_the_comment_and_the_page_shows_the_chosen_thumb(fake_settings: Settings,
+                                                                              fake_assistant: Assistant) -> None:
+    with TestClient(create_app(fake_settings, fake_assistant)) as client:
+        tok = page_token(client)
+        first = client.post("/chat", data={"question": "How much does a VP of Sales earn?", "csrf_token": tok},
+                            follow_redirects=False)
+        cid = re.search(r"c=([0-9a-f]+)", first.headers["location"]).group(1)  # type: ignore[union-attr]
+        assert 'aria-pressed="true"' not in client.get(f"/?c={cid}").text
+        for rating in ("up", "down"):
+            client.post("/chat/feedback", data={"conversation_id": cid, "turn": "1", "rating": rating,
+                                                "comment": "  more on pay ranges  ", "csrf_token": tok})
+        page = client.get(f"/?c={cid}").text
+        assert re.search(r'value="down"[^>]*aria-pressed="true"', page)
+        assert re.search(r'value="up"[^>]*aria-pressed="false"', page)
+        session = client.cookies["roleqa_session"].split(".")[0]
+        owned = client.app.state.store.for_owner(f"web:{session}")  # type: ignore[attr-defined]
+        assert owned.ratings(cid) == {1: "down"}
+
+
+def test_web_answer_returns_the_turn_rendered_by_the_page_template(fake_settings: Settings,
+                                                                   fake_assistant: Assistant) -> None:
+    with TestClient(create_app(fake_settings, fake_assistant)) as client:
+        tok = page_token(client)
+        data = client.post("/web/answer", json={"question": "<b>How much</b> does a VP of Sales earn?"},
+                           headers={"X-CSRF-Token": tok}).json()
+        assert data["answer"] and data["turn"] == 1
+        html = data["html"]
+        assert 'class="msg bot' in html and 'data-turn="1"' in html and 'name="csrf_token"' in html
+        assert "&lt;b&gt;How much&lt;/b&gt;" in html and "<b>" not in html
+        # hovering a [n] marker previews its quoted sentence
+        first = data["citations"][0]
+        title = re.search(rf'<a class="cite"[^>]*data-n="{first["n"]}"[^>]*title="([^"]*)"', html)
+        assert title and html_unescape(title.group(1)).strip("“”") == first["quote"]
+
+
+def test_copy_gives_the_answer_with_its_sources_grouped_by_article() -> None:
+    from service.web import turn_view
+
+    def cite(n: int, article: str, section: str | None) -> dict[str, object]:
+        return {"n": n, "chunk_id": f"{article}#00{n}", "article_id": article, "title": f"Title {article}",
+                "section": section, "quote": "q", "text": "q"}
+
+    view = turn_view(1, "q?", "q?", "A [1], B [2] and C [3].", False,
+                     [cite(1, "a", "Pay"), cite(2, "b", None), cite(3, "a", "Reporting")], "http://host:8000/")
+    assert [g["title"] for g in view["groups"]] == ["Title a", "Title b"]
+    assert [c["n"] for c in view["groups"][0]["citations"]] == [1, 3]
+    assert view["clipboard"] == (
+        "A [1], B [2] and C [3].\n\nSources:\n"
+        "Title a\n"
+        "  [1] Pay: http://host:8000/articles/a?chunk=a%23001#passage\n"
+        "  [3] Reporting: http://host:8000/articles/a?chunk=a%23003#passage\n"
+        "Title b\n"
+        "  [2] Title b: http://host:8000/articles/b?chunk=b%23002#passage")
+    abstained = turn_view(2, "q?", "q?", "The articles don't say.", True, [], "http://host/")
+    assert abstained["clipboard"] == "The articles don't say." and abstained["groups"] == []
