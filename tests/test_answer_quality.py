@@ -211,3 +211,9 @@ def test_which_pays_more_after_a_comparison_gives_both_figures(real_assistant: A
     history = [Turn("user", "How is a CRO different from a CSO?"), Turn("assistant", "…")]
     answer = real_assistant.ask("ok which of them is paid better?", history)
     assert "$232,294" in answer.answer and "$284,126" in answer.answer, answer.answer
+
+
+def test_a_yes_no_question_the_quote_states_is_answered_yes(real_assistant: Assistant) -> None:
+    assert real_assistant.ask("is net revenue retention a metric the CRO is measured by?").answer.startswith("Yes.")
+    # a quote that only shares a word ("becoming") with the question is no yes
+    assert not real_assistant.ask("Do you need a PhD to become a CSO?").answer.startswith("Yes")
