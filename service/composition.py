@@ -190,8 +190,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             for cand in cands[1:]:
                 if cand.unit.row in used or role not in cand.unit.about or not _on_aspect(cand):
                     continue
-                if cand.score < best.score - 0.35:
-                    break
+                if cand.score < best.score - 0.35 and q.answer_type != "comparison":
+                    break  # (a comparison needs the other side, however much better the first one matched)
                 text = _with_role(cand, render(cand, q.roles), q)
                 if words + _words(text) <= cfg.max_words:
                     parts.append(_Part([cand], text))

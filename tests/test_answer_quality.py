@@ -217,3 +217,8 @@ def test_a_yes_no_question_the_quote_states_is_answered_yes(real_assistant: Assi
     assert real_assistant.ask("is net revenue retention a metric the CRO is measured by?").answer.startswith("Yes.")
     # a quote that only shares a word ("becoming") with the question is no yes
     assert not real_assistant.ask("Do you need a PhD to become a CSO?").answer.startswith("Yes")
+
+
+def test_a_comparison_gives_the_other_side_however_well_the_first_matched(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("How does a VP of Sales' base salary compare with a CRO's salary?").answer
+    assert "$100,000" in answer and "$232,294" in answer, answer
