@@ -27,6 +27,7 @@ from service.question import analyze
     ("the CSO job, in a nutshell?", "definition"),
     ("eli5 the VP of Sales role", "definition"),
     ("At what point does a CRO make sense?", "condition"),
+    ("Under which circumstances is a VP of Sales enough?", "condition"),
     ("When was the CSO title invented?", "fact"),
     ("What does a CSO make a year?", "amount"),
     ("What is a Chief Revenue Officer?", "definition"),
