@@ -77,7 +77,8 @@ _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|fi
                        re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
-                        r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b", re.IGNORECASE)
+                        r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b",
+                        re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
                          r"what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
