@@ -54,7 +54,8 @@ ABBREVIATIONS: dict[str, str] = {
     "kpis": "metrics", "p&l": "profit and loss",
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
-    "biz": "business", "ppl": "people", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
+    "biz": "business", "ppl": "people", "shd": "should", "shld": "should", "shud": "should", "wat": "what",
+    "wut": "what", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
     "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
     "cpa": "cost per acquisition",
 }
@@ -64,7 +65,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
-                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish"})
+                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
+                       "shd", "shld", "shud", "wat", "wut"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not

@@ -95,3 +95,9 @@ def test_the_vp_alone_is_the_vp_of_sales_but_not_other_vps() -> None:
     assert find_roles("does our VP report to the CRO?") == ["vpsales", "cro"]
     assert find_roles("the VP of Marketing") == [] and find_roles("a Senior VP") == []
     assert canonicalize_roles("our VP Sales", "name") == "our Vice President (VP) of Sales"
+
+
+def test_chat_shorthand_for_should_and_what_is_spelled_out() -> None:
+    from service.lexicon import expand_abbreviations
+    assert expand_abbreviations("who shd our CSO work with, wat about the CMO?") == (
+        "who should our CSO work with, what about the CMO?")
