@@ -195,8 +195,8 @@ def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
     rest = _strip_roles(_OVERVIEW.sub(" ", text))
-    words = [w for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'"))
-             if w.replace("'", "") not in _FRAME and w not in _FRAME]
+    found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
+    words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)

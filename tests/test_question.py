@@ -46,6 +46,10 @@ def test_a_condition_question_has_no_aspect_in_choosing_the_role() -> None:
     assert analyze("when would a CRO make sense for a SaaS firm?").aspect == ("saa", "firm")
 
 
+def test_quoted_words_lose_their_quote_marks() -> None:
+    assert analyze("what's this 'growth mindset' thing about CROs").aspect_words[1:3] == ("growth", "mindset")
+
+
 def test_aspect_leaves_out_roles_and_question_words() -> None:
     q = analyze("what notice period does a VP of Sales usually give?")
     assert q.roles == ("vpsales",)
