@@ -137,11 +137,7 @@ class AccessControl:
             matches = [hmac.compare_digest(presented, key) for key in self.keys]
             if not presented or not any(matches):
                 # failed attempts spend the client address's budget too, so keys cannot be guessed at speed
-                wait = await self.shared.take(key_id)
-                if wait > 0:
-                    retry = str(max(1, math.ceil(wait)))
-                    await send_json(send, 429, f"too many requests; retry in {retry} s",
-                                    [(b"retry-after", retry.encode())])
+                if await self._over_budget(key_id, send):
                     return
                 await send_json(send, 401, "a valid API key is required: send `Authorization: Bearer <key>`",
                                 [(b"www-authenticate", b"Bearer")])
@@ -184,13 +180,18 @@ class AccessControl:
             # form posts (/chat...) carry the token as a field, checked by their routes
             await send_json(send, 403, "missing or stale page token: reload the page and try again")
             return
-        wait = await self.shared.take(key_id)
-        if wait > 0:
-            retry = str(max(1, math.ceil(wait)))
-            await send_json(send, 429, f"too many requests; retry in {retry} s",
-                            [(b"retry-after", retry.encode())])
+        if await self._over_budget(key_id, send):
             return
         await self.app(scope, receive, send)
+
+    async def _over_budget(self, key_id: str, send: Send) -> bool:
+        """Spend one request of `key_id`'s budget; when it is spent, answer 429 with Retry-After."""
+        wait = await self.shared.take(key_id)
+        if wait <= 0:
+            return False
+        retry = str(max(1, math.ceil(wait)))
+        await send_json(send, 429, f"too many requests; retry in {retry} s", [(b"retry-after", retry.encode())])
+        return True
 
 
     def _client_address(self, peer: str, headers: dict[str, str]) -> str:

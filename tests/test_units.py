@@ -17,6 +17,13 @@ def _units():  # type: ignore[no-untyped-def]
     return articles, chunks, build_units(chunks)
 
 
+def _units_of(folder: Path, body: str):  # type: ignore[no-untyped-def]
+    """The units of one article with `body` under its title, written to `folder`."""
+    (folder / "t.md").write_text('---\nid: t\ntitle: "T"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n'
+                                 f"# T\n\n{body}", encoding="utf-8")
+    return build_units([c for a in load_corpus(folder) for c in chunk_article(a)])
+
+
 def test_one_unit_per_sentence_with_exact_spans() -> None:
     articles, chunks, units = _units()
     assert len(units) == sum(len(c.sentences) for c in chunks)
@@ -67,12 +74,9 @@ def test_a_table_row_reads_as_a_sentence_for_the_encoder() -> None:
 
 
 def test_a_pronoun_stands_for_the_subject_of_the_chain_it_continues(tmp_path: Path) -> None:
-    (tmp_path / "chain.md").write_text(
-        '---\nid: chain\ntitle: "Chain"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# Chain\n\n'
-        "## Metrics\n\nThe primary metric of the CRO is revenue growth. They must think beyond the VP of Sales. "
-        "They need to watch the competition.\n", encoding="utf-8")
-    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
-    units = [u for u in build_units(chunks) if u.kind == "text"]
+    units = [u for u in _units_of(tmp_path, "## Metrics\n\nThe primary metric of the CRO is revenue growth. They must "
+                                  "think beyond the VP of Sales. They need to watch the competition.\n")
+             if u.kind == "text"]
     beyond = next(u for u in units if u.text.startswith("They must"))
     watch = next(u for u in units if u.text.startswith("They need"))
     # "They must think beyond the VP of Sales": the CRO must, about the VP of Sales
@@ -82,11 +86,8 @@ def test_a_pronoun_stands_for_the_subject_of_the_chain_it_continues(tmp_path: Pa
 
 
 def test_a_labelled_item_led_by_a_pronoun_speaks_of_its_sections_role(tmp_path: Path) -> None:
-    (tmp_path / "label.md").write_text(
-        '---\nid: label\ntitle: "Label"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# Label\n\n'
-        "## The Chief Sales Officer\n\nCore duties:\n\n- Customer Relationships: They maintain contact with top "
-        "customers.\n- Forecasting: Setting sales targets.\n", encoding="utf-8")
-    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
-    item = next(u for u in build_units(chunks) if u.text.startswith("Customer Relationships"))
+    units = _units_of(tmp_path, "## The Chief Sales Officer\n\nCore duties:\n\n- Customer Relationships: They maintain "
+                                "contact with top customers.\n- Forecasting: Setting sales targets.\n")
+    item = next(u for u in units if u.text.startswith("Customer Relationships"))
     assert item.subject == "cso" and item.about == ("cso",)
     assert is_pronoun_led(item.text) and not is_pronoun_led("Forecasting: Setting sales targets.")
