@@ -77,6 +77,10 @@ HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|
                           re.IGNORECASE)
 
 
+# "who does the CRO answer to?", "answering directly to the board": a reporting line
+ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b", re.IGNORECASE)
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 
@@ -150,6 +154,8 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     if query and HOW_MUCH_PAY.search(lowered):
         # "how much does a CRO make/take home" asks for pay.
         lowered += " salary"
+    if query and ANSWERS_TO.search(lowered):
+        lowered += " report"  # "who does the CRO answer to?" asks for the reporting line
     tokens = []
     for word in _WORD_RE.findall(lowered):
         if word in STOPWORDS or len(word) < 2:

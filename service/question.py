@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, strip_roles, tokenize
+from service.lexicon import ANSWERS_TO, CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, strip_roles, tokenize
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "condition",
                 "fact")
@@ -133,8 +133,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "yesno"
     if len(core) > 1 and _COMPARE.search(text):
         return "comparison"
-    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)|\banswers?\s+to\b|"
-                 r"^\s*to whom\b", text, re.IGNORECASE):
+    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
+                 re.IGNORECASE) or ANSWERS_TO.search(text):
         return "role"
     if _DURATION.search(text):
         return "duration"
@@ -200,6 +200,8 @@ def analyze(text: str) -> Question:
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
+    if ANSWERS_TO.search(text) and "report" not in aspect_tokens:
+        aspect_tokens += ("report",)
     kind = answer_type(text, roles)
     if kind == "condition":
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a

@@ -101,3 +101,8 @@ def test_chat_shorthand_for_should_and_what_is_spelled_out() -> None:
     from service.lexicon import expand_abbreviations
     assert expand_abbreviations("who shd our CSO work with, wat about the CMO?") == (
         "who should our CSO work with, what about the CMO?")
+
+
+def test_answering_to_someone_is_a_reporting_line() -> None:
+    assert "report" in tokenize("who does the CSO answer to?", query=True)
+    assert "report" not in tokenize("what is the answer to the pricing question?", query=True)
