@@ -90,6 +90,13 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     return previous[:start] + replacement + previous[end:]
 
 
+def _name_pronoun(question: str, role: str) -> str:
+    """`question` with its first role pronoun replaced by `role` ("their pay" -> "the CRO's pay")."""
+    def repl(m: re.Match[str]) -> str:
+        return f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"} else role
+    return _PRONOUN.sub(repl, question, count=1)
+
+
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
     question = question.strip()
@@ -124,9 +131,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     asked_core = [r for r in prev_roles if r in CORE_ROLES]
     if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not _PLURAL.search(question)
             and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
-        # ("why?" asks why one over the other: the pair stays)
         # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
-        # the role the answer chose, the first of the two it names
+        # the role the answer chose, the first of the two it names ("why?" asks why one over the other:
+        # the pair stays)
         chosen = [r for r in find_roles(_last_answer(history)) if r in asked_core]
         if chosen:
             prev_roles = chosen[:1]
@@ -182,9 +189,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
     if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):
         # "does that person report to the CEO?": the CEO is the object; the pronoun is the role before
-        role = short_name(prev_roles[0])
-        return _PRONOUN.sub(lambda m: f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"}
-                            else role, question, count=1)
+        return _name_pronoun(question, short_name(prev_roles[0]))
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
@@ -192,12 +197,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
         if _PRONOUN.search(question):
-            def repl(m: re.Match[str]) -> str:
-                word = m.group(0).lower()
-                if word in {"their", "theirs", "his", "her", "hers"}:
-                    return f"{role}'s"
-                return role
-            return _PRONOUN.sub(repl, question, count=1)
+            return _name_pronoun(question, role)
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
             if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
