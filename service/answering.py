@@ -101,9 +101,9 @@ class AnswerSettings:
     # for 2 in-scope ones; a stricter rule cost 3 in-scope answers per out-of-scope catch)
     max_unknown_share: float = 0.6
     min_aspect: float = 0.3
-    min_aspect_uncovered: float = 0.55
+    min_aspect_uncovered: float = 0.55  # the same, when no top unit has a word of the aspect
     # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
-    min_bare_reply: float = 0.8  # the same, when no top unit has a word of the aspect
+    min_bare_reply: float = 0.8
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
 
