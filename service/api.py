@@ -181,6 +181,11 @@ def _readable(exc: RequestValidationError) -> str:
             parts.append("the request body is not valid JSON")
         elif err.get("type") == "missing":
             parts.append(f"{where} is required")
+        elif err.get("type") == "string_too_long":
+            limit = (err.get("ctx") or {}).get("max_length")
+            got = len(err["input"]) if isinstance(err.get("input"), str) else None
+            parts.append(f"{where} is too long: at most {limit} characters" + (f" (this one has {got})" if got else "")
+                         + "; shorten it and ask again")
         else:
             msg = str(err.get("msg", "is invalid")).removeprefix("Value error, ")
             parts.append(f"{where}: {msg}" if where else msg)
