@@ -132,7 +132,7 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
     files = sorted(p for p in corpus_dir.glob("*.md") if p.name.lower() != "readme.md")
     if not files:
         raise CorpusError(f"no articles (*.md) in {corpus_dir}")
-    articles = [parse_article(_read_utf8(p), str(p)) for p in files]
+    articles = [parse_article(read_utf8(p), str(p)) for p in files]
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
@@ -142,7 +142,8 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
     return articles
 
 
-def _read_utf8(path: Path) -> str:
+def read_utf8(path: Path) -> str:
+    """The text of `path`; a file that is not UTF-8 is a CorpusError naming the first bad byte."""
     data = path.read_bytes()
     try:
         return data.decode("utf-8")

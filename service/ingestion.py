@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from service.corpus import Article, CorpusError, load_corpus, parse_article
+from service.corpus import Article, CorpusError, load_corpus, parse_article, read_utf8
 from service.roles import read_corpus_roles, with_declared
 
 logger = logging.getLogger(__name__)
@@ -161,14 +161,11 @@ def _looks_like_heading(line: str, following: str) -> bool:
 
 
 def _read_text(path: Path) -> str:
-    data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        return read_utf8(path).removeprefix("\ufeff")
+    except CorpusError as exc:
         raise IngestError(
-            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})\n"
-            f"Hint: re-save it as UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 {path} > {path.stem}.utf8{path.suffix}"
-        ) from None
+            f"{exc}\nHint: iconv -f WINDOWS-1252 -t UTF-8 {path} > {path.stem}.utf8{path.suffix}") from None
 
 
 def _title_from_stem(path: Path) -> str:
