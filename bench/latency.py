@@ -1,6 +1,9 @@
-"""In-process answer latency by stage (p50/p99), cold (unique questions) and warm (cached embeddings).
+"""In-process answer latency by stage (p50/p99) and CPU per answer, cold (every question embedded) and warm.
 
-    python bench/latency.py [--threads 1] [--suite eval/dev.jsonl] [--out bench/results]
+`unique` (the default) asks distinct generated questions (bench/questions.py), each once with the
+embedding cache cleared, so no answer is helped by an earlier one; `--suite` asks a suite's turns.
+
+    python bench/latency.py [--n 400] [--threads 1] [--suite eval/dev.jsonl] [--out bench/results]
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench.questions; PYTHONPATH still comes first
 
 from service.assistant import Assistant  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.evaluation import load_suite  # noqa: E402
+
+STAGES = ("total", "embed", "encode", "dense", "bm25", "fuse", "answer")  # "encode" (the model alone) is in "embed"
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -27,44 +34,61 @@ def percentiles(values: list[float]) -> dict[str, float]:
             "mean": round(statistics.fmean(values), 2)}
 
 
-def run(threads: int, suite: Path) -> dict:
+def run(threads: int, questions: list[str], warm_up: list[str]) -> dict:
     started = time.perf_counter()
     assistant = Assistant.load(Settings(torch_threads=threads))
     load_s = time.perf_counter() - started
-    questions = [t.question for item in load_suite(suite) for t in item.turns]
-    assistant.ask("warm up the model")
-    result: dict = {"torch_threads": threads, "questions": len(questions), "load_seconds": round(load_s, 2)}
+    for q in warm_up:  # caches of corpus texts fill here, as in a server that has answered before
+        assistant.ask(q)
+    result: dict = {"threads": threads, "questions": len(questions), "load_seconds": round(load_s, 2),
+                    "load_avg": round(os.getloadavg()[0], 2)}
     for phase in ("cold", "warm"):
         if phase == "cold":
             assistant.retriever.clear_cache()
         stages: dict[str, list[float]] = {}
+        cpu = time.process_time()
         for q in questions:
             for stage, ms in assistant.ask(q).timings_ms.items():
                 stages.setdefault(stage, []).append(ms)
         result[phase] = {stage: percentiles(v) for stage, v in stages.items()}
+        result[phase]["cpu_ms_per_answer"] = round((time.process_time() - cpu) / len(questions) * 1000, 2)
+    result["load_avg_after"] = round(os.getloadavg()[0], 2)
     return result
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| threads | phase | load avg | CPU ms/answer | " + " | ".join(
+        f"{s} p50 | {s} p99" if s == "total" else f"{s} p50" for s in STAGES) + " |",
+        "|---|---|---|---|" + "---|" * (len(STAGES) + 1)]
+    for r in results:
+        for phase in ("cold", "warm"):
+            s = r[phase]
+            cells = [f"{s['total']['p50']} | {s['total']['p99']}" if st == "total" else
+                     str(s[st]["p50"]) if st in s else "—" for st in STAGES]
+            lines.append(f"| {r['threads']} | {phase} | {r['load_avg']} | {s['cpu_ms_per_answer']} | "
+                         + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--suite", type=Path, default=Path("eval/dev.jsonl"))
+    parser.add_argument("--threads", type=int, nargs="+", default=[1])
+    parser.add_argument("--n", type=int, default=400, help="unique generated questions")
+    parser.add_argument("--suite", type=Path, help="ask this suite's turns instead of generated questions")
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--label", default="latency", help="file name of the results")
     args = parser.parse_args()
+    from bench.questions import generate
+
+    generated = generate(args.n + 50)
+    warm_up, questions = generated[args.n:], generated[: args.n]
+    if args.suite:
+        questions = [t.question for item in load_suite(args.suite) for t in item.turns]
+    results = [run(t, questions, warm_up) for t in args.threads]
     args.out.mkdir(parents=True, exist_ok=True)
-    results = [run(t, args.suite) for t in args.threads]
-    (args.out / "latency.json").write_text(json.dumps(results, indent=2))
-    lines = ["| torch threads | phase | total p50 | total p99 | embed p50 | dense p50 | bm25 p50 | fuse p50 | answer p50 |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        for phase in ("cold", "warm"):
-            s = r[phase]
-            lines.append(f"| {r['torch_threads']} | {phase} | {s['total']['p50']} | {s['total']['p99']} | "
-                         f"{s['embed']['p50']} | {s['dense']['p50']} | {s['bm25']['p50']} | {s['fuse']['p50']} | "
-                         f"{s['answer']['p50']} |")
-    table = "\n".join(lines)
-    (args.out / "latency.md").write_text(table + "\n")
-    print(table)
+    (args.out / f"{args.label}.json").write_text(json.dumps(results, indent=2))
+    (args.out / f"{args.label}.md").write_text(table(results) + "\n")
+    print(table(results))
 
 
 if __name__ == "__main__":

@@ -57,9 +57,9 @@ class Assistant:
         t0 = time.perf_counter()
         standalone = self.standalone(question, history)
         t1 = time.perf_counter()
-        prepared = self.retriever.prepare(standalone)
-        t2 = time.perf_counter()
         stages: dict[str, float] = {}
+        prepared = self.retriever.prepare(standalone, stages)
+        t2 = time.perf_counter()
         passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode, stages)
         t3 = time.perf_counter()
         # per-role passages for comparisons: any chunk the answerer would not already read (it reads the

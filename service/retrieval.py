@@ -68,8 +68,9 @@ class Retriever:
         vectors.setflags(write=False)
         return vectors[0], vectors[1]
 
-    def prepare(self, query: str) -> PreparedQuery:
-        """Repair spelling against the corpus vocabulary and canonicalize role names."""
+    def prepare(self, query: str, timings: dict[str, float] | None = None) -> PreparedQuery:
+        """Repair spelling against the corpus vocabulary and canonicalize role names (the encoder's
+        milliseconds go into `timings` as "encode")."""
         repaired = repair_spelling(expand_abbreviations(query), self.index.vocabulary)
         tokens = tuple(tokenize(repaired, query=True))
         dense_text = canonicalize_roles(repaired, "name")
@@ -78,7 +79,10 @@ class Retriever:
         if "salary" in tokens and "salary" not in dense_text.lower():
             dense_text += " (salary)"  # "comp", "take home", "earn": the encoder knows "salary" best
             aspect += " (salary)"
+        started = time.perf_counter()
         vector, aspect_vector = self._embed(dense_text, aspect)
+        if timings is not None:
+            timings["encode"] = (time.perf_counter() - started) * 1000
         unit_aspects = np.asarray(self.index.aspect_vectors) @ aspect_vector
         return PreparedQuery(repaired, dense_text, tokens, vector, question, aspect_vector, unit_aspects)
 
