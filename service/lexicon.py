@@ -113,8 +113,7 @@ def _stem(word: str) -> str:
 
 def role_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, role key) of every role mention in `text`."""
-    return [(m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in current().regex.finditer(text)
-            if m.lastgroup]
+    return list(current().spans(text))
 
 
 def strip_roles(text: str) -> str:
@@ -139,13 +138,15 @@ def find_roles(text: str) -> list[str]:
 def canonicalize_roles(text: str, style: str = "key") -> str:
     """Replace each role mention by its canonical key ("key") or display name ("name")."""
 
-    def repl(m: re.Match[str]) -> str:
-        role = ROLES_BY_KEY[m.lastgroup.rsplit("_", 1)[0]] if m.lastgroup else None
-        if role is None:
-            return m.group(0)
-        return f" {role.key} " if style == "key" else role.name
-
-    return current().regex.sub(repl, text)
+    roles = current()
+    out: list[str] = []
+    last = 0
+    for start, end, key in roles.spans(text):  # the memoized mentions: what a regex substitution would replace
+        role = roles.by_key[key]
+        out += (text[last:start], f" {role.key} " if style == "key" else role.name)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def tokenize(text: str, *, query: bool = False) -> list[str]:

@@ -13,9 +13,10 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ DEFAULT_ROLES_FILE = Path(__file__).resolve().parent.parent / "corpus" / ROLES_F
 _S = r"(?:'?s)?"  # plural or possessive
 _KEY = re.compile(r"^[a-z0-9]+$")  # one BM25 token, and part of a regex group name
 _FIELDS = {"key", "name", "abbreviation", "display", "short", "plural", "core", "synonyms", "patterns"}
+# role mentions of recent texts: the answerer matches the same corpus sentences for every question, and
+# matching one against every role's patterns was 14% of a worker's samples (py-spy, bench/RESULTS.md)
+SPAN_CACHE = 8192
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,19 @@ class RoleSet:
     by_key: dict[str, Role] = field(init=False, compare=False, repr=False)
     core: frozenset[str] = field(init=False, compare=False, repr=False)
     regex: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    spans: Callable[[str], tuple[tuple[int, int, str], ...]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {r.key: r for r in self.roles})
         object.__setattr__(self, "core", frozenset(r.key for r in self.roles if r.core))
         alternatives = "|".join(f"(?P<{r.key}_{i}>{p})" for r in self.roles for i, p in enumerate(r.patterns))
         object.__setattr__(self, "regex", re.compile(alternatives or r"(?!x)x", re.IGNORECASE))
+        object.__setattr__(self, "spans", lru_cache(maxsize=SPAN_CACHE)(self._find_spans))
+
+    def _find_spans(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        """(start, end, role key) of every role mention in `text` (`spans` memoizes it)."""
+        return tuple((m.start(), m.end(), m.lastgroup.rsplit("_", 1)[0]) for m in self.regex.finditer(text)
+                     if m.lastgroup)
 
     def to_json(self) -> list[dict[str, Any]]:
         return [asdict(r) for r in self.roles]
