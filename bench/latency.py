@@ -1,7 +1,8 @@
-"""In-process answer latency by stage (p50/p99) and CPU per answer, cold (every question embedded) and warm.
+"""In-process answer latency by stage (p50/p99), CPU and texts encoded per answer.
 
-`unique` (the default) asks distinct generated questions (bench/questions.py), each once with the
-embedding cache cleared, so no answer is helped by an earlier one; `--suite` asks a suite's turns.
+Asks distinct generated questions (bench/questions.py) or a suite's turns (`--suite`), in three phases:
+isolated (the embedding cache emptied before every question), stream (emptied once: an aspect an
+earlier question had is reused, as in a server) and warm (every embedding cached).
 
     python bench/latency.py [--n 400] [--threads 1] [--suite eval/dev.jsonl] [--out bench/results]
 """
@@ -40,32 +41,51 @@ def run(threads: int, questions: list[str], warm_up: list[str]) -> dict:
     load_s = time.perf_counter() - started
     for q in warm_up:  # caches of corpus texts fill here, as in a server that has answered before
         assistant.ask(q)
+    encoded: list[int] = []  # texts the model encodes per call (a question and its aspect, when not cached)
+    encode = assistant.encoder.encode
+
+    def counting_encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
+        encoded.append(len(texts))
+        return encode(texts, batch_size)
+
+    assistant.encoder.encode = counting_encode  # type: ignore[method-assign]
     result: dict = {"threads": threads, "questions": len(questions), "load_seconds": round(load_s, 2),
                     "load_avg": round(os.getloadavg()[0], 2)}
-    for phase in ("cold", "warm"):
-        if phase == "cold":
-            assistant.retriever.clear_cache()
+    # isolated: the embedding cache emptied before each question (nothing reused from another question);
+    # stream: emptied once, questions in order (a server's case: one question's aspect may be another's);
+    # warm: every embedding cached
+    for phase in ("isolated", "stream", "warm"):
+        assistant.retriever.clear_cache()
+        if phase == "warm":
+            for q in questions:
+                assistant.ask(q)
         stages: dict[str, list[float]] = {}
+        encoded.clear()
         cpu = time.process_time()
         for q in questions:
+            if phase == "isolated":
+                assistant.retriever.clear_cache()
             for stage, ms in assistant.ask(q).timings_ms.items():
                 stages.setdefault(stage, []).append(ms)
         result[phase] = {stage: percentiles(v) for stage, v in stages.items()}
+        result[phase]["load_avg"] = round(os.getloadavg()[0], 2)
         result[phase]["cpu_ms_per_answer"] = round((time.process_time() - cpu) / len(questions) * 1000, 2)
+        result[phase]["texts_encoded_per_answer"] = round(sum(encoded) / len(questions), 2)
     result["load_avg_after"] = round(os.getloadavg()[0], 2)
     return result
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| threads | phase | load avg | CPU ms/answer | " + " | ".join(
+    lines = ["| threads | phase | load avg | CPU ms/answer | texts encoded/answer | " + " | ".join(
         f"{s} p50 | {s} p99" if s == "total" else f"{s} p50" for s in STAGES) + " |",
-        "|---|---|---|---|" + "---|" * (len(STAGES) + 1)]
+        "|---|---|---|---|---|" + "---|" * (len(STAGES) + 1)]
     for r in results:
-        for phase in ("cold", "warm"):
+        for phase in ("isolated", "stream", "warm"):
             s = r[phase]
             cells = [f"{s['total']['p50']} | {s['total']['p99']}" if st == "total" else
                      str(s[st]["p50"]) if st in s else "—" for st in STAGES]
-            lines.append(f"| {r['threads']} | {phase} | {r['load_avg']} | {s['cpu_ms_per_answer']} | "
+            lines.append(f"| {r['threads']} | {phase} | {s['load_avg']} | {s['cpu_ms_per_answer']} | "
+                         f"{s['texts_encoded_per_answer']} | "
                          + " | ".join(cells) + " |")
     return "\n".join(lines)
 

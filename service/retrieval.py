@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -41,6 +42,33 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
+class _VectorCache:
+    """Least recently used query vectors by text; shared by a worker's request threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._items.get(text)
+            if vector is not None:
+                self._items.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._items[text] = vector
+            self._items.move_to_end(text)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class Retriever:
     """Searches one loaded index; safe to share between requests (read-only)."""
 
@@ -57,16 +85,29 @@ class Retriever:
         self.encoder = encoder
         self.rrf_k = rrf_k
         self.candidate_k = candidate_k
-        self._embed = lru_cache(maxsize=cache_size)(self._embed_uncached)
+        # vectors by text, questions and aspects alike (two per question: as many vectors as the pair cache held)
+        self._vectors = _VectorCache(2 * cache_size)
 
     def clear_cache(self) -> None:
-        self._embed.cache_clear()
+        self._vectors.clear()
 
-    def _embed_uncached(self, text: str, aspect: str) -> tuple[np.ndarray, np.ndarray]:
-        # one call for both texts (on one CPU thread it costs about two single encodings)
-        vectors = self.encoder.encode([text, aspect or text])
-        vectors.setflags(write=False)
-        return vectors[0], vectors[1]
+    def _embed(self, text: str, aspect: str) -> tuple[np.ndarray, np.ndarray]:
+        """The vectors of `text` and `aspect`, each encoded only when not cached, the misses in one call.
+
+        A text's vector does not depend on the text batched with it (padding is masked out; bitwise the
+        same, bench/identical.py), so an aspect equal to the question, or one an earlier question had
+        ("who does ... report to" for another role), costs no second forward pass.
+        """
+        aspect = aspect or text
+        found = {t: v for t in (text, aspect) if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in dict.fromkeys((text, aspect)) if t not in found]
+        if missing:
+            vectors = self.encoder.encode(missing)
+            vectors.setflags(write=False)
+            for t, vector in zip(missing, vectors, strict=True):
+                self._vectors.put(t, vector)
+                found[t] = vector
+        return found[text], found[aspect]
 
     def prepare(self, query: str, timings: dict[str, float] | None = None) -> PreparedQuery:
         """Repair spelling against the corpus vocabulary and canonicalize role names (the encoder's
