@@ -176,6 +176,11 @@ def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
     return frozenset(_stem(w) for w in vocabulary)
 
 
+@lru_cache(maxsize=8)
+def _sorted(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(vocabulary))  # sorting a corpus vocabulary per question was half of repair_spelling
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Whole words of the packaged encoder's WordPiece vocabulary: ~20k common English words."""
@@ -194,7 +199,7 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
     Role names and words that share a stem with a corpus word ("operating" ~ "operations") are
     left alone: they are spelled right, just not used by the articles.
     """
-    sorted_vocab = sorted(vocabulary)
+    sorted_vocab = _sorted(vocabulary)
     stems = _stems(vocabulary)
     protected = [(start, end) for start, end, _ in role_spans(text)]
 
