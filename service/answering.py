@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.chunking import Sentence
+from service.chunking import Chunk, Sentence
 from service.composition import BARE_REPLY, Citation, compose, render
 from service.index import Index
 from service.lexicon import (
@@ -30,7 +30,7 @@ from service.lexicon import (
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
-from service.units import Unit, states_condition
+from service.units import Unit, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -142,6 +142,15 @@ class Answerer:
         total = sum(idf(r) for r in asked)
         return sum(idf(r) for r in some) / total if total else 0.0
 
+    def _row_tokens(self, chunk: Chunk, unit: Unit, q_roles: set[str]) -> frozenset[str]:
+        """A unit's words; of a table row, its label and the asked roles' cells (the "Day-to-day" in the
+        VP of Sales' cell of "Primary focus" says nothing of the CSO's)."""
+        if unit.kind != "row" or not q_roles:
+            return unit.tokens
+        label, columns = table_cells(chunk, unit.text)
+        cells = [c for h, c in columns if set(find_roles(h)) & q_roles]
+        return frozenset(tokenize(" ".join([label, *cells]))) if cells else unit.tokens
+
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage],
                    extra: list[Passage] | None = None) -> list[Candidate]:
         """Every quotable unit of the top passages (and `extra` ones), scored against the question and aspect."""
@@ -184,7 +193,7 @@ class Answerer:
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
-                coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
+                coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
                     continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
@@ -248,6 +257,13 @@ class Answerer:
                     best = max(best, len(wanted & set(tokenize(cand.text))) / len(wanted))
             if best < 0.5:
                 return f"role not covered: {', '.join(q.roles)}"
+        elif q.roles:
+            # a role the articles only mention in passing, set beside a core one ("a Chief Customer
+            # Officer vs a CRO"): covered only when a unit near the top names it
+            named = {r for c in cands[:12] for r in (*c.unit.roles, *find_roles(c.text))}
+            missing = [r for r in q.roles if r not in CORE_ROLES and r not in named]
+            if missing:
+                return f"role not covered: {', '.join(missing)}"
         support = _support(cands)
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
@@ -424,6 +440,8 @@ def _names(question: str) -> list[str]:
             continue
         if base.isupper() and len(base) <= 5:
             continue  # acronyms (AI, CRM, SaaS-like) are vocabulary, not names
+        if re.match(r"^[A-Za-z]-", base):
+            continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)
     return names
 

@@ -46,9 +46,16 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
-_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|do|does|did|handle|handles|manage|manages|own|owns)\s+"
-                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)",
+_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns)\s+"
+                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)"
+                          # ("do that too?" but not "does it come with P&L?", where "it" is the subject)
+                          r"|\b(?:do|does|did)\s+(?:that|this|it|those)\b(?=\s*(?:[?.!,]|$|too\b|also\b|as well\b|"
+                          r"for\b|with\b|better\b|differently\b|well\b))",
                           re.IGNORECASE)
+_DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
+# "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
+_THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire|guy|gal)\b)",
+                    re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
@@ -106,11 +113,14 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     standalone = _rewrite(question, history, previous)
     before, now = analyze(previous), analyze(standalone)
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
-            _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))):
+            _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))
+            or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)):
+    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
+                                      or (len(now.aspect) <= 1 and _THING.search(question)
+                                          and (not find_roles(question) or _DIFFER.search(question)))):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -123,7 +133,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     answered = _last_answer_roles(history, prev_roles)
     # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
     carried_only = len(prev_roles) == 1 and not find_roles(re.sub(r"\([^()]*\)", "", previous))
-    if answered and not carried_only and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+    # (an answer that named several roles to a question that named none, "from sales rep to the C-suite?",
+    # gives no referent to "that jump", only to a pronoun: "what do they earn?")
+    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question)
+    if answered and not carried_only and not vague and (
+            not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]

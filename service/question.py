@@ -27,9 +27,9 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots right""".split()  # noqa: SIM905
+    tho though pretty lot lots right actual define definition sum summary summarize summarise overview""".split()  # noqa: SIM905
 )
-_YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
+_YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
@@ -54,7 +54,7 @@ _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|disti
 _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|"
                    r"perks|strengths|weaknesses|pros|cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
-                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
+                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
 _COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
@@ -73,13 +73,18 @@ _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\ba
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 
 # asking for the gist ("in a nutshell", "like I'm 5", "tl;dr"): an overview, whatever else is said
-_OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b",
+_OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b|"
+                       r"\bin (?:plain|simple) (?:english|terms|words)\b|\bin lay(?:man|person)?'?s'? terms\b|"
+                       r"\bsimply put\b|\bin (?:one|a single|a|1) (?:sentence|line|word)\b|\bin short\b",
                        re.IGNORECASE)
+# "what does a CSO do all day" asks about the day-to-day, in the articles' words
+_ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
                         r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b",
                         re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
+                         r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
                          r"what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern, re.IGNORECASE)
@@ -194,7 +199,7 @@ def asked_roles(text: str) -> list[str]:
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    rest = _strip_roles(_OVERVIEW.sub(" ", text))
+    rest = _strip_roles(_ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", text)))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))

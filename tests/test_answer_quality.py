@@ -222,3 +222,50 @@ def test_a_yes_no_question_the_quote_states_is_answered_yes(real_assistant: Assi
 def test_a_comparison_gives_the_other_side_however_well_the_first_matched(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does a VP of Sales' base salary compare with a CRO's salary?").answer
     assert "$100,000" in answer and "$232,294" in answer, answer
+
+
+def _follow(assistant: Assistant, first: str, second: str):
+    answer = assistant.ask(first)
+    return assistant.ask(second, [Turn("user", first), Turn("assistant", answer.answer)])
+
+
+def test_a_mistyped_question_word_does_not_make_a_topic(real_assistant: Assistant) -> None:
+    # "dose" is an English word no article uses; read as "does", the question asks what a CRO does
+    answer = real_assistant.ask("so what dose a CRO acutally do")
+    assert not answer.abstained and "revenue" in answer.answer, answer.reason
+
+
+@pytest.mark.parametrize("question", ["VP of Sales = ?? define it", "explain the CSO in simple terms pls"])
+def test_asking_for_a_definition_in_chat_words_gets_one(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.answer.split(":")[0] in ("Vice President of Sales", "Chief Sales Officer") or "sales" in answer.answer
+
+
+def test_a_letter_grade_level_is_no_company_name(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what is the typical career path from sales rep up to the C-level?")
+    assert not answer.abstained and "account executive" in answer.answer, answer.reason
+
+
+def test_a_role_the_articles_never_describe_set_beside_a_core_one_is_not_covered(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how is a chief customer officer different from a CSO?")
+    assert answer.abstained and answer.reason.startswith("role not covered"), answer.answer
+
+
+def test_that_after_a_pay_question_is_the_pay(real_assistant: Assistant) -> None:
+    follow = _follow(real_assistant, "What is the most a CRO's total comp can reach?", "what's it based on?")
+    assert "(pay)" in follow.standalone_question and not follow.abstained
+    assert "incentiv" in follow.answer or "revenue" in follow.answer, follow.answer
+
+
+def test_a_subject_it_is_the_role_not_the_previous_topic(real_assistant: Assistant) -> None:
+    # "does it come with ..." asks its own thing: the earlier topic (titles) is not carried
+    follow = _follow(real_assistant, "what other titles did the CRO go by?", "and does it include P&L ownership?")
+    assert "title" not in follow.standalone_question.split("?")[-1], follow.standalone_question
+    assert follow.answer.startswith("Yes.") and "P&L" in follow.answer, follow.answer
+
+
+def test_a_table_row_covers_the_asked_roles_cell_only(real_assistant: Assistant) -> None:
+    # "Day-to-day" is in the VP of Sales' cell of the "Primary focus" row: not the CSO's day
+    answer = real_assistant.ask("what does a CSO actually do all day?").answer
+    assert not answer.startswith("Primary focus"), answer
