@@ -188,8 +188,8 @@ def english_words() -> frozenset[str]:
 
 
 # the words that frame a question, long enough that one typo in them is still recognizable
-_FUNCTION_WORDS = sorted("what which when where does should would could have their they there with about from "
-                         "that this these those".split())
+_FUNCTION_WORDS = sorted(["what", "which", "when", "where", "does", "should", "would", "could", "have", "their",
+                          "they", "there", "with", "about", "from", "that", "this", "these", "those"])
 
 _AUXILIARIES = frozenset(("does", "have", "should", "would", "could"))
 _SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|she|this|that|[A-Z]{2,})\b")

@@ -29,7 +29,8 @@ _FRAME = frozenset(
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
     tho though pretty lot lots right actual define definition sum summary summarize summarise overview""".split()  # noqa: SIM905
 )
-_YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
+_YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
+                    r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
@@ -54,7 +55,8 @@ _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|disti
 _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|"
                    r"perks|strengths|weaknesses|pros|cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
-                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
+                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)"
+                   r"(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
 _COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
