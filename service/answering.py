@@ -189,9 +189,12 @@ class Answerer:
                     # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
                     off_topic = bool(about) and not q_roles & (about | {unit.subject})
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
+                    if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
+                        alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
+                        role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
                     role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
-                    if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
+                    if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:

@@ -184,11 +184,17 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             words += _words(following.text)
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
+        def on_aspect(c: Candidate) -> bool:
+            # (a pay comparison: an amount as close to what was asked as the best unit; "base salary" is
+            # in neither role's salary sentence)
+            return _on_aspect(c) or ("salary" in q.aspect and "$" in c.text and c.coverage >= best.coverage
+                                     and c.aspect >= best.aspect - 0.05)
+
         for role in q.core_roles:
-            if any(role in c.unit.about and _on_aspect(c) for p in parts for c in p.cands):
+            if any(role in c.unit.about and on_aspect(c) for p in parts for c in p.cands):
                 continue
             for cand in cands[1:]:
-                if cand.unit.row in used or role not in cand.unit.about or not _on_aspect(cand):
+                if cand.unit.row in used or role not in cand.unit.about or not on_aspect(cand):
                     continue
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":
                     break  # (a comparison needs the other side, however much better the first one matched)

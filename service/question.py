@@ -27,7 +27,7 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots right actual define definition sum summary summarize summarise overview""".split()  # noqa: SIM905
+    tho though pretty lot lots right actual instead rather define definition sum summary summarize summarise overview""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -93,7 +93,7 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
 
 
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
-                               "option"))
+                               "option situation case circumstance scenario"))
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ class Question:
     aspect_text: str  # the question with role mentions removed, for the encoder
     answer_type: str
     quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, or ""
+    focus: str = ""  # the role asked about when another is named only as the alternative ("X instead of Y")
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -138,8 +139,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"
     if _YESNO.match(text):
         return "yesno"
-    if len(core) > 1 and _COMPARE.search(text):
-        return "comparison"
+    if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
+        return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
     if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
                  re.IGNORECASE) or ANSWERS_TO.search(text):
         return "role"
@@ -189,6 +190,19 @@ def asked_quantity(text: str) -> str:
     return ""
 
 
+_INSTEAD = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:instead of|rather than|over|and not|but not|not)\W+"
+                      r"(?:(?:a|an|the|our)\s+)?$", re.IGNORECASE)
+
+
+def focus_role(text: str) -> str:
+    """ "hire a CSO instead of a CRO": the role asked about, when the other is only its alternative."""
+    spans = role_spans(text)
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a[2] != b[2] and a[2] == spans[0][2] and _INSTEAD.match(text[a[1]:b[0]]):
+            return a[2]  # (the first role asked: in "does the VP report to the CRO, not the CSO" it is the VP)
+    return ""
+
+
 def asked_roles(text: str) -> list[str]:
     """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
     spans = role_spans(text)
@@ -210,9 +224,10 @@ def analyze(text: str) -> Question:
     if ANSWERS_TO.search(text) and "report" not in aspect_tokens:
         aspect_tokens += ("report",)
     kind = answer_type(text, roles)
-    if kind == "condition":
+    focus = focus_role(text)
+    if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
-        # condition question frames; what it asks is the condition
+        # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text))
+                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus)

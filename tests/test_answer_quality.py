@@ -269,3 +269,16 @@ def test_a_table_row_covers_the_asked_roles_cell_only(real_assistant: Assistant)
     # "Day-to-day" is in the VP of Sales' cell of the "Primary focus" row: not the CSO's day
     answer = real_assistant.ask("what does a CSO actually do all day?").answer
     assert not answer.startswith("Primary focus"), answer
+
+
+def test_one_role_instead_of_another_is_answered_for_the_first(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("in what situations should we go for a CSO rather than a CRO?").answer
+    assert any(item in answer for item in ("complex sales cycles", "main driver of revenue", "tactical sales")), answer
+    assert "Consider hiring a CRO" not in answer, answer
+    # picking one over the other is the frame, not a topic the articles lack
+    assert not real_assistant.ask("why would a company pick a CRO over a CSO?").abstained
+
+
+def test_both_sides_of_a_pay_comparison_give_amounts(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which has the bigger base pay, a CRO or a CSO?").answer
+    assert "$232,294" in answer and "$284,126" in answer, answer
