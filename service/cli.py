@@ -198,7 +198,7 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
 
     from service.evaluation import CONFIGS, PRIMARY, EvalError, check_gate, run_config, summarize
     from service.index import IndexLoadError, read_chunks
-    from service.reporting import save_outputs, significance, terminal_table
+    from service.reporting import save_outputs, significance, terminal_table, triage_table
     from service.suites import load_thresholds, read_suite, unmatched_evidence
 
     unknown = [c for c in configs if c not in CONFIGS]
@@ -249,6 +249,7 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
         changes = diff(before, results[PRIMARY])
     save_outputs(out, results, summaries, data, pvalues, changes, _provenance(settings, suite, assistant))
     click.echo(terminal_table(summaries, pvalues))
+    click.echo("\n" + triage_table(results))
     if changes is not None:
         click.echo("\n" + describe(changes))
     click.echo(f"\nPer-question results, TREC qrels/runs and report.html in {out}")

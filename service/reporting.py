@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service.evaluation import CATEGORIES, PRIMARY, TurnResult
+from service.triage import CLASSES, Failure, classify, count, triage
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,17 @@ def terminal_table(summaries: dict[str, dict], pvalues: dict[str, dict[str, floa
     return tabulate(rows, headers=header, tablefmt="github") + note
 
 
+def triage_table(results: dict[str, list[TurnResult]]) -> str:
+    """Failing questions per triage class (rows) and configuration (columns)."""
+    from tabulate import tabulate
+
+    counts = {name: count(triage(rows)) for name, rows in results.items()}
+    rows = [[kind] + [counts[name][kind] for name in results] for kind in CLASSES]
+    rows.append(["failing questions"] + [sum(c.values()) for c in counts.values()])
+    return "Failure triage (report.html lists each one):\n" + tabulate(
+        rows, headers=["class"] + list(results), tablefmt="github")
+
+
 def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dict[str, dict],
                  data: dict[str, dict], pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
                  provenance: dict[str, Any] | None = None) -> None:
@@ -63,7 +75,8 @@ def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dic
     for name, rows in results.items():
         safe = name.replace("+", "_")
         (out / f"results-{safe}.json").write_text(json.dumps(
-            [{**asdict(r), "first_hit": r.first_hit} for r in rows], indent=2, ensure_ascii=False), encoding="utf-8")
+            [{**asdict(r), "first_hit": r.first_hit, "triage": (classify(r) or ("", ""))[0]} for r in rows],
+            indent=2, ensure_ascii=False), encoding="utf-8")
         if data.get(name):
             data[name]["run"].save(str(out / f"run-{safe}.trec"), kind="trec")
     if data.get(PRIMARY):
@@ -145,20 +158,45 @@ def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict]
         body += f"<tr><th>{e(group)} {e(metric)}</th>{cells}</tr>"
     plots = "".join(f"<figure><img alt='{e(t)}' src='data:image/png;base64,{p}'><figcaption>{e(t)}</figcaption>"
                     f"</figure>" for t, p in _plots(results))
-    failures = ""
-    for r in results.get(PRIMARY, []):
-        wrong_abst = r.abstained != r.gold_abstain
-        miss = not r.gold_abstain and (r.facts_missing or r.first_hit is None)
-        if wrong_abst or miss or r.citation_problems:
+    shown = PRIMARY if PRIMARY in results else next(iter(results), PRIMARY)
+    rows = results.get(shown, [])
+    failures = _triage_html(triage(rows))
+    others = ""
+    for r in rows:  # passed, but retrieval or citations were wrong
+        if classify(r) is None and (r.citation_problems or (r.relevant and r.first_hit is None)):
             top = "".join(f"<li>{e(cid)}</li>" for cid, _ in r.retrieved[:3])
-            failures += (f"<tr><td>{e(r.qid)}<br><small>{e(r.category)}</small></td><td>{e(r.question)}<br>"
-                         f"<small>standalone: {e(r.standalone)}</small></td><td>{e(r.answer)}</td>"
-                         f"<td>{e(json.dumps(r.facts_missing))}</td><td>{r.first_hit}</td><td><ul>{top}</ul></td></tr>")
+            rank = "-" if r.first_hit is None else r.first_hit + 1
+            others += (f"<tr><td>{e(r.qid)}<br><small>{e(r.category)}</small></td><td>{e(r.question)}<br>"
+                       f"<small>standalone: {e(r.standalone)}</small></td><td>{e(r.answer)}</td>"
+                       f"<td>{e('; '.join(r.citation_problems))}</td><td>{rank}</td><td><ul>{top}</ul></td></tr>")
+    others_html = ("" if not others else "<h2>Other problems (the answer passed)</h2><table><tr><th>id</th>"
+                   "<th>question</th><th>answer</th><th>citation problems</th><th>first relevant rank</th>"
+                   f"<th>retrieved top 3</th></tr>{others}</table>")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>roleqa evaluation</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#1f2430}}table{{border-collapse:collapse;margin:1rem 0}}
 td,th{{border:1px solid #d8dce6;padding:.35rem .6rem;text-align:left;vertical-align:top;font-size:.9rem}}
 figure{{display:inline-block;margin:0 1rem 1rem 0}}small{{color:#667}}</style></head><body>
 <h1>roleqa evaluation</h1><table><tr><th>metric</th>{head}</tr>{body}</table>
 <p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{diff_html}{plots}
-<h2>Failures ({PRIMARY})</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>facts missing</th>
-<th>first relevant rank</th><th>retrieved top 3</th></tr>{failures}</table></body></html>"""
+<h2>Failure triage ({e(shown)})</h2>{failures}{others_html}</body></html>"""
+
+
+def _triage_html(failures: list[Failure]) -> str:
+    """Counts per class, then one row per failing question with the evidence a maintainer needs."""
+    e = html.escape
+    counts = count(failures)
+    summary = "".join(f"<tr><th>{e(k)}</th><td>{n}</td></tr>" for k, n in counts.items())
+    rows = ""
+    for f in failures:
+        evidence = "".join(f"<li>{e(q)}</li>" for q in f.evidence)
+        passage = (f"<small>rank {f.relevant_rank}</small><br>{e(f.relevant_passage)}" if f.relevant_passage
+                   else "<small>not retrieved</small>")
+        rows += (f"<tr><td>{e(f.qid)}<br><small>{e(f.category)}</small></td><td><b>{e(f.kind)}</b><br>"
+                 f"<small>{e(f.failed)}: {e(f.note)}</small></td><td>{e(f.question)}<br><small>standalone: "
+                 f"{e(f.standalone)}</small></td><td><ul>{evidence}</ul></td><td>{passage}</td><td>{e(f.answer)}</td>"
+                 f"<td>{e(f.reason) or '-'}</td><td>{f.support:.2f}</td></tr>")
+    return (f"<table class='triage-counts'><tr><th>class</th><th>failing questions</th></tr>{summary}</table>"
+            + ("<p>No question failed.</p>" if not failures else
+               "<table class='triage'><tr><th>id</th><th>class</th><th>question</th><th>gold evidence</th>"
+               "<th>relevant passage</th><th>answer</th><th>abstention reason</th><th>support</th></tr>"
+               f"{rows}</table>"))
