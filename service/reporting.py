@@ -11,10 +11,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from service import comparison
 from service.evaluation import CATEGORIES, PRIMARY, TurnResult
 from service.triage import CLASSES, Failure, classify, count, triage
 
 logger = logging.getLogger(__name__)
+
+# a paired comparison of two runs: its metrics, and the labels of run A and run B
+Comparison = tuple[list[comparison.Paired], str, str]
 
 TABLE_METRICS = (("retrieval.single", "hit_rate@1"), ("retrieval.single", "hit_rate@5"),
                  ("retrieval.single", "mrr@10"), ("retrieval.single", "ndcg@10"),
@@ -69,7 +73,7 @@ def triage_table(results: dict[str, list[TurnResult]]) -> str:
 
 def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dict[str, dict],
                  data: dict[str, dict], pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
-                 provenance: dict[str, Any] | None = None) -> None:
+                 provenance: dict[str, Any] | None = None, paired: Comparison | None = None) -> None:
     """Per-question JSON, summary JSON, TREC qrels/runs and report.html into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in results.items():
@@ -83,9 +87,10 @@ def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dic
         data[PRIMARY]["qrels"].save(str(out / "qrels.trec"), kind="trec")
     (out / "summary.json").write_text(json.dumps({"configs": summaries, "p_values_vs_primary": pvalues,
                                                   "provenance": provenance or {},
-                                                  "changes": [asdict(c) for c in changes or []]},
+                                                  "changes": [asdict(c) for c in changes or []],
+                                                  "paired": comparison.as_json(*paired) if paired else None},
                                                  indent=2), encoding="utf-8")
-    (out / "report.html").write_text(render_html(results, summaries, pvalues, changes, provenance),
+    (out / "report.html").write_text(render_html(results, summaries, pvalues, changes, provenance, paired),
                                      encoding="utf-8")
 
 
@@ -139,8 +144,9 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
 
 def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict],
                 pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
-                provenance: dict[str, Any] | None = None) -> str:
+                provenance: dict[str, Any] | None = None, paired: Comparison | None = None) -> str:
     e = html.escape
+    paired_html = comparison.render_html(*paired) if paired else ""
     diff_rows = "".join(f"<tr><td>{e(c.kind)}</td><td>{e(c.qid)}</td><td>{e(c.question)}</td><td>{e(c.before)}</td>"
                         f"<td>{e(c.after)}</td></tr>" for c in changes or [])
     diff_html = ("" if changes is None else "<h2>Against the baseline</h2>" + (
@@ -177,7 +183,7 @@ def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict]
 td,th{{border:1px solid #d8dce6;padding:.35rem .6rem;text-align:left;vertical-align:top;font-size:.9rem}}
 figure{{display:inline-block;margin:0 1rem 1rem 0}}small{{color:#667}}</style></head><body>
 <h1>roleqa evaluation</h1><table><tr><th>metric</th>{head}</tr>{body}</table>
-<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{diff_html}{plots}
+<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{paired_html}{diff_html}{plots}
 <h2>Failure triage ({e(shown)})</h2>{failures}{others_html}</body></html>"""
 
 
