@@ -65,14 +65,21 @@ class TurnResult:
     # for failure triage (service.triage): what the suite says, what the answer read and quoted
     evidence: list[str] = field(default_factory=list)
     gold_standalone: str = ""  # the suite's `standalone` (the question itself when not given)
-    top_k: int = 5  # passages the answer was given (settings.top_k); `retrieved` goes deeper, for the metrics
+    top_k: int = 5  # settings.top_k; `retrieved` goes deeper, for the metrics
+    passages: list[str] = field(default_factory=list)  # chunk ids of the passages the answer was given
     cited: list[str] = field(default_factory=list)  # chunk ids of the answer's citations
     relevant_passage: str = ""  # text of the best-ranked relevant chunk retrieved (or cited)
-    standalone_first_hit: int | None = None  # follow-ups: first relevant rank when the suite's standalone is asked
+    # follow-ups: first relevant rank among the top_k passages the suite's standalone question retrieves
+    standalone_first_hit: int | None = None
 
     @property
     def first_hit(self) -> int | None:
         return next((i for i, (cid, _) in enumerate(self.retrieved) if cid in self.relevant), None)
+
+    @property
+    def answer_hit(self) -> int | None:
+        """First relevant rank among the passages the answer was given."""
+        return next((i for i, cid in enumerate(self.passages) if cid in self.relevant), None)
 
 
 def relevant_chunks(assistant: Assistant, evidence: tuple[str, ...]) -> list[str]:
@@ -123,13 +130,13 @@ def run_config(assistant: Assistant, items: list[Item], config: Config, k: int =
                 citation_problems=check_citations(answer.answer, cits), latency_ms=latency,
                 reason=answer.reason, support=round(answer.support, 4),
                 evidence=list(gold.evidence), gold_standalone=gold.standalone, top_k=top_k,
-                cited=[c.chunk_id for c in answer.citations],
+                passages=[p.chunk.id for p in answer.passages], cited=[c.chunk_id for c in answer.citations],
             )
             shown = [cid for cid, _ in result.retrieved if cid in relevant] + [c for c in result.cited if c in relevant]
             result.relevant_passage = chunk_text[shown[0]] if shown else ""
             if result.followup and relevant:
                 # the suite's standalone question asked on its own: did the rewrite lose what it would find?
-                alone = assistant.retriever.search(gold.standalone, depth, config.mode)
+                alone = assistant.retriever.search(gold.standalone, top_k, config.mode)
                 result.standalone_first_hit = next(
                     (n for n, p in enumerate(alone) if p.chunk.id in relevant), None)
             results.append(result)

@@ -68,15 +68,16 @@ def classify(r: TurnResult) -> tuple[str, str] | None:
         return None
     if r.gold_abstain:
         return WRONG_ABSTENTION, f"answered an out-of-scope question (support {r.support:.2f})"
-    first = r.first_hit
+    # ranks among the passages the answer was given (the first top_k of the ranking the metrics read)
+    first = r.answer_hit if r.passages else r.first_hit
     in_top = first is not None and first < r.top_k
     quoted = [c for c in r.cited if c in r.relevant]
     alone = r.standalone_first_hit
     if r.followup and not in_top and alone is not None and alone < r.top_k:
-        return REWRITE, (f"asked as {r.standalone!r}: relevant chunk {_rank(first)}; the suite's standalone "
-                         f"{r.gold_standalone!r} finds one at {_rank(alone)}")
+        return REWRITE, (f"asked as {r.standalone!r}: no relevant chunk in the top {r.top_k}; the suite's "
+                         f"standalone {r.gold_standalone!r} finds one at {_rank(alone)}")
     if not in_top and not quoted:
-        return RETRIEVAL_MISS, f"no relevant chunk in the top {r.top_k} (first relevant: {_rank(first)})"
+        return RETRIEVAL_MISS, f"no relevant chunk in the top {r.top_k} (first relevant: {_rank(r.first_hit)})"
     if r.abstained:
         return WRONG_ABSTENTION, f"abstained ({r.reason or 'no reason'}) with a relevant chunk at {_rank(first)}"
     missing = "; ".join(" / ".join(f) for f in r.facts_missing)

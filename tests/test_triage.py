@@ -61,6 +61,9 @@ MISSING = [["$100,000"]]
     (_turn(retrieved=["a", "b"], facts_missing=MISSING, cited=["rel"]), WRONG_UNIT),
     # relevant chunk at rank 2..k, not quoted
     (_turn(retrieved=["a", "b", "rel"], facts_missing=MISSING, cited=["a"]), BELOW_RANK_1),
+    # ranks are read in the passages the answer was given (a shallower candidate pool may differ)
+    (_turn(retrieved=["rel", "a"], passages=["a", "b"], facts_missing=MISSING), RETRIEVAL_MISS),
+    (_turn(retrieved=["a", "rel"], passages=["rel", "a"], facts_missing=MISSING), WRONG_UNIT),
     # k is the answer's top_k: rank 7 of 8 passages is below rank 1, not a miss
     (_turn(retrieved=["a", "b", "c", "d", "e", "f", "rel"], facts_missing=MISSING, top_k=8), BELOW_RANK_1),
 ])
@@ -118,6 +121,7 @@ def test_run_config_keeps_what_triage_needs(fake_assistant: Assistant, tmp_path:
     # the answer was given the first top_k of the ranking the metrics read
     answer = fake_assistant.ask(first.question, top_k=first.top_k)
     assert [p.chunk.id for p in answer.passages] == [cid for cid, _ in first.retrieved[: first.top_k]]
+    assert first.passages == [p.chunk.id for p in answer.passages]
     assert first.evidence == ["between $100,000 and $275,000"] and first.cited == [c.chunk_id for c in answer.citations]
     assert "$100,000" in first.relevant_passage
     assert first.standalone_first_hit is None and follow.gold_standalone == "Who does the CRO report to?"
