@@ -119,7 +119,8 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
     plots.append(("hit@k by configuration", _png(fig)))
     plt.close(fig)
 
-    rows = results.get(PRIMARY) or next(iter(results.values()))
+    shown = PRIMARY if PRIMARY in results else next(iter(results))
+    rows = results[shown]
     cats = [c for c in CATEGORIES if any(r.category == c for r in rows)]
     fig, ax = plt.subplots(figsize=(6.5, 3.5))
     hit5, facts = [], []
@@ -135,7 +136,7 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
     ax.bar([x - 0.2 for x in xs], hit5, width=0.4, label="hit@5")
     ax.bar([x + 0.2 for x in xs], facts, width=0.4, label="facts present (abstained, for out_of_scope)")
     ax.set_xticks(list(xs), cats, rotation=15)
-    ax.set(ylim=(0, 1.05), title=f"per category ({PRIMARY})")
+    ax.set(ylim=(0, 1.05), title=f"per category ({shown})")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     plots.append(("per category", _png(fig)))
     plt.close(fig)
@@ -195,8 +196,8 @@ def _triage_html(failures: list[Failure]) -> str:
     rows = ""
     for f in failures:
         evidence = "".join(f"<li>{e(q)}</li>" for q in f.evidence)
-        passage = (f"<small>rank {f.relevant_rank}</small><br>{e(f.relevant_passage)}" if f.relevant_passage
-                   else "<small>not retrieved</small>")
+        passage = (f"<small>rank {f.relevant_rank or 'quoted'}</small><br>{e(f.relevant_passage)}"
+                   if f.relevant_passage else "-" if not f.evidence else "<small>not retrieved</small>")
         rows += (f"<tr><td>{e(f.qid)}<br><small>{e(f.category)}</small></td><td><b>{e(f.kind)}</b><br>"
                  f"<small>{e(f.failed)}: {e(f.note)}</small></td><td>{e(f.question)}<br><small>standalone: "
                  f"{e(f.standalone)}</small></td><td><ul>{evidence}</ul></td><td>{passage}</td><td>{e(f.answer)}</td>"
