@@ -103,8 +103,8 @@ def check_citations(answer: str, citations: list[dict]) -> list[str]:
 def run_config(assistant: Assistant, items: list[Item], config: Config, k: int = 10) -> list[TurnResult]:
     """Ask every turn of every item under `config`; follow-ups get the earlier turns as history.
 
-    The answer is given `settings.top_k` passages, as in serving; the ranking the retrieval metrics read
-    goes `k` deep (the same ranking: the first top_k of it are the answer's passages).
+    The answer is given `settings.top_k` passages, as in serving; the retrieval metrics read the same
+    search `k` deep (its first top_k are the answer's passages while candidate_k >= k, the default).
     """
     results = []
     top_k = assistant.settings.top_k
