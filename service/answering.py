@@ -433,13 +433,16 @@ def _quotable(unit: Unit) -> bool:
 
 def _names(question: str) -> list[str]:
     """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
-    words_ = re.findall(r"[A-Za-z][A-Za-z'’-]*", canonicalize_roles(question, "key"))
-    if not words_ or question.upper() == question:
+    text = canonicalize_roles(question, "key")
+    found = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
+    if not found or question.upper() == question:
         return []
     names = []
-    for i, word in enumerate(words_):
+    for i, m in enumerate(found):
+        word = m.group(0)
         base = re.sub(r"['’]s?$", "", word)
-        if i == 0 or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
+        opens = i == 0 or bool(re.search(r"[.?!:]\s*$", text[: m.start()]))  # "... CSO? List the steps."
+        if opens or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
             continue
         if base.isupper() and len(base) <= 5:
             continue  # acronyms (AI, CRM, SaaS-like) are vocabulary, not names

@@ -71,6 +71,11 @@ def _with_role(cand: Candidate, text: str, q: Question) -> str:
         others = [r for r in unit.context_roles if r not in q.roles]
         if len(others) == 1 and not set(find_roles(text)) - set(q.roles):
             return f"{_short(others[0])}: {text}"
+        # the role the quote speaks of without naming it, even one the question names as its setting
+        # ("In a company with a CRO, who coaches the VP of Sales?": "Coaching ... the VP of Sales" is the CRO's)
+        subject = unit.subject or (unit.context_roles[0] if len(unit.context_roles) == 1 else "")
+        if subject and subject not in find_roles(text) and not others:
+            return f"{_short(subject)}: {text}"
     if unit.roles:
         return text
     if _PRONOUN_START.match(text) and (unit.subject or len(unit.context_roles) == 1):
@@ -99,6 +104,9 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
 def _on_aspect(cand: Candidate) -> bool:
     """Whether a unit speaks of what was asked (most of the aspect's words, or its meaning)."""
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
+
+
+_ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
 
 @dataclass
@@ -174,7 +182,11 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
-    if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect):
+    # a list question answered by a sentence that lists nothing ("A CRO ... oversees the entire revenue
+    # process.") goes on in the next sentence when that one continues it ("Their domain blends sales, ...")
+    lists_nothing = q.answer_type == "list" and best.unit.kind in ("text", "faq") and not _ENUMERATES.search(best.text)
+    if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
+            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)

@@ -52,6 +52,7 @@ _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|mana
                           r"|\b(?:do|does|did)\s+(?:that|this|it|those)\b(?=\s*(?:[?.!,]|$|too\b|also\b|as well\b|"
                           r"for\b|with\b|better\b|differently\b|well\b))",
                           re.IGNORECASE)
+_BOTH_EACH = re.compile(r"\b(?:both|the two|each)\b", re.IGNORECASE)
 _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
 # "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
 _THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire|guy|gal)\b)",
@@ -136,21 +137,25 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     # (an answer that named several roles to a question that named none, "from sales rep to the C-suite?",
     # gives no referent to "that jump", only to a pronoun: "what do they earn?")
     vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question)
-    if answered and not carried_only and not vague and (
+    # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
+    offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
+    if answered and not carried_only and not vague and not offered and (
             not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
     asked_core = [r for r in prev_roles if r in CORE_ROLES]
-    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not _PLURAL.search(question)
+    # ("they" after "which one ...?" is the one chosen; "how do their salaries compare?" and "both" are the pair)
+    plural = _PLURAL.search(question) and (_DIFFER.search(question) or _BOTH_EACH.search(question))
+    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not plural
             and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
         # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
         # the role the answer chose, the first of the two it names ("why?" asks why one over the other:
         # the pair stays)
-        chosen = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        chosen = _chosen_role(_last_answer(history), asked_core, previous)
         if chosen:
-            prev_roles = chosen[:1]
+            prev_roles = [chosen]
     # ("could we have the other one too?" keeps both: that is a question about the pair)
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:
@@ -214,11 +219,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             return _name_pronoun(question, role)
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
-            if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
-                        re.IGNORECASE):
+            if re.match(r"(?:(?:so|then|ok|okay|well)\s+)*(?:who|what|how|when|why|which|is|are|does|do|can|should)\b",
+                        topic, re.IGNORECASE):
                 # "ok, so who is above whom?": a question of its own about the same roles
                 pair = " and ".join(short_name(r) for r in core) if len(core) > 1 else role
-                return f"{topic}? ({pair})"
+                topic = re.sub(r"^(?:(?:so|then|ok|okay|well)\s+)+", "", topic, flags=re.IGNORECASE)
+                return f"{topic[:1].upper()}{topic[1:]}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
             return f"{question.rstrip()} ({role})"
@@ -243,6 +249,20 @@ _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
 def _last_answer(history: Sequence[Turn]) -> str:
     last = next((t for t in reversed(history) if t.role == "assistant"), None)
     return "" if last is None or last.content.startswith(_NOT_COVERED) else last.content
+
+
+def _chosen_role(answer: str, options: list[str], question: str) -> str:
+    """Of the roles a choice question offered, the one its answer chose: the role of the answer's clause
+    that says most of what was asked ("VP of Sales: Suited for mid-sized ..." for "which fits a mid-sized
+    company?"), else the first one the answer names."""
+    asked = set(analyze(question).aspect)
+    best, best_overlap = "", 0
+    for clause in re.split(r"[.;]\s+|\s+(?:while|whereas|but)\s+", answer):
+        named = [r for r in find_roles(clause) if r in options]
+        overlap = len(asked & set(tokenize(clause)))
+        if len(set(named)) == 1 and overlap > best_overlap:
+            best, best_overlap = named[0], overlap
+    return best or next((r for r in find_roles(answer) if r in options), "")
 
 
 def _conversation_roles(history: Sequence[Turn]) -> list[str]:

@@ -73,7 +73,8 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
                           r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
                           # "who makes more?", "which one takes home the most?"
-                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b",
+                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b"
+                          r"(?!\s+sense\b)",  # ("makes more sense" is no pay)
                           re.IGNORECASE)
 
 
@@ -191,6 +192,7 @@ def english_words() -> frozenset[str]:
 _FUNCTION_WORDS = sorted(["what", "which", "when", "where", "does", "should", "would", "could", "have", "their",
                           "they", "there", "with", "about", "from", "that", "this", "these", "those"])
 
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly")
 _AUXILIARIES = frozenset(("does", "have", "should", "would", "could"))
 _SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|she|this|that|[A-Z]{2,})\b")
 
@@ -229,8 +231,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
                 sorted(low) == sorted(function_word[0]) and function_word[0] in _AUXILIARIES
                 and _SUBJECT_NEXT.match(m.string, m.end()))):
             return str(function_word[0])
-        if low in english:
-            return word  # a real word the articles don't use ("actually", "cover"), not a typo
+        if low in english or any(low.endswith(end) and low[: -len(end)] in english for end in _INFLECTIONS):
+            return word  # a real word the articles don't use ("actually", "resigns"), not a typo
         # One typo (insertion, deletion, substitution or swap) per word, two in long words.
         match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2 if len(low) >= 8 else 1)
         if match:

@@ -33,13 +33,13 @@ _FRAME = frozenset(
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
-_WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
+_WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
-_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
+_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)

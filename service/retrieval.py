@@ -41,6 +41,9 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
+_COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
+
+
 class Retriever:
     """Searches one loaded index; safe to share between requests (read-only)."""
 
@@ -122,6 +125,9 @@ class Retriever:
         # state when are told apart by the whole question, the role included
         sims = (np.asarray(self.index.sentence_vectors) @ prepared.vector) if condition else prepared.unit_aspects
         pay = "salary" in q.aspect
+        # (the encoder puts "downsides" next to "benefits": a unit that has the aspect's words, in it or in
+        # its heading or lead-in, goes first: "Challenges with a CSO" for "downsides of a CSO")
+        aspect = set(q.aspect) if not condition else set()
         out: list[Passage] = []
         taken = set(exclude)
         for role in q.core_roles:
@@ -133,6 +139,8 @@ class Retriever:
                     continue  # "when should we hire a CSO?": the passages that state when
                 if pay and "$" not in unit.text:
                     continue  # "which one pays more?": the passages that state an amount
+                if aspect:
+                    sim += _COVERAGE_WEIGHT * len(aspect & unit.tokens) / len(aspect)
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
             for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:

@@ -282,3 +282,43 @@ def test_one_role_instead_of_another_is_answered_for_the_first(real_assistant: A
 def test_both_sides_of_a_pay_comparison_give_amounts(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("which has the bigger base pay, a CRO or a CSO?").answer
     assert "$232,294" in answer and "$284,126" in answer, answer
+
+
+def test_a_capital_after_a_full_stop_is_no_name(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("How do people move up from sales rep to VP of Sales? Give me the steps.")
+    assert not answer.abstained, answer.reason  # "Give" was taken for a name the articles don't use
+
+
+def test_making_more_sense_is_no_pay_question(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("when would it make more sense to bring in a CSO than a CRO?").answer
+    assert "$" not in answer, answer
+
+
+def test_the_role_a_choice_picked_is_the_referent_of_that_person(real_assistant: Assistant) -> None:
+    history: list[Turn] = []
+    for question in ("CSO vs VP of Sales: what's the main difference?", "which of them suits a mid-sized company?"):
+        answer = real_assistant.ask(question, history)
+        history += [Turn("user", question), Turn("assistant", answer.answer)]
+    follow = real_assistant.ask("who does that person report to?", history)
+    assert "VP of Sales" in follow.standalone_question, follow.standalone_question
+
+
+def test_a_who_question_after_its_setting_names_the_role_of_an_unnamed_quote(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("At a company that has a CRO, who supports and coaches the VP of Sales?").answer
+    assert answer.startswith("CRO:"), answer
+
+
+def test_a_list_question_answered_by_prose_goes_on_to_the_sentence_that_lists(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("so what does a chief revenue officer oversee?").answer
+    assert "marketing" in answer and "customer success" in answer, answer
+
+
+def test_the_drawbacks_of_one_role_over_another_are_that_roles(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what are the cons of going with a CSO rather than a CRO?").answer
+    assert answer.startswith("Challenges with a CSO"), answer
+
+
+def test_so_then_who_reports_to_whom_keeps_both_roles(real_assistant: Assistant) -> None:
+    follow = _follow(real_assistant, "Can a business have both a CSO and a CRO?", "ok so then who is whose boss?")
+    assert "CSO" in follow.standalone_question and "CRO" in follow.standalone_question, follow.standalone_question
+    assert not follow.standalone_question.startswith(("What about", "ok")), follow.standalone_question

@@ -69,6 +69,7 @@ def test_mistyped_question_words_are_repaired_but_real_words_in_their_place_are_
     assert repair_spelling("wich one pays more", vocabulary) == "which one pays more"
     assert repair_spelling("five years of experience", vocabulary) == "five years of experience"
     assert repair_spelling("what form of pay", vocabulary) == "what form of pay"
+    assert repair_spelling("when a CSO resigns", frozenset({"designs"})) == "when a CSO resigns"  # "resign" + s
     # a common word mistyped is repaired to it, so it is not taken for an unknown topic
     assert repair_spelling("what does a CSO actualy do", vocabulary) == "what does a CSO actually do"
 
