@@ -39,7 +39,8 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sale
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
-_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
+_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|"
+                     r"(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
