@@ -338,6 +338,9 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
+                           r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
+                           re.IGNORECASE)
 _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
                                 re.IGNORECASE)
 
@@ -356,6 +359,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
+    if q.answer_type == "reason":
+        # a reason: a unit that gives one ("..., ensuring that ...", "because ...", "so that ...")
+        return 1.0 if _GIVES_REASON.search(text) else 0.0
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
         return 1.0 if states_condition(unit) else 0.0

@@ -185,8 +185,10 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # a list question answered by a sentence that lists nothing ("A CRO ... oversees the entire revenue
     # process.") goes on in the next sentence when that one continues it ("Their domain blends sales, ...")
     lists_nothing = q.answer_type == "list" and best.unit.kind in ("text", "faq") and not _ENUMERATES.search(best.text)
+    # a reason goes on in the next sentence when that one still speaks of what was asked
+    reason_goes_on = q.answer_type == "reason" and any(_follows(c, best) and _on_aspect(c) for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
-            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)):
+            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or reason_goes_on:
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)

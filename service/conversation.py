@@ -52,6 +52,7 @@ _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|mana
                           r"|\b(?:do|does|did)\s+(?:that|this|it|those)\b(?=\s*(?:[?.!,]|$|too\b|also\b|as well\b|"
                           r"for\b|with\b|better\b|differently\b|well\b))",
                           re.IGNORECASE)
+_ELSE = re.compile(r"\b(?:what|anything|who|which)\s+else\b", re.IGNORECASE)
 _BOTH_EACH = re.compile(r"\b(?:both|the two|each)\b", re.IGNORECASE)
 _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
 # "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
@@ -121,7 +122,12 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         return f"{standalone.rstrip()} (pay)"
     if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
                                       or (len(now.aspect) <= 1 and _THING.search(question)
-                                          and (not find_roles(question) or _DIFFER.search(question)))):
+                                          and (not find_roles(question) or _DIFFER.search(question)))
+                                      # "what else is on their scorecard?" asks for more of what was asked
+                                      or (len(now.aspect) <= 1 and _ELSE.search(question))
+                                      # "why set it up that way?": the reason for what was just asked about
+                                      or (now.answer_type == "reason" and _THING.search(question)
+                                          and not find_roles(question))):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -212,7 +218,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
-        if len(core) > 1 and _PLURAL.search(question) and _sets_side_by_side(previous):
+        if len(core) > 1 and _sets_side_by_side(previous) and (
+                _PLURAL.search(question) or analyze(question).answer_type == "reason"):
+            # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
         if _PRONOUN.search(question):
@@ -280,7 +288,11 @@ def _conversation_roles(history: Sequence[Turn]) -> list[str]:
 def _sets_side_by_side(previous: str) -> bool:
     """Whether the previous question put its roles side by side (a comparison, a choice, "both"),
     rather than one role doing something with another ("What does the CRO do with the VPs?")."""
-    return analyze(previous).answer_type in ("comparison", "role") or bool(
+    spans = role_spans(previous)
+    joined = any(a[2] != b[2] and re.fullmatch(r"\s*(?:,|and|&|or)\s*(?:(?:a|an|the)\s+)?", previous[a[1]:b[0]],
+                                               re.IGNORECASE)
+                 for a, b in zip(spans, spans[1:], strict=False))  # "a CRO and a CSO"
+    return joined or analyze(previous).answer_type in ("comparison", "role") or bool(
         re.search(r"\b(?:both|vs\.?|versus|between|compared?)\b", previous, re.IGNORECASE))
 
 

@@ -322,3 +322,15 @@ def test_so_then_who_reports_to_whom_keeps_both_roles(real_assistant: Assistant)
     follow = _follow(real_assistant, "Can a business have both a CSO and a CRO?", "ok so then who is whose boss?")
     assert "CSO" in follow.standalone_question and "CRO" in follow.standalone_question, follow.standalone_question
     assert not follow.standalone_question.startswith(("What about", "ok")), follow.standalone_question
+
+
+def test_what_else_asks_for_more_of_what_was_asked(real_assistant: Assistant) -> None:
+    follow = _follow(real_assistant, "is churn something a CRO tracks?", "what else do they track?")
+    assert "churn" in follow.standalone_question and not follow.abstained, follow.standalone_question
+    assert "ARR" in follow.answer or "retention" in follow.answer, follow.answer
+
+
+def test_why_after_a_question_about_two_roles_gives_the_reason_for_the_pair(real_assistant: Assistant) -> None:
+    follow = _follow(real_assistant, "Is it possible to have a CRO and a CSO at the same time?", "why would a company do it that way?")
+    assert "CRO" in follow.standalone_question and "CSO" in follow.standalone_question, follow.standalone_question
+    assert "ensuring" in follow.answer or "aligned" in follow.answer, follow.answer
