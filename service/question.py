@@ -27,8 +27,8 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots right actual if it its possible instead rather define definition sum summary summarize summarise
-    overview""".split()  # noqa: SIM905
+    tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
+    summarize summarise overview""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"

@@ -331,6 +331,7 @@ def test_what_else_asks_for_more_of_what_was_asked(real_assistant: Assistant) ->
 
 
 def test_why_after_a_question_about_two_roles_gives_the_reason_for_the_pair(real_assistant: Assistant) -> None:
-    follow = _follow(real_assistant, "Is it possible to have a CRO and a CSO at the same time?", "why would a company do it that way?")
+    follow = _follow(real_assistant, "Is it possible to have a CRO and a CSO at the same time?",
+                     "why would a company do it that way?")
     assert "CRO" in follow.standalone_question and "CSO" in follow.standalone_question, follow.standalone_question
     assert "ensuring" in follow.answer or "aligned" in follow.answer, follow.answer
