@@ -121,6 +121,7 @@ class Answerer:
         self._n_units = max(len(units), 1)
         self._df = df
 
+
     def idf(self, token: str) -> float:
         return math.log((self._n_units + 1) / (self._df.get(token, 0) + 1)) + 1.0
 
@@ -192,7 +193,7 @@ class Answerer:
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
-                    role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
+                    role_adj += cfg.role_bonus * _direction_match(question, _row_sentence(chunk, unit), q_roles)
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
@@ -381,6 +382,15 @@ def _type_fit(q: Question, unit: Unit) -> float:
             return 2.0
         return (0.5 + 0.5 * bool(_CONTRAST.search(text))) if both else 0.0
     return 0.0
+
+
+def _row_sentence(chunk: Chunk, unit: Unit) -> str:
+    """A unit's text; a table row's as its cells say it ("Chief Revenue Officer: Reporting To CEO or Board"),
+    so a reporting-line row points the way its cells do (the column's role reports to the cell's)."""
+    if unit.kind != "row":
+        return unit.text
+    label, columns = table_cells(chunk, unit.text)
+    return ". ".join(f"{header}: {label} {cell}" for header, cell in columns)
 
 
 def _report_objects(text: str) -> set[str]:

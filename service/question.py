@@ -33,7 +33,8 @@ _FRAME = frozenset(
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
-_WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
+_WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|"
+                  r"\bwhich\s+(?:(?:other|sales|revenue|senior|c-level|c-suite|top)\s+)*"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",

@@ -335,3 +335,9 @@ def test_why_after_a_question_about_two_roles_gives_the_reason_for_the_pair(real
                      "why would a company do it that way?")
     assert "CRO" in follow.standalone_question and "CSO" in follow.standalone_question, follow.standalone_question
     assert "ensuring" in follow.answer or "aligned" in follow.answer, follow.answer
+
+
+def test_a_table_cell_under_the_asked_role_is_read_though_its_row_ranks_low(real_assistant: Assistant) -> None:
+    # the "Company stage" row's cell for the VP of Sales; the row as a whole reads as the CSO's "Ideal for ..."
+    answer = real_assistant.ask("Which company stage is the VP of Sales role suited to?").answer
+    assert "mid-sized" in answer, answer
