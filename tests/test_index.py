@@ -161,7 +161,8 @@ def test_a_rows_cells_under_role_columns_are_embedded_one_by_one(tmp_path: Path)
     index = load_index(tmp_path / "index", FakeEncoder())
     assert index.cell_roles == ("cso", "vpsales")
     row = index.chunks[int(index.cell_chunks[0])]
-    assert row.kind == "table_row" and "Company stage" in row.text and int(index.cell_chunks[1]) == index.chunks.index(row)
+    assert row.kind == "table_row" and "Company stage" in row.text
+    assert int(index.cell_chunks[1]) == index.chunks.index(row)
     assert index.cell_vectors is not None and index.cell_vectors.shape == (2, 384)
     # each cell reads "<label>: <cell>": the VP of Sales' cell is not the CSO's
     expected = FakeEncoder().encode(["Company stage: Suited for mid-sized companies"])[0]
