@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -78,6 +79,12 @@ def serve(app, **options) -> Iterator[str]:  # type: ignore[no-untyped-def]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def write_suite(path: Path, items: list[dict]) -> Path:
+    """A suite file (JSONL, one item per line) at `path`."""
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    return path
 
 
 def page_token(client, url: str = "/", **kwargs) -> str:  # type: ignore[no-untyped-def]

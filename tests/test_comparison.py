@@ -15,7 +15,7 @@ from service.corpus import load_corpus
 from service.embedding import FakeEncoder
 from service.index import build_index
 from service.variants import VariantError, configure, parse_overrides, valid_keys
-from tests.conftest import FIXTURE_CORPUS
+from tests.conftest import FIXTURE_CORPUS, write_suite
 
 
 def _row(qid: str, passed: bool = True, relevant: tuple[str, ...] = ("r",), retrieved: tuple[str, ...] = ("r",),
@@ -133,9 +133,7 @@ def _suite(tmp_path: Path) -> Path:
         {"id": "t3", "category": "out_of_scope", "turns": [{"question": "What is the capital of France?",
          "abstain": True}]},
     ]
-    path = tmp_path / "suite.jsonl"
-    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
-    return path
+    return write_suite(tmp_path / "suite.jsonl", items)
 
 
 def test_eval_refuses_bad_settings_with_the_valid_keys(cli_env: None, tmp_path: Path) -> None:

@@ -1,6 +1,5 @@
 """Evaluation: metrics against hand-computed values, judging, the gate and the CLI."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from service.evaluation import (
     run_config,
     summarize,
 )
-from tests.conftest import FIXTURE_CORPUS
+from tests.conftest import FIXTURE_CORPUS, write_suite
 
 
 def _result(qid: str, relevant: list[str], retrieved: list[str], **kw) -> TurnResult:  # type: ignore[no-untyped-def]
@@ -89,9 +88,7 @@ def _suite(tmp_path: Path) -> Path:
         {"id": "t3", "category": "out_of_scope", "turns": [{"question": "What is the capital of France?",
          "abstain": True}]},
     ]
-    path = tmp_path / "suite.jsonl"
-    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
-    return path
+    return write_suite(tmp_path / "suite.jsonl", items)
 
 
 def test_run_config_and_summary(fake_assistant: Assistant, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from service.triage import (
     count,
     triage,
 )
-from tests.conftest import FIXTURE_CORPUS
+from tests.conftest import FIXTURE_CORPUS, write_suite
 
 
 def _turn(relevant: list[str] | None = None, retrieved: list[str] | None = None, **kw: object) -> TurnResult:
@@ -108,9 +108,7 @@ def _suite(tmp_path: Path) -> Path:
         {"id": "t3", "category": "out_of_scope", "turns": [{"question": "What is the capital of France?",
          "abstain": True}]},
     ]
-    path = tmp_path / "suite.jsonl"
-    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
-    return path
+    return write_suite(tmp_path / "suite.jsonl", items)
 
 
 def test_run_config_keeps_what_triage_needs(fake_assistant: Assistant, tmp_path: Path) -> None:
@@ -184,9 +182,7 @@ TINY = [  # on the project's corpus; each item built to fail in one known way
 
 @pytest.mark.slow
 def test_triage_with_the_real_model(real_assistant: Assistant, tmp_path: Path) -> None:
-    suite = tmp_path / "tiny.jsonl"
-    suite.write_text("\n".join(json.dumps(i) for i in TINY) + "\n")
-    items = load_suite(suite)
+    items = load_suite(write_suite(tmp_path / "tiny.jsonl", TINY))
     full = {r.qid: classify(r) for r in run_config(real_assistant, items, CONFIGS["hybrid+rewrite"])}
     assert {q: c[0] for q, c in full.items() if c} == {
         "t-unit.1": WRONG_UNIT, "t-miss.1": RETRIEVAL_MISS, "t-oos.1": WRONG_ABSTENTION}
