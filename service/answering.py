@@ -30,7 +30,7 @@ from service.lexicon import (
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
-from service.units import Unit, states_condition, table_cells
+from service.units import Unit, role_columns, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -148,9 +148,8 @@ class Answerer:
         VP of Sales' cell of "Primary focus" says nothing of the CSO's)."""
         if unit.kind != "row" or not q_roles:
             return unit.tokens
-        label, columns = table_cells(chunk, unit.text)
-        cells = [c for h, c in columns if set(find_roles(h)) & q_roles]
-        return frozenset(tokenize(" ".join([label, *cells]))) if cells else unit.tokens
+        label, columns = role_columns(chunk, unit.text, q_roles)
+        return frozenset(tokenize(" ".join([label, *(c for _, c in columns)]))) if columns else unit.tokens
 
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage],
                    extra: list[Passage] | None = None) -> list[Candidate]:

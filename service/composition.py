@@ -15,7 +15,7 @@ from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
 from service.question import Question
-from service.units import table_cells
+from service.units import role_columns, table_cells
 
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
@@ -50,8 +50,7 @@ def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) ->
         return text if text.endswith((".", "!", "?")) else text + "."
     label, columns = table_cells(cand.passage.chunk, unit.text)
     if roles:
-        wanted = [(h, c) for h, c in columns if set(find_roles(h)) & set(roles)]
-        columns = wanted or columns
+        columns = role_columns(cand.passage.chunk, unit.text, roles)[1] or columns
     return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
 
 
