@@ -116,14 +116,6 @@ def test_valid_keys_lists_every_knob_with_its_value() -> None:
     assert "top_k (7)" in keys and "min_support" in keys and "w_similarity (0.5)" in keys and "aspect_weight" in keys
 
 
-@pytest.fixture()
-def cli_env(fake_settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(FIXTURE_CORPUS))
-    monkeypatch.setenv("ROLEQA_INDEX_DIR", str(fake_settings.index_dir))
-    monkeypatch.setenv("ROLEQA_ENCODER", "fake")
-    monkeypatch.setenv("ROLEQA_MIN_SUPPORT", "0.15")
-
-
 def _suite(tmp_path: Path) -> Path:
     items = [
         {"id": "t1", "category": "factoid", "turns": [{"question": "How much does a VP of Sales earn?",

@@ -20,7 +20,7 @@ from service.triage import (
     count,
     triage,
 )
-from tests.conftest import FIXTURE_CORPUS, write_suite
+from tests.conftest import write_suite
 
 
 def _turn(relevant: list[str] | None = None, retrieved: list[str] | None = None, **kw: object) -> TurnResult:
@@ -125,14 +125,6 @@ def test_run_config_keeps_what_triage_needs(fake_assistant: Assistant, tmp_path:
     assert first.standalone_first_hit is None and follow.gold_standalone == "Who does the CRO report to?"
     assert follow.standalone_first_hit is not None
     assert oos.standalone_first_hit is None and oos.relevant_passage == ""
-
-
-@pytest.fixture()
-def cli_env(fake_settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(FIXTURE_CORPUS))
-    monkeypatch.setenv("ROLEQA_INDEX_DIR", str(fake_settings.index_dir))
-    monkeypatch.setenv("ROLEQA_ENCODER", "fake")
-    monkeypatch.setenv("ROLEQA_MIN_SUPPORT", "0.15")
 
 
 def test_eval_reports_triage_in_terminal_json_and_html(cli_env: None, tmp_path: Path) -> None:
