@@ -29,6 +29,7 @@ from service.index import IndexLoadError
 from service.metrics import Metrics
 from service.reload import watch_index
 from service.schemas import (
+    ANSWER_LINKS,
     API_ERRORS,
     AnswerRequest,
     AnswerResponse,
@@ -113,7 +114,8 @@ def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str
 _KEYED = [Security(api_key)]
 
 
-@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], responses=API_ERRORS, dependencies=_KEYED)
+@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], dependencies=_KEYED,
+             responses={**API_ERRORS, 200: {"description": "The answer, or an abstention", "links": ANSWER_LINKS}})
 def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
                 request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
