@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -81,8 +82,12 @@ def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Pop
     raise SystemExit("the server was not ready in 180 s")
 
 
-async def soak(url: str, questions: list[str], clients: int, on_progress) -> dict:  # type: ignore[no-untyped-def]
-    """Send every question once through `clients` concurrent connections; count errors and latencies."""
+async def soak(url: str, questions: list[str], clients: int, on_progress,  # type: ignore[no-untyped-def]
+               keepalive: bool = False) -> dict:
+    """Send every question once from `clients` concurrent clients; count errors and latencies.
+
+    Without keep-alive every request opens a connection, so the kernel spreads them over the workers;
+    with it, the worker that accepted the first connections may serve them all."""
     pending = deque(enumerate(questions))
     open_conversations: deque[tuple[str, int]] = deque()
     latencies: list[float] = []
@@ -126,7 +131,7 @@ async def soak(url: str, questions: list[str], clients: int, on_progress) -> dic
             done += 1
             on_progress(done, errors)
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients if keepalive else 0)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as http:
         await asyncio.gather(*(client(http) for _ in range(clients)))
     latencies.sort()
@@ -143,6 +148,7 @@ def main() -> None:
     parser.add_argument("--sample-every", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=1000, help="RSS growth is measured from this request on.")
     parser.add_argument("--port", type=int, default=8661)
+    parser.add_argument("--keepalive", action="store_true", help="Reuse connections (may leave a worker idle).")
     parser.add_argument("--database-url", help="Default: a new SQLite file in a temp folder.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
     args = parser.parse_args()
@@ -154,6 +160,7 @@ def main() -> None:
            "ROLEQA_DATABASE_URL": args.database_url or f"sqlite:///{tmp / 'soak.db'}",
            "ROLEQA_SESSION_KEY_FILE": str(tmp / "session.key"), "ROLEQA_SOAK_LOG": str(tmp / "server.log")}
     questions = generate(args.requests)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server too when this is stopped
     server = start_server(args.port, args.workers, env)
     pids = worker_pids(server, args.workers)
     samples: list[dict] = []
@@ -173,7 +180,8 @@ def main() -> None:
 
     sample(0, {})
     try:
-        result = asyncio.run(soak(f"http://127.0.0.1:{args.port}", questions, args.clients, on_progress))
+        result = asyncio.run(soak(f"http://127.0.0.1:{args.port}", questions, args.clients, on_progress,
+                                  args.keepalive))
         if samples[-1]["requests"] != result["answers"]:
             sample(result["answers"], result["errors"])
     finally:

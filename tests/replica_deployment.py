@@ -97,6 +97,15 @@ def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
             process.wait()
 
 
+def nginx_config(root: Path, ports: list[int], port: int, keepalive: int = 8, connections: int = 256,
+                 access_log: bool = True) -> str:
+    """nginx on `port` in front of the replicas on `ports` (the defaults are what tests/test_replicas.py runs)."""
+    user = "user nobody nogroup;" if os.geteuid() == 0 else ""
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in ports)
+    return NGINX_CONF.format(user=user, root=root, servers=servers, port=port, keepalive=keepalive,
+                             connections=connections, access_log=f"{root}/access.log" if access_log else "off")
+
+
 @contextmanager
 def run_deployment(env: dict[str, str], replicas: int = 2, keepalive: int = 8, connections: int = 256,
                    access_log: bool = True, ready_timeout: float = 90) -> Iterator[Deployment]:
@@ -120,11 +129,7 @@ def run_deployment(env: dict[str, str], replicas: int = 2, keepalive: int = 8, c
         for i, port in enumerate(ports):
             wait_ready(f"http://127.0.0.1:{port}/readyz", processes[i], root / f"replica-{i}.log", ready_timeout)
         port = free_port()
-        user = "user nobody nogroup;" if os.geteuid() == 0 else ""
-        servers = "\n".join(f"        server 127.0.0.1:{p};" for p in ports)
-        (root / "nginx.conf").write_text(NGINX_CONF.format(
-            user=user, root=root, servers=servers, port=port, keepalive=keepalive, connections=connections,
-            access_log=f"{root}/access.log" if access_log else "off"))
+        (root / "nginx.conf").write_text(nginx_config(root, ports, port, keepalive, connections, access_log))
         with (root / "nginx.log").open("wb") as out:
             nginx_process = subprocess.Popen(
                 [nginx, "-p", str(root), "-c", str(root / "nginx.conf"), "-e", str(root / "error.log"),
