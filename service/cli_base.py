@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,11 +20,21 @@ class InvalidInput(click.ClickException):
 
 
 def _settings(**overrides: object) -> Settings:
+    from pydantic import ValidationError
+
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
         return Settings(**clean)  # type: ignore[arg-type]
-    except Exception as exc:  # pydantic's ValidationError, shown without a trace
-        raise click.UsageError(f"invalid settings: {exc}") from exc
+    except ValidationError as exc:  # shown without a trace, one line per setting, named as it is set
+        raise InvalidInput("invalid settings:\n  " + "\n  ".join(_setting_problem(e) for e in exc.errors())) from None
+    except Exception as exc:
+        raise InvalidInput(f"invalid settings: {exc}") from None
+
+
+def _setting_problem(error: Any) -> str:
+    name = str(error["loc"][0]) if error.get("loc") else "settings"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"ROLEQA_{name.upper()}: {message}"
 
 
 def _load_assistant(settings: Settings) -> Assistant:
