@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install install-browser install-axe install-postgres install-redis install-nginx index run serve test test-fast lint eval bench
+.PHONY: install install-browser install-axe install-postgres install-redis install-nginx index run serve test test-fast lint eval bench bench-replicas soak
 
 install:
 	$(PIP) install "torch==2.13.0"
@@ -66,3 +66,12 @@ bench:
 	$(PYTHON) bench/latency.py
 	$(PYTHON) bench/http_load.py
 	$(PYTHON) bench/scale.py --sizes 10000 100000 1000000
+
+# 64 clients through nginx to 2 replicas with a throwaway Postgres and Redis (bar: 0 errors)
+bench-replicas: install-postgres install-redis install-nginx
+	@command -v wrk >/dev/null 2>&1 || (apt-get update && apt-get install -y wrk)
+	$(PYTHON) bench/replicas_load.py
+
+# 20k unique questions against one `roleqa serve --workers 2`, RSS per worker sampled (bar: <= 10% growth, 0 errors)
+soak:
+	$(PYTHON) bench/soak.py

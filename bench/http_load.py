@@ -86,6 +86,11 @@ def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
     out = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
                           "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, check=True).stdout
+    return {"connections": connections, **parse_wrk(out), "load_avg": os.getloadavg()[0]}
+
+
+def parse_wrk(out: str) -> dict:
+    """Requests, answers/s, p50/p99 (ms) and errors from `wrk --latency` output."""
 
     def ms(label: str) -> float:
         m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -101,8 +106,8 @@ def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
     socket = re.search(r"Socket errors:(.*)", out)
     errors = int(non_2xx.group(1)) if non_2xx else 0
     errors += sum(int(n) for n in re.findall(r"\d+", socket.group(1) if socket else ""))
-    return {"connections": connections, "requests": total, "rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"),
-            "errors": errors, "load_avg": os.getloadavg()[0]}
+    return {"requests": total, "rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": errors,
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0, "socket_errors": socket.group(1).strip() if socket else ""}
 
 
 def main() -> None:

@@ -33,14 +33,26 @@ COMPARE = ["How do {p} differ?", "Who earns more, {p}?", "Who reports to whom be
            "Which should we hire first, {p}?"]
 
 
+# only used past the first 17,200 (the soak's 20k), so shorter runs keep the questions they always had
+MORE_PREFIXES = ["I'm curious: ", "one more thing: ", "as a founder, I wonder: "]
+
+
+def _phrasings(prefixes: list[str]) -> list[str]:
+    out = {p + t.format(r=r).rstrip("?") + s + "?"
+           for p, (_, t), r, s in itertools.product(prefixes, TOPICS, ROLES, SUFFIXES)}
+    out |= {pre + c.format(p=p).rstrip("?") + s + "?"
+            for pre, c, p, s in itertools.product(prefixes, COMPARE, PAIRS, SUFFIXES)}
+    return sorted(out)
+
+
 def generate(n: int, seed: int = 7) -> list[str]:
     """`n` distinct questions (raises if fewer can be made), shuffled deterministically."""
-    out = {p + t.format(r=r).rstrip("?") + s + "?"
-           for p, (_, t), r, s in itertools.product(PREFIXES, TOPICS, ROLES, SUFFIXES)}
-    out |= {pre + c.format(p=p).rstrip("?") + s + "?"
-            for pre, c, p, s in itertools.product(PREFIXES, COMPARE, PAIRS, SUFFIXES)}
-    questions = sorted(out)
+    questions = _phrasings(PREFIXES)
+    random.Random(seed).shuffle(questions)
+    if n > len(questions):
+        more = _phrasings(MORE_PREFIXES)
+        random.Random(seed).shuffle(more)
+        questions += more
     if n > len(questions):
         raise ValueError(f"only {len(questions)} distinct questions can be generated")
-    random.Random(seed).shuffle(questions)
     return questions[:n]

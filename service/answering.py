@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from service.chunking import Sentence
+from service.chunking import Chunk, Sentence
 from service.composition import BARE_REPLY, Citation, compose, render
 from service.index import Index
 from service.lexicon import (
@@ -30,7 +30,7 @@ from service.lexicon import (
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
-from service.units import Unit, states_condition
+from service.units import Unit, role_columns, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -121,6 +121,7 @@ class Answerer:
         self._n_units = max(len(units), 1)
         self._df = df
 
+
     def idf(self, token: str) -> float:
         return math.log((self._n_units + 1) / (self._df.get(token, 0) + 1)) + 1.0
 
@@ -141,6 +142,14 @@ class Answerer:
 
         total = sum(idf(r) for r in asked)
         return sum(idf(r) for r in some) / total if total else 0.0
+
+    def _row_tokens(self, chunk: Chunk, unit: Unit, q_roles: set[str]) -> frozenset[str]:
+        """A unit's words; of a table row, its label and the asked roles' cells (the "Day-to-day" in the
+        VP of Sales' cell of "Primary focus" says nothing of the CSO's)."""
+        if unit.kind != "row" or not q_roles:
+            return unit.tokens
+        label, columns = role_columns(chunk, unit.text, q_roles)
+        return frozenset(tokenize(" ".join([label, *(c for _, c in columns)]))) if columns else unit.tokens
 
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage],
                    extra: list[Passage] | None = None) -> list[Candidate]:
@@ -180,11 +189,14 @@ class Answerer:
                     # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
                     off_topic = bool(about) and not q_roles & (about | {unit.subject})
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
-                    role_adj += cfg.role_bonus * _direction_match(question, unit.text, q_roles)
+                    if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
+                        alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
+                        role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
+                    role_adj += cfg.role_bonus * _direction_match(question, _row_sentence(chunk, unit), q_roles)
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
-                    if len(q_roles) > 1:  # relations and comparisons: name the rarer roles explicitly
+                    if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
-                coverage = self.coverage(q.aspect, unit.tokens | section_tokens)
+                coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
                     continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
@@ -248,6 +260,13 @@ class Answerer:
                     best = max(best, len(wanted & set(tokenize(cand.text))) / len(wanted))
             if best < 0.5:
                 return f"role not covered: {', '.join(q.roles)}"
+        elif q.roles:
+            # a role the articles only mention in passing, set beside a core one ("a Chief Customer
+            # Officer vs a CRO"): covered only when a unit near the top names it
+            named = {r for c in cands[:12] for r in (*c.unit.roles, *find_roles(c.text))}
+            missing = [r for r in q.roles if r not in CORE_ROLES and r not in named]
+            if missing:
+                return f"role not covered: {', '.join(missing)}"
         support = _support(cands)
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
@@ -319,6 +338,9 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
+                           r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
+                           re.IGNORECASE)
 _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
                                 re.IGNORECASE)
 
@@ -337,6 +359,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
+    if q.answer_type == "reason":
+        # a reason: a unit that gives one ("..., ensuring that ...", "because ...", "so that ...")
+        return 1.0 if _GIVES_REASON.search(text) else 0.0
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
         return 1.0 if states_condition(unit) else 0.0
@@ -356,6 +381,15 @@ def _type_fit(q: Question, unit: Unit) -> float:
             return 2.0
         return (0.5 + 0.5 * bool(_CONTRAST.search(text))) if both else 0.0
     return 0.0
+
+
+def _row_sentence(chunk: Chunk, unit: Unit) -> str:
+    """A unit's text; a table row's as its cells say it ("Chief Revenue Officer: Reporting To CEO or Board"),
+    so a reporting-line row points the way its cells do (the column's role reports to the cell's)."""
+    if unit.kind != "row":
+        return unit.text
+    label, columns = table_cells(chunk, unit.text)
+    return ". ".join(f"{header}: {label} {cell}" for header, cell in columns)
 
 
 def _report_objects(text: str) -> set[str]:
@@ -414,16 +448,21 @@ def _quotable(unit: Unit) -> bool:
 
 def _names(question: str) -> list[str]:
     """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
-    words_ = re.findall(r"[A-Za-z][A-Za-z'’-]*", canonicalize_roles(question, "key"))
-    if not words_ or question.upper() == question:
+    text = canonicalize_roles(question, "key")
+    found = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
+    if not found or question.upper() == question:
         return []
     names = []
-    for i, word in enumerate(words_):
+    for i, m in enumerate(found):
+        word = m.group(0)
         base = re.sub(r"['’]s?$", "", word)
-        if i == 0 or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
+        opens = i == 0 or bool(re.search(r"[.?!:]\s*$", text[: m.start()]))  # "... CSO? List the steps."
+        if opens or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
             continue
         if base.isupper() and len(base) <= 5:
             continue  # acronyms (AI, CRM, SaaS-like) are vocabulary, not names
+        if re.match(r"^[A-Za-z]-", base):
+            continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)
     return names
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -25,10 +23,12 @@ from service.config import Settings
 from service.conversation import Turn
 from service.corpus import CorpusError
 from service.deps import AssistantDep, SettingsDep, StoreDep
+from service.heap import pin_mmap_threshold, release_freed_heap
 from service.index import IndexLoadError
 from service.metrics import Metrics
 from service.reload import watch_index
 from service.schemas import (
+    ANSWER_LINKS,
     API_ERRORS,
     AnswerRequest,
     AnswerResponse,
@@ -113,7 +113,8 @@ def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str
 _KEYED = [Security(api_key)]
 
 
-@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], responses=API_ERRORS, dependencies=_KEYED)
+@router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], dependencies=_KEYED,
+             responses={**API_ERRORS, 200: {"description": "The answer, or an abstention", "links": ANSWER_LINKS}})
 def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
                 request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
@@ -199,19 +200,13 @@ def _readable(exc: RequestValidationError) -> str:
 REQUEST_THREADS = 4
 
 
-def release_freed_heap() -> None:
-    """Hand the heap that loading freed back to the OS (glibc keeps it otherwise): onnxruntime parses the
-    90 MB model into buffers it drops after building the session, ~30 MB of a worker's RSS."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
     """Build the app; pass `assistant` to skip loading (tests), else it loads in the lifespan."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pin_mmap_threshold()  # before loading, so the model's large buffers are mapped and unmapped too
         app.state.settings = settings
         app.state.assistant = assistant
         app.state.load_error = None

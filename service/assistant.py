@@ -66,6 +66,12 @@ class Assistant:
         # top `passages_considered`, whatever top_k returns)
         considered = {p.index for p in passages[: self.answerer.settings.passages_considered]}
         extra = self.retriever.role_passages(prepared, considered) if mode == "hybrid" else []
+        if mode == "hybrid" and passages:
+            # a table row whose cell under the asked role says it best (quoted from, not ranked)
+            read = [r for p in passages[: self.answerer.settings.passages_considered]
+                    for r in self.index.sentence_rows(p.index)]
+            extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
+                                                  float(prepared.unit_aspects[read].max()) if read else 0.0)
         answer = self.answerer.answer(standalone, prepared, passages, extra)
         t4 = time.perf_counter()
         timings = {"rewrite": (t1 - t0) * 1000, "embed": (t2 - t1) * 1000, **stages,

@@ -6,35 +6,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from service.cli_base import InvalidInput, _load_assistant, _settings
+from service.cli_eval import eval_cmd
 from service.config import Settings
 from service.corpus import CorpusError, RolesError
 
-if TYPE_CHECKING:
-    from service.assistant import Assistant
-
 logger = logging.getLogger(__name__)
-
-
-def _settings(**overrides: object) -> Settings:
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        return Settings(**clean)  # type: ignore[arg-type]
-    except Exception as exc:  # pydantic's ValidationError, shown without a trace
-        raise click.UsageError(f"invalid settings: {exc}") from exc
-
-
-def _load_assistant(settings: Settings) -> Assistant:
-    from service.assistant import Assistant
-    from service.index import IndexLoadError
-
-    try:
-        return Assistant.load(settings)
-    except (IndexLoadError, CorpusError) as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -174,114 +155,6 @@ def search(query: str, k: int, mode: str, as_json: bool) -> None:
         click.echo("   " + p.chunk.text[:160].replace("\n", " "))
 
 
-class InvalidInput(click.ClickException):
-    """A suite, thresholds file or setting that cannot be used: exit code 2, like a usage error."""
-
-    exit_code = 2
-
-
-@cli.command("eval")
-@click.option("--suite", type=click.Path(path_type=Path), default=Path("eval/dev.jsonl"), show_default=True)
-@click.option("--config", "configs", multiple=True, help="Configurations to compare (default: all).")
-@click.option("--gate", type=click.Path(path_type=Path), help="Thresholds TOML; exit 1 when a metric falls below.")
-@click.option("--out", type=click.Path(path_type=Path), help="Report folder (default eval/reports/<time>).")
-@click.option("--check", is_flag=True, help="Only validate the suite (and --gate thresholds) against the index.")
-@click.option("--baseline", type=click.Path(path_type=Path), help="An earlier report folder: list what changed.")
-@click.option("--no-regressions", is_flag=True, help="With --baseline: exit 1 when a question that passed fails.")
-def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None, check: bool,
-             baseline: Path | None, no_regressions: bool) -> None:
-    """Measure retrieval and answers on SUITE, side by side per configuration.
-
-    Exit codes: 0 done, 1 the gate failed, 2 invalid input (suite, thresholds, config).
-    """
-    import time
-
-    from service.evaluation import CONFIGS, PRIMARY, EvalError, check_gate, run_config, summarize
-    from service.index import IndexLoadError, read_chunks
-    from service.reporting import save_outputs, significance, terminal_table
-    from service.suites import load_thresholds, read_suite, unmatched_evidence
-
-    unknown = [c for c in configs if c not in CONFIGS]
-    if unknown:
-        raise InvalidInput(f"unknown config {', '.join(unknown)}; choose from {', '.join(CONFIGS)}")
-    settings = _settings()
-    items, problems = read_suite(suite)
-    if gate:
-        try:
-            load_thresholds(gate)
-        except EvalError as exc:
-            problems += str(exc).splitlines()
-    try:
-        chunks = read_chunks(Path(settings.index_dir))
-    except IndexLoadError as exc:
-        raise click.ClickException(str(exc)) from exc
-    problems += unmatched_evidence(suite, items, [c.context_text(with_title=False) for c in chunks])
-    before = None
-    if baseline:
-        from service.regressions import BaselineError, load_baseline
-
-        try:
-            before = load_baseline(baseline)
-        except BaselineError as exc:
-            problems.append(str(exc))
-    elif no_regressions:
-        problems.append("--no-regressions needs --baseline DIR")
-    if problems:
-        raise InvalidInput(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
-    if check:
-        turns = sum(len(i.turns) for i in items)
-        click.echo(f"{suite}: {len(items)} items, {turns} turns, every evidence quote matches the index: OK")
-        return
-    names = list(configs) or list(CONFIGS)
-    if gate and PRIMARY not in names:
-        names.append(PRIMARY)
-    assistant = _load_assistant(settings)
-    results, summaries, data = {}, {}, {}
-    for name in names:
-        results[name] = run_config(assistant, items, CONFIGS[name])
-        summaries[name], data[name] = summarize(results[name], name)
-    pvalues = significance(data)
-    out = out or Path("eval/reports") / time.strftime("%Y%m%dT%H%M%S")
-    changes = None
-    if before is not None and PRIMARY in results:
-        from service.regressions import describe, diff
-
-        changes = diff(before, results[PRIMARY])
-    save_outputs(out, results, summaries, data, pvalues, changes, _provenance(settings, suite, assistant))
-    click.echo(terminal_table(summaries, pvalues))
-    if changes is not None:
-        click.echo("\n" + describe(changes))
-    click.echo(f"\nPer-question results, TREC qrels/runs and report.html in {out}")
-    failures = []
-    if no_regressions and changes:
-        failures += [f"{c.qid} regressed: {c.before} -> {c.after}" for c in changes if c.kind == "regressed"]
-    if gate:
-        failures += check_gate(summaries[PRIMARY], gate)
-    if gate or no_regressions:
-        if failures:
-            click.echo("\nGate FAILED:\n  " + "\n  ".join(failures), err=True)
-            sys.exit(1)
-        click.echo(f"\nGate passed ({gate or 'no regressions'}).")
-
-
-def _provenance(settings: Settings, suite: Path, assistant: Assistant) -> dict[str, object]:
-    """What a run measured: code, index, corpus, encoder, settings and suite, so two runs can be compared."""
-    import hashlib
-    import subprocess
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                                cwd=Path(__file__).resolve().parent).stdout.strip() or None
-    except (OSError, subprocess.SubprocessError):
-        commit = None
-    manifest = assistant.index.manifest
-    return {"git_commit": commit, "index_build": manifest.get("build_id"), "corpus_hash": manifest.get("corpus_hash"),
-            "encoder": settings.encoder, "encoder_runtime": manifest.get("encoder_runtime"),
-            "suite": str(suite), "suite_sha256": hashlib.sha256(suite.read_bytes()).hexdigest(),
-            "settings": {k: v for k, v in settings.model_dump(mode="json").items()
-                         if k in ("top_k", "rrf_k", "candidate_k", "min_support", "max_answer_words")}}
-
-
 def _open_store(settings: Settings) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -415,6 +288,9 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; roleqa reads X-Forwarded-For itself, only
     from ROLEQA_TRUSTED_PROXIES (service.security), and keeps the real peer for the proxy-identity check."""
     return {"proxy_headers": False}
+
+
+cli.add_command(eval_cmd)
 
 
 def main() -> None:

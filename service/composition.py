@@ -15,7 +15,7 @@ from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
 from service.question import Question
-from service.units import table_cells
+from service.units import role_columns, table_cells
 
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
@@ -50,8 +50,7 @@ def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) ->
         return text if text.endswith((".", "!", "?")) else text + "."
     label, columns = table_cells(cand.passage.chunk, unit.text)
     if roles:
-        wanted = [(h, c) for h, c in columns if set(find_roles(h)) & set(roles)]
-        columns = wanted or columns
+        columns = role_columns(cand.passage.chunk, unit.text, roles)[1] or columns
     return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
 
 
@@ -71,6 +70,11 @@ def _with_role(cand: Candidate, text: str, q: Question) -> str:
         others = [r for r in unit.context_roles if r not in q.roles]
         if len(others) == 1 and not set(find_roles(text)) - set(q.roles):
             return f"{_short(others[0])}: {text}"
+        # the role the quote speaks of without naming it, even one the question names as its setting
+        # ("In a company with a CRO, who coaches the VP of Sales?": "Coaching ... the VP of Sales" is the CRO's)
+        subject = unit.subject or (unit.context_roles[0] if len(unit.context_roles) == 1 else "")
+        if subject and subject not in find_roles(text) and not others:
+            return f"{_short(subject)}: {text}"
     if unit.roles:
         return text
     if _PRONOUN_START.match(text) and (unit.subject or len(unit.context_roles) == 1):
@@ -99,6 +103,9 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
 def _on_aspect(cand: Candidate) -> bool:
     """Whether a unit speaks of what was asked (most of the aspect's words, or its meaning)."""
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
+
+
+_ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
 
 @dataclass
@@ -174,7 +181,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
-    if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect):
+    # a list question answered by a sentence that lists nothing ("A CRO ... oversees the entire revenue
+    # process.") goes on in the next sentence when that one continues it ("Their domain blends sales, ...")
+    lists_nothing = q.answer_type == "list" and best.unit.kind in ("text", "faq") and not _ENUMERATES.search(best.text)
+    # a reason goes on in the next sentence when that one still speaks of what was asked
+    reason_goes_on = q.answer_type == "reason" and any(_follows(c, best) and _on_aspect(c) for c in cands)
+    if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
+            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or reason_goes_on:
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
@@ -184,11 +197,17 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             words += _words(following.text)
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
+        def on_aspect(c: Candidate) -> bool:
+            # (a pay comparison: an amount as close to what was asked as the best unit; "base salary" is
+            # in neither role's salary sentence)
+            return _on_aspect(c) or ("salary" in q.aspect and "$" in c.text and c.coverage >= best.coverage
+                                     and c.aspect >= best.aspect - 0.05)
+
         for role in q.core_roles:
-            if any(role in c.unit.about and _on_aspect(c) for p in parts for c in p.cands):
+            if any(role in c.unit.about and on_aspect(c) for p in parts for c in p.cands):
                 continue
             for cand in cands[1:]:
-                if cand.unit.row in used or role not in cand.unit.about or not _on_aspect(cand):
+                if cand.unit.row in used or role not in cand.unit.about or not on_aspect(cand):
                     continue
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":
                     break  # (a comparison needs the other side, however much better the first one matched)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -51,8 +52,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     rate_limit_burst: int = Field(default=60, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (a reverse proxy); empty: none, so a
-    # client cannot pick the address it is rate-limited under
+    # addresses and CIDR networks (IPv4 or IPv6: "127.0.0.1,10.0.0.0/8,fd00::/8") whose X-Forwarded-For and
+    # identity header are believed (a reverse proxy); empty: none, so a client cannot pick the address it is
+    # rate-limited under
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # state the replicas share: with a Redis URL (redis://host:6379/0), rate limits and Slack event ids live
     # there (one budget and one answer across replicas); without it, in each process. Keys start with the prefix.
@@ -81,9 +83,35 @@ class Settings(BaseSettings):
             return [k.strip() for k in value.split(",") if k.strip()]
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        parse_networks(value)  # refuse a malformed entry at startup, not at the first forwarded request
+        return value
+
     @field_validator("encoder")
     @classmethod
     def _known_encoder(cls, value: str) -> str:
         if value not in {"minilm", "minilm-torch", "minilm-int8", "fake"}:
             raise ValueError("encoder must be 'minilm', 'minilm-torch', 'minilm-int8' or 'fake'")
         return value
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(entries: list[str]) -> list[Network]:
+    """IP addresses and CIDR networks ("10.0.0.0/8", "::1"); raises ValueError naming every malformed entry."""
+    networks: list[Network] = []
+    bad: list[str] = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip()))
+        except ValueError as exc:
+            # "has host bits set" (10.0.0.5/8) is refused too: a typo there would trust the wrong range
+            reason = str(exc) if "host bits" in str(exc) else "not an IP address or CIDR network"
+            bad.append(f"{entry!r} ({reason})")
+    if bad:
+        raise ValueError(f"{', '.join(bad)}; give IP addresses or CIDR networks separated by commas, "
+                         f"e.g. 127.0.0.1,10.0.0.0/8,fd00::/8")
+    return networks

@@ -46,9 +46,18 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
-_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|do|does|did|handle|handles|manage|manages|own|owns)\s+"
-                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)",
+_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns)\s+"
+                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)"
+                          # ("do that too?" but not "does it come with P&L?", where "it" is the subject)
+                          r"|\b(?:do|does|did)\s+(?:that|this|it|those)\b(?=\s*(?:[?.!,]|$|too\b|also\b|as well\b|"
+                          r"for\b|with\b|better\b|differently\b|well\b))",
                           re.IGNORECASE)
+_ELSE = re.compile(r"\b(?:what|anything|who|which)\s+else\b", re.IGNORECASE)
+_BOTH_EACH = re.compile(r"\b(?:both|the two|each)\b", re.IGNORECASE)
+_DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
+# "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
+_THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire|guy|gal)\b)",
+                    re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
@@ -106,11 +115,19 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     standalone = _rewrite(question, history, previous)
     before, now = analyze(previous), analyze(standalone)
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
-            _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))):
+            _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))
+            or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)):
+    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
+                                      or (len(now.aspect) <= 1 and _THING.search(question)
+                                          and (not find_roles(question) or _DIFFER.search(question)))
+                                      # "what else is on their scorecard?" asks for more of what was asked
+                                      or (len(now.aspect) <= 1 and _ELSE.search(question))
+                                      # "why set it up that way?": the reason for what was just asked about
+                                      or (now.answer_type == "reason" and _THING.search(question)
+                                          and not find_roles(question))):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -123,20 +140,28 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     answered = _last_answer_roles(history, prev_roles)
     # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
     carried_only = len(prev_roles) == 1 and not find_roles(re.sub(r"\([^()]*\)", "", previous))
-    if answered and not carried_only and (not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+    # (an answer that named several roles to a question that named none, "from sales rep to the C-suite?",
+    # gives no referent to "that jump", only to a pronoun: "what do they earn?")
+    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question)
+    # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
+    offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
+    if answered and not carried_only and not vague and not offered and (
+            not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
     asked_core = [r for r in prev_roles if r in CORE_ROLES]
-    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not _PLURAL.search(question)
+    # ("they" after "which one ...?" is the one chosen; "how do their salaries compare?" and "both" are the pair)
+    plural = _PLURAL.search(question) and (_DIFFER.search(question) or _BOTH_EACH.search(question))
+    if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not plural
             and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
         # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
         # the role the answer chose, the first of the two it names ("why?" asks why one over the other:
         # the pair stays)
-        chosen = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        chosen = _chosen_role(_last_answer(history), asked_core, previous)
         if chosen:
-            prev_roles = chosen[:1]
+            prev_roles = [chosen]
     # ("could we have the other one too?" keeps both: that is a question about the pair)
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:
@@ -193,18 +218,21 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
-        if len(core) > 1 and _PLURAL.search(question) and _sets_side_by_side(previous):
+        if len(core) > 1 and _sets_side_by_side(previous) and (
+                _PLURAL.search(question) or analyze(question).answer_type == "reason"):
+            # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
         if _PRONOUN.search(question):
             return _name_pronoun(question, role)
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
-            if re.match(r"(?:so\s+|then\s+)?(?:who|what|how|when|why|which|is|are|does|do|can|should)\b", topic,
-                        re.IGNORECASE):
+            if re.match(r"(?:(?:so|then|ok|okay|well)\s+)*(?:who|what|how|when|why|which|is|are|does|do|can|should)\b",
+                        topic, re.IGNORECASE):
                 # "ok, so who is above whom?": a question of its own about the same roles
                 pair = " and ".join(short_name(r) for r in core) if len(core) > 1 else role
-                return f"{topic}? ({pair})"
+                topic = re.sub(r"^(?:(?:so|then|ok|okay|well)\s+)+", "", topic, flags=re.IGNORECASE)
+                return f"{topic[:1].upper()}{topic[1:]}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
             return f"{question.rstrip()} ({role})"
@@ -231,6 +259,20 @@ def _last_answer(history: Sequence[Turn]) -> str:
     return "" if last is None or last.content.startswith(_NOT_COVERED) else last.content
 
 
+def _chosen_role(answer: str, options: list[str], question: str) -> str:
+    """Of the roles a choice question offered, the one its answer chose: the role of the answer's clause
+    that says most of what was asked ("VP of Sales: Suited for mid-sized ..." for "which fits a mid-sized
+    company?"), else the first one the answer names."""
+    asked = set(analyze(question).aspect)
+    best, best_overlap = "", 0
+    for clause in re.split(r"[.;]\s+|\s+(?:while|whereas|but)\s+", answer):
+        named = [r for r in find_roles(clause) if r in options]
+        overlap = len(asked & set(tokenize(clause)))
+        if len(set(named)) == 1 and overlap > best_overlap:
+            best, best_overlap = named[0], overlap
+    return best or next((r for r in find_roles(answer) if r in options), "")
+
+
 def _conversation_roles(history: Sequence[Turn]) -> list[str]:
     """Roles the user asked about, in order of their last mention."""
     seen: list[str] = []
@@ -246,7 +288,11 @@ def _conversation_roles(history: Sequence[Turn]) -> list[str]:
 def _sets_side_by_side(previous: str) -> bool:
     """Whether the previous question put its roles side by side (a comparison, a choice, "both"),
     rather than one role doing something with another ("What does the CRO do with the VPs?")."""
-    return analyze(previous).answer_type in ("comparison", "role") or bool(
+    spans = role_spans(previous)
+    joined = any(a[2] != b[2] and re.fullmatch(r"\s*(?:,|and|&|or)\s*(?:(?:a|an|the)\s+)?", previous[a[1]:b[0]],
+                                               re.IGNORECASE)
+                 for a, b in zip(spans, spans[1:], strict=False))  # "a CRO and a CSO"
+    return joined or analyze(previous).answer_type in ("comparison", "role") or bool(
         re.search(r"\b(?:both|vs\.?|versus|between|compared?)\b", previous, re.IGNORECASE))
 
 

@@ -62,10 +62,24 @@ class TurnResult:
     latency_ms: float = 0.0
     reason: str = ""  # why roleqa abstained
     support: float = 0.0
+    # for failure triage (service.triage): what the suite says, what the answer read and quoted
+    evidence: list[str] = field(default_factory=list)
+    gold_standalone: str = ""  # the suite's `standalone` (the question itself when not given)
+    top_k: int = 5  # settings.top_k; `retrieved` goes deeper, for the metrics
+    passages: list[str] = field(default_factory=list)  # chunk ids of the passages the answer was given
+    cited: list[str] = field(default_factory=list)  # chunk ids of the answer's citations
+    relevant_passage: str = ""  # text of the best-ranked relevant chunk retrieved (or cited)
+    # follow-ups: first relevant rank among the top_k passages the suite's standalone question retrieves
+    standalone_first_hit: int | None = None
 
     @property
     def first_hit(self) -> int | None:
         return next((i for i, (cid, _) in enumerate(self.retrieved) if cid in self.relevant), None)
+
+    @property
+    def answer_hit(self) -> int | None:
+        """First relevant rank among the passages the answer was given."""
+        return next((i for i, cid in enumerate(self.passages) if cid in self.relevant), None)
 
 
 def relevant_chunks(assistant: Assistant, evidence: tuple[str, ...]) -> list[str]:
@@ -87,27 +101,45 @@ def check_citations(answer: str, citations: list[dict]) -> list[str]:
 
 
 def run_config(assistant: Assistant, items: list[Item], config: Config, k: int = 10) -> list[TurnResult]:
-    """Ask every turn of every item under `config`; follow-ups get the earlier turns as history."""
+    """Ask every turn of every item under `config`; follow-ups get the earlier turns as history.
+
+    The answer is given `settings.top_k` passages, as in serving; the retrieval metrics read the same
+    search `k` deep (its first top_k are the answer's passages while candidate_k >= k, the default).
+    """
     results = []
+    top_k = assistant.settings.top_k
+    depth = max(k, top_k)
     assistant.retriever.clear_cache()  # latencies include embedding every question once
+    chunk_text = {c.id: c.text for c in assistant.index.chunks}
     for item in items:
         history: list[Turn] = []
         for i, gold in enumerate(item.turns):
             started = time.perf_counter()
-            answer = assistant.ask(gold.question, history if config.rewrite else (), top_k=k, mode=config.mode)
+            answer = assistant.ask(gold.question, history if config.rewrite else (), top_k=top_k, mode=config.mode)
             latency = (time.perf_counter() - started) * 1000
+            ranking = assistant.retriever.search(answer.standalone_question, depth, config.mode)
+            relevant = relevant_chunks(assistant, gold.evidence)
             cits = [asdict(c) for c in answer.citations]
             text = answer.answer.lower()
-            results.append(TurnResult(
+            result = TurnResult(
                 qid=f"{item.id}.{i + 1}", item=item.id, category=item.category, followup=i > 0,
                 question=gold.question, standalone=answer.standalone_question, gold_abstain=gold.abstain,
-                relevant=relevant_chunks(assistant, gold.evidence),
-                retrieved=[(p.chunk.id, p.score) for p in answer.passages], answer=answer.answer,
+                relevant=relevant, retrieved=[(p.chunk.id, p.score) for p in ranking], answer=answer.answer,
                 abstained=answer.abstained,
                 facts_missing=[list(f) for f in gold.facts if not any(alt.lower() in text for alt in f)],
                 citation_problems=check_citations(answer.answer, cits), latency_ms=latency,
                 reason=answer.reason, support=round(answer.support, 4),
-            ))
+                evidence=list(gold.evidence), gold_standalone=gold.standalone, top_k=top_k,
+                passages=[p.chunk.id for p in answer.passages], cited=[c.chunk_id for c in answer.citations],
+            )
+            shown = [cid for cid, _ in result.retrieved if cid in relevant] + [c for c in result.cited if c in relevant]
+            result.relevant_passage = chunk_text[shown[0]] if shown else ""
+            if result.followup and relevant:
+                # the suite's standalone question asked on its own: did the rewrite lose what it would find?
+                alone = assistant.retriever.search(gold.standalone, top_k, config.mode)
+                result.standalone_first_hit = next(
+                    (n for n, p in enumerate(alone) if p.chunk.id in relevant), None)
+            results.append(result)
             history += [Turn("user", gold.question), Turn("assistant", answer.answer)]
     return results
 

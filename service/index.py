@@ -31,7 +31,7 @@ from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokeni
 from service.roles import RoleSet, install, with_declared
 from service.roles import current as current_roles
 from service.roles import default_roles as default_role_set
-from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row
+from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row, table_cells
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,9 @@ def _without(*names: str) -> Iterator[None]:
 with _without("numba", "scipy"):
     import bm25s
 
-FORMAT_VERSION = 6  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
+FORMAT_VERSION = 7  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
 # 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists; 5: a pronoun stands for
-# the subject of the chain it continues; 6: also after a list item's label
+# the subject of the chain it continues; 6: also after a list item's label; 7: a vector per role cell of a row
 APPROXIMATE_THRESHOLD = 100_000
 # bench/scale.py on MiniLM passages (100k, 500 real questions): recall@10 against exact search was 0.915 at
 # nprobe 16, 0.967 at 32 and 0.991 at 64 (0.75 ms p50 on one thread, flat: see bench/RESULTS.md)
@@ -107,6 +107,11 @@ class Index:
     bm25: bm25s.BM25
     vocabulary: frozenset[str]
     articles: dict[str, dict]
+    # a table row's cells under a role's column, each embedded as "<label>: <cell>" (the row as a whole
+    # reads as much of the other roles as of the asked one): the chunk row and role of each vector
+    cell_vectors: np.ndarray | None = None
+    cell_chunks: np.ndarray | None = None
+    cell_roles: tuple[str, ...] = ()
 
     @property
     def version(self) -> str:
@@ -114,6 +119,22 @@ class Index:
 
     def sentence_rows(self, chunk_index: int) -> range:
         return range(int(self.sentence_offsets[chunk_index]), int(self.sentence_offsets[chunk_index + 1]))
+
+
+def role_cells(chunks: list[Chunk]) -> list[tuple[int, str, str]]:
+    """(chunk row, role, text) of every table cell under a role's column: ("Vice President of Sales" column)
+    "Company stage: Suited for mid-sized or growing companies ...". The text leaves the role out: cells are
+    matched with a question's aspect, among the cells of the asked role's column."""
+    cells = []
+    for i, chunk in enumerate(chunks):
+        if chunk.kind != "table_row":
+            continue
+        label, columns = table_cells(chunk, chunk.text)
+        for header, cell in columns:
+            for role in dict.fromkeys(find_roles(header)):
+                if cell:
+                    cells.append((i, role, f"{label}: {cell}"))
+    return cells
 
 
 def choose_index_type(n_vectors: int) -> str:
@@ -251,6 +272,9 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
             spelled = _encode_batched(encoder, spelled_rows, "rows", progress)
             mixed = chunk_vectors[rows] + spelled
             chunk_vectors[rows] = mixed / np.linalg.norm(mixed, axis=1, keepdims=True)
+        cells = role_cells(chunks)
+        cell_vectors = (_encode_batched(encoder, [for_encoder(t) for _, _, t in cells], "cells", progress) if cells
+                        else np.zeros((0, encoder.dim), dtype=np.float32))
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
         aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
 
@@ -259,6 +283,8 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
         np.save(tmp / "sentences.npy", sentence_vectors)
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "aspects.npy", aspect_vectors)
+        np.save(tmp / "cells.npy", cell_vectors)
+        (tmp / "cells.json").write_text(json.dumps([[row, role] for row, role, _ in cells]), encoding="utf-8")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(_chunk_to_json(chunk) + "\n")
@@ -411,6 +437,10 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         sentence_vectors = np.asarray(np.load(path / "sentences.npy", mmap_mode="r"))
         offsets = np.load(path / "sentence_offsets.npy")
         aspect_vectors = np.asarray(np.load(path / "aspects.npy", mmap_mode="r"))
+        cell_vectors = np.load(path / "cells.npy")
+        cell_meta = json.loads((path / "cells.json").read_text(encoding="utf-8"))
+        cell_chunks = np.asarray([int(row) for row, _ in cell_meta], dtype=np.int64)
+        cell_roles = tuple(str(role) for _, role in cell_meta)
         bm25 = bm25s.BM25.load(str(path / "bm25"))
         # a build from before roles were data recognized the project's built-in roles
         built_roles = (RoleSet.from_json(json.loads((path / "roles.json").read_text(encoding="utf-8")))
@@ -423,7 +453,8 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
     try:
         units = build_units(chunks)
         if (vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim
-                or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape):
+                or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape
+                or len(cell_vectors) != len(cell_roles) or (len(cell_chunks) and cell_chunks.max() >= len(chunks))):
             raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
     except BaseException:
         install(previous)
@@ -431,4 +462,4 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
     return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, aspect_vectors, units, bm25, vocabulary,
-                 manifest.get("articles", {}))
+                 manifest.get("articles", {}), cell_vectors, cell_chunks, cell_roles)

@@ -73,7 +73,8 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
                           r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
                           # "who makes more?", "which one takes home the most?"
-                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b",
+                          r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b"
+                          r"(?!\s+sense\b)",  # ("makes more sense" is no pay)
                           re.IGNORECASE)
 
 
@@ -193,6 +194,20 @@ def english_words() -> frozenset[str]:
         return frozenset()
 
 
+# the words that frame a question, long enough that one typo in them is still recognizable
+_FUNCTION_WORDS = sorted(["what", "which", "when", "where", "does", "should", "would", "could", "have", "their",
+                          "they", "there", "with", "about", "from", "that", "this", "these", "those"])
+
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly")
+_AUXILIARIES = frozenset(("does", "have", "should", "would", "could"))
+_SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|she|this|that|[A-Z]{2,})\b")
+
+
+@lru_cache(maxsize=1)
+def _sorted_english() -> list[str]:
+    return sorted(english_words())
+
+
 def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
     """Replace words unknown to the corpus by a close corpus word ("Cheif Revenue Oficer").
 
@@ -208,13 +223,34 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         low = word.lower()
         if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or _stem(low) in stems:
             return word
-        if low in english_words():
-            return word  # a real word the articles don't use ("actually", "cover"), not a typo
         if any(start <= m.start() < end for start, end in protected):
             return word
+        # a question word mistyped into another word ("what dose a CSO do": "dose" is English, but no
+        # article uses it, and one swap away is "does")
+        english = english_words()
+        if low[:-1] in _FUNCTION_WORDS and low.endswith("s"):
+            return word  # "whats", "thats": chat spellings of "what's", understood as they are
+        function_word = process.extractOne(low, _FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+        # (an English word only when it is an auxiliary's letters swapped before its subject: "what dose
+        # a CSO do" but not "five years" or "what form of pay")
+        if function_word and (low not in english or (
+                sorted(low) == sorted(function_word[0]) and function_word[0] in _AUXILIARIES
+                and _SUBJECT_NEXT.match(m.string, m.end()))):
+            return str(function_word[0])
+        if low in english or any(low.endswith(end) and low[: -len(end)] in english for end in _INFLECTIONS):
+            return word  # a real word the articles don't use ("actually", "resigns"), not a typo
         # One typo (insertion, deletion, substitution or swap) per word, two in long words.
         match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2 if len(low) >= 8 else 1)
-        return str(match[0]) if match else word
+        if match:
+            return str(match[0])
+        # a common word the articles don't use, mistyped ("actualy"): repaired so it is not taken for
+        # an unknown topic (one typo, in words long enough for one typo to be unambiguous)
+        if len(low) >= 6:
+            # a letter left out is the likeliest slip: "actualy" is "actually" before "actual"
+            common = process.extract(low, _sorted_english(), scorer=OSA.distance, score_cutoff=1, limit=None)
+            if common:
+                return str(min(common, key=lambda m: (m[1], len(m[0]) < len(low), m[0]))[0])
+        return word
 
     # contractions ("doesn't", "CSO's") are whole words: "doesn" alone is no typo of "does"
     return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)?", lambda m: m.group(0) if re.search("['’]", m.group(0)) else fix(m),

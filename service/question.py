@@ -27,17 +27,21 @@ _FRAME = frozenset(
     meaning one ones two both either each guy guys gal person's lol pls please hey hi thanks quick question q
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
-    tho though pretty lot lots right""".split()  # noqa: SIM905
+    tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
+    summarize summarise overview""".split()  # noqa: SIM905
 )
-_YESNO = re.compile(r"^\s*(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
+_YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
+                    r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
-_WHO = re.compile(r"^\s*(?:who|whom|who's|whos)\b|\bwhich\s+(?:(?:sales|revenue|senior|c-level|top)\s+)?"
+_WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|"
+                  r"\bwhich\s+(?:(?:other|sales|revenue|senior|c-level|c-suite|top)\s+)*"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
 _MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
-_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
+_AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|"
+                     r"(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
@@ -54,7 +58,8 @@ _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|disti
 _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|"
                    r"perks|strengths|weaknesses|pros|cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"
                    r"qualities|traits|priorities|functions|areas|teams|departments|factors|things|day[- ]to[- ]day|"
-                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)\s*\??$)", re.IGNORECASE)
+                   r"what\s+(?:does|do)\b.*\b(?:do|handle|own|oversee|manage)"
+                   r"(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
 _COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
@@ -73,20 +78,27 @@ _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\ba
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 
 # asking for the gist ("in a nutshell", "like I'm 5", "tl;dr"): an overview, whatever else is said
-_OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b",
+_OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b|"
+                       r"\bin (?:plain|simple) (?:english|terms|words)\b|\bin lay(?:man|person)?'?s'? terms\b|"
+                       r"\bsimply put\b|\bin (?:one|a single|a|1) (?:sentence|line|word)\b|\bin short\b",
                        re.IGNORECASE)
+# "a CRO and a CSO at the same time" asks about having both, not about time
+_TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bside by side\b", re.IGNORECASE)
+# "what does a CSO do all day" asks about the day-to-day, in the articles' words
+_ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
                         r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b",
                         re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
+                         r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
                          r"what does .* (?:stand for|mean)|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern, re.IGNORECASE)
 
 
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
-                               "option"))
+                               "option situation case circumstance scenario"))
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,7 @@ class Question:
     aspect_text: str  # the question with role mentions removed, for the encoder
     answer_type: str
     quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, or ""
+    focus: str = ""  # the role asked about when another is named only as the alternative ("X instead of Y")
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -131,8 +144,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"
     if _YESNO.match(text):
         return "yesno"
-    if len(core) > 1 and _COMPARE.search(text):
-        return "comparison"
+    if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
+        return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
     if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
                  re.IGNORECASE) or ANSWERS_TO.search(text):
         return "role"
@@ -182,6 +195,19 @@ def asked_quantity(text: str) -> str:
     return ""
 
 
+_INSTEAD = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:instead of|rather than|over|and not|but not|not)\W+"
+                      r"(?:(?:a|an|the|our)\s+)?$", re.IGNORECASE)
+
+
+def focus_role(text: str) -> str:
+    """ "hire a CSO instead of a CRO": the role asked about, when the other is only its alternative."""
+    spans = role_spans(text)
+    for a, b in zip(spans, spans[1:], strict=False):
+        if a[2] != b[2] and a[2] == spans[0][2] and _INSTEAD.match(text[a[1]:b[0]]):
+            return a[2]  # (the first role asked: in "does the VP report to the CRO, not the CSO" it is the VP)
+    return ""
+
+
 def asked_roles(text: str) -> list[str]:
     """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
     spans = role_spans(text)
@@ -194,7 +220,7 @@ def asked_roles(text: str) -> list[str]:
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    rest = _strip_roles(_OVERVIEW.sub(" ", text))
+    rest = _strip_roles(_TOGETHER.sub(" both ", _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", text))))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
@@ -203,9 +229,10 @@ def analyze(text: str) -> Question:
     if ANSWERS_TO.search(text) and "report" not in aspect_tokens:
         aspect_tokens += ("report",)
     kind = answer_type(text, roles)
-    if kind == "condition":
+    focus = focus_role(text)
+    if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
-        # condition question frames; what it asks is the condition
+        # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text))
+                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus)

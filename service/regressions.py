@@ -23,15 +23,15 @@ class BaselineError(Exception):
     """The baseline folder has no readable results for the primary configuration."""
 
 
-def load_baseline(folder: Path) -> dict[str, dict[str, Any]]:
-    """Per-question results of an earlier `roleqa eval` run (its results-hybrid_rewrite.json)."""
-    path = folder / f"results-{PRIMARY.replace('+', '_')}.json"
+def load_baseline(folder: Path, config: str = PRIMARY) -> dict[str, dict[str, Any]]:
+    """Per-question results of an earlier `roleqa eval` run (its results-<config>.json)."""
+    path = folder / f"results-{config.replace('+', '_')}.json"
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
         return {str(r["qid"]): r for r in rows}
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BaselineError(f"no usable baseline results in {folder} ({exc}); point --baseline at a report "
-                            "folder written by `roleqa eval`") from exc
+        raise BaselineError(f"no usable baseline results for {config} in {folder} ({exc}); point --baseline at a "
+                            f"report folder written by `roleqa eval` that ran {config}") from exc
 
 
 def _passed(r: dict[str, Any]) -> bool:

@@ -11,9 +11,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from service import comparison
 from service.evaluation import CATEGORIES, PRIMARY, TurnResult
+from service.triage import CLASSES, Failure, classify, count, triage
 
 logger = logging.getLogger(__name__)
+
+# a paired comparison of two runs: its metrics, and the labels of run A and run B
+Comparison = tuple[list[comparison.Paired], str, str]
 
 TABLE_METRICS = (("retrieval.single", "hit_rate@1"), ("retrieval.single", "hit_rate@5"),
                  ("retrieval.single", "mrr@10"), ("retrieval.single", "ndcg@10"),
@@ -55,24 +60,37 @@ def terminal_table(summaries: dict[str, dict], pvalues: dict[str, dict[str, floa
     return tabulate(rows, headers=header, tablefmt="github") + note
 
 
+def triage_table(results: dict[str, list[TurnResult]]) -> str:
+    """Failing questions per triage class (rows) and configuration (columns)."""
+    from tabulate import tabulate
+
+    counts = {name: count(triage(rows)) for name, rows in results.items()}
+    rows = [[kind] + [counts[name][kind] for name in results] for kind in CLASSES]
+    rows.append(["failing questions"] + [sum(c.values()) for c in counts.values()])
+    return "Failure triage (report.html lists each one):\n" + tabulate(
+        rows, headers=["class"] + list(results), tablefmt="github")
+
+
 def save_outputs(out: Path, results: dict[str, list[TurnResult]], summaries: dict[str, dict],
                  data: dict[str, dict], pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
-                 provenance: dict[str, Any] | None = None) -> None:
+                 provenance: dict[str, Any] | None = None, paired: Comparison | None = None) -> None:
     """Per-question JSON, summary JSON, TREC qrels/runs and report.html into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in results.items():
         safe = name.replace("+", "_")
         (out / f"results-{safe}.json").write_text(json.dumps(
-            [{**asdict(r), "first_hit": r.first_hit} for r in rows], indent=2, ensure_ascii=False), encoding="utf-8")
+            [{**asdict(r), "first_hit": r.first_hit, "triage": (classify(r) or ("", ""))[0]} for r in rows],
+            indent=2, ensure_ascii=False), encoding="utf-8")
         if data.get(name):
             data[name]["run"].save(str(out / f"run-{safe}.trec"), kind="trec")
     if data.get(PRIMARY):
         data[PRIMARY]["qrels"].save(str(out / "qrels.trec"), kind="trec")
     (out / "summary.json").write_text(json.dumps({"configs": summaries, "p_values_vs_primary": pvalues,
                                                   "provenance": provenance or {},
-                                                  "changes": [asdict(c) for c in changes or []]},
+                                                  "changes": [asdict(c) for c in changes or []],
+                                                  "paired": comparison.as_json(*paired) if paired else None},
                                                  indent=2), encoding="utf-8")
-    (out / "report.html").write_text(render_html(results, summaries, pvalues, changes, provenance),
+    (out / "report.html").write_text(render_html(results, summaries, pvalues, changes, provenance, paired),
                                      encoding="utf-8")
 
 
@@ -101,7 +119,8 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
     plots.append(("hit@k by configuration", _png(fig)))
     plt.close(fig)
 
-    rows = results.get(PRIMARY) or next(iter(results.values()))
+    shown = PRIMARY if PRIMARY in results else next(iter(results))
+    rows = results[shown]
     cats = [c for c in CATEGORIES if any(r.category == c for r in rows)]
     fig, ax = plt.subplots(figsize=(6.5, 3.5))
     hit5, facts = [], []
@@ -117,7 +136,7 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
     ax.bar([x - 0.2 for x in xs], hit5, width=0.4, label="hit@5")
     ax.bar([x + 0.2 for x in xs], facts, width=0.4, label="facts present (abstained, for out_of_scope)")
     ax.set_xticks(list(xs), cats, rotation=15)
-    ax.set(ylim=(0, 1.05), title=f"per category ({PRIMARY})")
+    ax.set(ylim=(0, 1.05), title=f"per category ({shown})")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     plots.append(("per category", _png(fig)))
     plt.close(fig)
@@ -126,8 +145,9 @@ def _plots(results: dict[str, list[TurnResult]]) -> list[tuple[str, str]]:
 
 def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict],
                 pvalues: dict[str, dict[str, float]], changes: list[Any] | None = None,
-                provenance: dict[str, Any] | None = None) -> str:
+                provenance: dict[str, Any] | None = None, paired: Comparison | None = None) -> str:
     e = html.escape
+    paired_html = comparison.render_html(*paired) if paired else ""
     diff_rows = "".join(f"<tr><td>{e(c.kind)}</td><td>{e(c.qid)}</td><td>{e(c.question)}</td><td>{e(c.before)}</td>"
                         f"<td>{e(c.after)}</td></tr>" for c in changes or [])
     diff_html = ("" if changes is None else "<h2>Against the baseline</h2>" + (
@@ -145,20 +165,45 @@ def render_html(results: dict[str, list[TurnResult]], summaries: dict[str, dict]
         body += f"<tr><th>{e(group)} {e(metric)}</th>{cells}</tr>"
     plots = "".join(f"<figure><img alt='{e(t)}' src='data:image/png;base64,{p}'><figcaption>{e(t)}</figcaption>"
                     f"</figure>" for t, p in _plots(results))
-    failures = ""
-    for r in results.get(PRIMARY, []):
-        wrong_abst = r.abstained != r.gold_abstain
-        miss = not r.gold_abstain and (r.facts_missing or r.first_hit is None)
-        if wrong_abst or miss or r.citation_problems:
+    shown = PRIMARY if PRIMARY in results else next(iter(results), PRIMARY)
+    rows = results.get(shown, [])
+    failures = _triage_html(triage(rows))
+    others = ""
+    for r in rows:  # passed, but retrieval or citations were wrong
+        if classify(r) is None and (r.citation_problems or (r.relevant and r.first_hit is None)):
             top = "".join(f"<li>{e(cid)}</li>" for cid, _ in r.retrieved[:3])
-            failures += (f"<tr><td>{e(r.qid)}<br><small>{e(r.category)}</small></td><td>{e(r.question)}<br>"
-                         f"<small>standalone: {e(r.standalone)}</small></td><td>{e(r.answer)}</td>"
-                         f"<td>{e(json.dumps(r.facts_missing))}</td><td>{r.first_hit}</td><td><ul>{top}</ul></td></tr>")
+            rank = "-" if r.first_hit is None else r.first_hit + 1
+            others += (f"<tr><td>{e(r.qid)}<br><small>{e(r.category)}</small></td><td>{e(r.question)}<br>"
+                       f"<small>standalone: {e(r.standalone)}</small></td><td>{e(r.answer)}</td>"
+                       f"<td>{e('; '.join(r.citation_problems))}</td><td>{rank}</td><td><ul>{top}</ul></td></tr>")
+    others_html = ("" if not others else "<h2>Other problems (the answer passed)</h2><table><tr><th>id</th>"
+                   "<th>question</th><th>answer</th><th>citation problems</th><th>first relevant rank</th>"
+                   f"<th>retrieved top 3</th></tr>{others}</table>")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>roleqa evaluation</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#1f2430}}table{{border-collapse:collapse;margin:1rem 0}}
 td,th{{border:1px solid #d8dce6;padding:.35rem .6rem;text-align:left;vertical-align:top;font-size:.9rem}}
 figure{{display:inline-block;margin:0 1rem 1rem 0}}small{{color:#667}}</style></head><body>
 <h1>roleqa evaluation</h1><table><tr><th>metric</th>{head}</tr>{body}</table>
-<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{diff_html}{plots}
-<h2>Failures ({PRIMARY})</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>facts missing</th>
-<th>first relevant rank</th><th>retrieved top 3</th></tr>{failures}</table></body></html>"""
+<p>* differs from {PRIMARY} with p &lt; 0.05 (paired t-test).</p><ul>{prov}</ul>{paired_html}{diff_html}{plots}
+<h2>Failure triage ({e(shown)})</h2>{failures}{others_html}</body></html>"""
+
+
+def _triage_html(failures: list[Failure]) -> str:
+    """Counts per class, then one row per failing question with the evidence a maintainer needs."""
+    e = html.escape
+    counts = count(failures)
+    summary = "".join(f"<tr><th>{e(k)}</th><td>{n}</td></tr>" for k, n in counts.items())
+    rows = ""
+    for f in failures:
+        evidence = "".join(f"<li>{e(q)}</li>" for q in f.evidence)
+        passage = (f"<small>rank {f.relevant_rank or 'quoted'}</small><br>{e(f.relevant_passage)}"
+                   if f.relevant_passage else "-" if not f.evidence else "<small>not retrieved</small>")
+        rows += (f"<tr><td>{e(f.qid)}<br><small>{e(f.category)}</small></td><td><b>{e(f.kind)}</b><br>"
+                 f"<small>{e(f.failed)}: {e(f.note)}</small></td><td>{e(f.question)}<br><small>standalone: "
+                 f"{e(f.standalone)}</small></td><td><ul>{evidence}</ul></td><td>{passage}</td><td>{e(f.answer)}</td>"
+                 f"<td>{e(f.reason) or '-'}</td><td>{f.support:.2f}</td></tr>")
+    return (f"<table class='triage-counts'><tr><th>class</th><th>failing questions</th></tr>{summary}</table>"
+            + ("<p>No question failed.</p>" if not failures else
+               "<table class='triage'><tr><th>id</th><th>class</th><th>question</th><th>gold evidence</th>"
+               "<th>relevant passage</th><th>answer</th><th>abstention reason</th><th>support</th></tr>"
+               f"{rows}</table>"))

@@ -42,6 +42,10 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
+_CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (all rows would crowd out prose)
+_COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
+
+
 class _VectorCache:
     """Least recently used query vectors by text; shared by a worker's request threads."""
 
@@ -152,6 +156,35 @@ class Retriever:
         top = np.argpartition(-per_chunk, k - 1)[:k]
         return top[np.argsort(-per_chunk[top], kind="stable")].tolist()
 
+    def cell_passages(self, prepared: PreparedQuery, exclude: set[int], floor: float) -> list[Passage]:
+        """The table row whose cell under the asked role matches the question's aspect better than any
+        answer unit does (`floor`), for the answerer to read next to the top passages ("what company stage suits a VP of
+        Sales?" meets the VP of Sales' "Company stage" cell, which the row as a whole, both roles' cells,
+        hides). Retrieval's ranking is left as it is: the row is quoted from, not ranked."""
+        rows = [r for r in self.cell_ranking(prepared, floor) if r not in exclude]
+        out: list[Passage] = []
+        for row in rows:
+            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+            out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
+        return out
+
+    def cell_ranking(self, prepared: PreparedQuery, floor: float = -1.0) -> list[int]:
+        """Table rows ranked by their cell under the asked role (one asked role), above `floor`."""
+        asked = set(prepared.question.core_roles)
+        index = self.index
+        # (one role: a question about two reads the whole row, both cells, as it is embedded)
+        if len(asked) != 1 or index.cell_vectors is None or not len(index.cell_vectors):
+            return []
+        wanted = np.fromiter((role in asked for role in index.cell_roles), dtype=bool, count=len(index.cell_roles))
+        if not wanted.any():
+            return []
+        sims = np.asarray(index.cell_vectors)[wanted] @ prepared.aspect_vector
+        best: dict[int, float] = {}
+        for row, sim in zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True):
+            best[row] = max(best.get(row, -1.0), sim)
+        # only a cell that matches the question better than any whole passage does
+        return [r for r in sorted(best, key=lambda r: (-best[r], r))[:_CELL_ROWS] if best[r] > floor]
+
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
         """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about
         that role best match the aspect (for a condition, among units that state one).
@@ -167,6 +200,9 @@ class Retriever:
         # state when are told apart by the whole question, the role included
         sims = (np.asarray(self.index.sentence_vectors) @ prepared.vector) if condition else prepared.unit_aspects
         pay = "salary" in q.aspect
+        # (the encoder puts "downsides" next to "benefits": a unit that has the aspect's words, in it or in
+        # its heading or lead-in, goes first: "Challenges with a CSO" for "downsides of a CSO")
+        aspect = set(q.aspect) if not condition else set()
         out: list[Passage] = []
         taken = set(exclude)
         for role in q.core_roles:
@@ -178,6 +214,8 @@ class Retriever:
                     continue  # "when should we hire a CSO?": the passages that state when
                 if pay and "$" not in unit.text:
                     continue  # "which one pays more?": the passages that state an amount
+                if aspect:
+                    sim += _COVERAGE_WEIGHT * len(aspect & unit.tokens) / len(aspect)
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
             for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:

@@ -137,3 +137,19 @@ API_ERRORS: dict[int | str, dict[str, object]] = {
     429: _error("Rate-limited; the Retry-After header says when to try again"),
     503: _error("The index is not loaded (run `roleqa index`) or the conversation database is unavailable"),
 }
+
+
+# OpenAPI links from an answer to the calls that use it: clients (and schemathesis's stateful tests) see
+# that a follow-up, a search in the conversation and a rating of the turn take these values from the answer.
+ANSWER_LINKS: dict[str, dict[str, object]] = {
+    "FollowUp": {"operationRef": "#/paths/~1api~1answer/post",
+                 "requestBody": {"conversation_id": "$response.body#/conversation_id"},
+                 "description": "Ask a follow-up in the same conversation (its history is used)."},
+    "SearchInConversation": {"operationRef": "#/paths/~1api~1search/post",
+                             "requestBody": {"conversation_id": "$response.body#/conversation_id"},
+                             "description": "Search with the conversation's history (follow-ups rewritten)."},
+    "RateTurn": {"operationRef": "#/paths/~1api~1feedback/post",
+                 "requestBody": {"conversation_id": "$response.body#/conversation_id",
+                                 "turn": "$response.body#/turn"},
+                 "description": "Rate this answer (`turn` is null when the turn could not be stored)."},
+}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import math
@@ -16,7 +17,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from service.config import Settings
+from service.config import Network, Settings, parse_networks
 from service.replicas import SharedState
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class AccessControl:
         self.session_secret = session_secret(settings)
         self.page_access = settings.page_access
         self.identity_header = settings.proxy_identity_header.lower()
-        self.trusted = set(settings.trusted_proxies)
+        self.trusted = TrustedProxies(settings.trusted_proxies)
         self.shared = shared  # the rate-limit buckets: in Redis when replicas share them, else in-process
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -130,6 +131,9 @@ class AccessControl:
         peer = (scope.get("client") or ("unknown", 0))[0]
         client = self._client_address(peer, headers)
         key_id = f"ip:{client}"
+        proto = headers.get("x-forwarded-proto", "").rpartition(",")[2].strip().lower()
+        if proto in ("http", "https") and self.trusted.has(peer):
+            scope["scheme"] = proto  # TLS ended at our proxy: the session cookie is still marked Secure
         if is_api and self.keys:
             token = headers.get("authorization", "")
             presented = token[7:].strip().encode() if token[:7].lower() == "bearer " else b""
@@ -154,7 +158,7 @@ class AccessControl:
         elif self.page_access == "proxy":
             # identity from the authenticating proxy in front (e.g. oauth2-proxy), believed only from it
             user = headers.get(self.identity_header, "").strip()
-            if peer not in self.trusted or not user:
+            if not self.trusted.has(peer) or not user:
                 await send_json(send, 403, "sign in through the company proxy to use the chat page")
                 return
             owner = f"user:{user.lower()}"
@@ -197,11 +201,11 @@ class AccessControl:
     def _client_address(self, peer: str, headers: dict[str, str]) -> str:
         """The client's address: the peer, or, when the peer is a trusted proxy, the last address in
         X-Forwarded-For that is not one of our proxies. Anyone else's X-Forwarded-For is ignored."""
-        if peer not in self.trusted:
+        if not self.trusted.has(peer):
             return peer
         for hop in reversed([h.strip() for h in headers.get("x-forwarded-for", "").split(",") if h.strip()]):
-            if hop not in self.trusted:
-                return hop
+            if not self.trusted.has(hop):
+                return _canonical(hop)
         return peer
 
     def _sign(self, session: str) -> str:
@@ -219,6 +223,36 @@ class AccessControl:
 
 
 SESSION_COOKIE = "roleqa_session"
+
+
+class TrustedProxies:
+    """ROLEQA_TRUSTED_PROXIES as networks: addresses and CIDR ranges, IPv4 and IPv6."""
+
+    def __init__(self, entries: list[str]) -> None:
+        self.networks: list[Network] = parse_networks(entries)
+
+    def has(self, address: str) -> bool:
+        """Whether `address` (a peer or an X-Forwarded-For hop) is inside a trusted network; not an address: no."""
+        if not self.networks:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # a dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d
+        return any(ip in network for network in self.networks)
+
+
+def _canonical(address: str) -> str:
+    """One spelling per client address (2001:DB8::1 and 2001:db8:0::1 share a budget); other text as sent."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
 
 
 def same_token(given: str, expected: str) -> bool:

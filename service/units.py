@@ -8,6 +8,7 @@ columns) and FAQ answers (with their question). Spans are the sentence's exact c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.chunking import Chunk, Sentence
@@ -106,6 +107,13 @@ def table_cells(chunk: Chunk, text: str) -> tuple[str, list[tuple[str, str]]]:
     header = [h.strip() for h in chunk.prefix.strip().strip("|").split("|")]
     cells = [c.strip() for c in text.strip().strip("|").split("|")]
     return cells[0], list(zip(header[1:], cells[1:], strict=False))
+
+
+def role_columns(chunk: Chunk, text: str, roles: Iterable[str]) -> tuple[str, list[tuple[str, str]]]:
+    """(row label, [(column header, cell)]) of a table row, only the columns headed by one of `roles`."""
+    label, columns = table_cells(chunk, text)
+    wanted = set(roles)
+    return label, [(h, c) for h, c in columns if set(find_roles(h)) & wanted]
 
 
 def linearize_row(chunk: Chunk, text: str, with_headers: bool = True) -> str:

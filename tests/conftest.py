@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -78,6 +79,21 @@ def serve(app, **options) -> Iterator[str]:  # type: ignore[no-untyped-def]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture()
+def cli_env(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI pointed at the fixture corpus and its fake-encoder index (for `roleqa eval` in tests)."""
+    monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(FIXTURE_CORPUS))
+    monkeypatch.setenv("ROLEQA_INDEX_DIR", str(fake_settings.index_dir))
+    monkeypatch.setenv("ROLEQA_ENCODER", "fake")
+    monkeypatch.setenv("ROLEQA_MIN_SUPPORT", "0.15")
+
+
+def write_suite(path: Path, items: list[dict]) -> Path:
+    """A suite file (JSONL, one item per line) at `path`."""
+    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    return path
 
 
 def page_token(client, url: str = "/", **kwargs) -> str:  # type: ignore[no-untyped-def]

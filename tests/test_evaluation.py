@@ -1,6 +1,5 @@
 """Evaluation: metrics against hand-computed values, judging, the gate and the CLI."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from service.evaluation import (
     run_config,
     summarize,
 )
-from tests.conftest import FIXTURE_CORPUS
+from tests.conftest import write_suite
 
 
 def _result(qid: str, relevant: list[str], retrieved: list[str], **kw) -> TurnResult:  # type: ignore[no-untyped-def]
@@ -89,9 +88,7 @@ def _suite(tmp_path: Path) -> Path:
         {"id": "t3", "category": "out_of_scope", "turns": [{"question": "What is the capital of France?",
          "abstain": True}]},
     ]
-    path = tmp_path / "suite.jsonl"
-    path.write_text("\n".join(json.dumps(i) for i in items) + "\n")
-    return path
+    return write_suite(tmp_path / "suite.jsonl", items)
 
 
 def test_run_config_and_summary(fake_assistant: Assistant, tmp_path: Path) -> None:
@@ -119,14 +116,6 @@ def test_gate_reports_floors_and_ceilings(tmp_path: Path) -> None:
     assert check_gate(ok, gate) == []
     failures = check_gate(bad, gate)
     assert len(failures) == 2 and "below 0.8" in failures[0] and "above 0.05" in failures[1]
-
-
-@pytest.fixture()
-def cli_env(fake_settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(FIXTURE_CORPUS))
-    monkeypatch.setenv("ROLEQA_INDEX_DIR", str(fake_settings.index_dir))
-    monkeypatch.setenv("ROLEQA_ENCODER", "fake")
-    monkeypatch.setenv("ROLEQA_MIN_SUPPORT", "0.15")
 
 
 def test_eval_cli_writes_reports_and_gates(cli_env: None, tmp_path: Path) -> None:

@@ -148,3 +148,22 @@ def test_a_killed_builds_leftovers_are_removed_by_the_next_build(tmp_path: Path)
     build_index(load_corpus(corpus), FakeEncoder(), tmp_path)
     assert not leftover.exists()
     assert [p.name for p in (tmp_path / "builds").iterdir() if p.name.startswith(".tmp-")] == []
+
+
+def test_a_rows_cells_under_role_columns_are_embedded_one_by_one(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "table.md").write_text(
+        "---\nid: table\ntitle: Roles side by side\n---\n# Roles side by side\n\nHow the two roles compare.\n\n"
+        "Aspect | Chief Sales Officer (CSO) | VP of Sales |\n---|---|---|\n"
+        "Company stage | Ideal for large enterprises | Suited for mid-sized companies |\n", encoding="utf-8")
+    build_index(load_corpus(corpus), FakeEncoder(), tmp_path / "index")
+    index = load_index(tmp_path / "index", FakeEncoder())
+    assert index.cell_roles == ("cso", "vpsales")
+    row = index.chunks[int(index.cell_chunks[0])]
+    assert row.kind == "table_row" and "Company stage" in row.text
+    assert int(index.cell_chunks[1]) == index.chunks.index(row)
+    assert index.cell_vectors is not None and index.cell_vectors.shape == (2, 384)
+    # each cell reads "<label>: <cell>": the VP of Sales' cell is not the CSO's
+    expected = FakeEncoder().encode(["Company stage: Suited for mid-sized companies"])[0]
+    assert np.allclose(index.cell_vectors[1], expected)

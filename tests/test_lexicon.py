@@ -60,6 +60,20 @@ def test_real_english_words_are_not_repaired() -> None:
     assert repair_spelling("whats the salery", vocabulary) == "whats the salary"
 
 
+def test_mistyped_question_words_are_repaired_but_real_words_in_their_place_are_not() -> None:
+    from service.lexicon import repair_spelling
+
+    vocabulary = frozenset({"sales", "officer", "years", "experience", "pay"})
+    # "dose" is English, but "what dose a CSO do" means "does": an auxiliary's letters swapped before its subject
+    assert repair_spelling("what dose a CSO do", vocabulary) == "what does a CSO do"
+    assert repair_spelling("wich one pays more", vocabulary) == "which one pays more"
+    assert repair_spelling("five years of experience", vocabulary) == "five years of experience"
+    assert repair_spelling("what form of pay", vocabulary) == "what form of pay"
+    assert repair_spelling("when a CSO resigns", frozenset({"designs"})) == "when a CSO resigns"  # "resign" + s
+    # a common word mistyped is repaired to it, so it is not taken for an unknown topic
+    assert repair_spelling("what does a CSO actualy do", vocabulary) == "what does a CSO actually do"
+
+
 def test_informal_role_names_and_unknown_titles() -> None:
     from service.answering import _unknown_titles
     from service.lexicon import find_roles

@@ -171,3 +171,79 @@ def test_hostile_tokens_and_cookies_are_refused_not_500(fake_settings: Settings,
         # dropping the cookie (a fresh session per request) does not escape the page's rate limit
         codes = [httpx.get(f"{url}/").status_code for _ in range(3)]
         assert codes[-1] == 429
+
+
+@pytest.mark.parametrize(("trusted", "proxy", "outside"), [
+    (["10.0.0.0/8"], "10.20.30.40", "11.0.0.1"),
+    (["192.168.1.7", "172.16.0.0/12"], "172.31.255.254", "172.32.0.1"),
+    (["fd00::/8"], "fd12:3456::1", "fe80::1"),
+    (["2001:db8::/32", "127.0.0.1"], "2001:db8:ffff::9", "2001:db9::1"),
+    (["10.0.0.0/8"], "::ffff:10.1.1.1", "::ffff:11.1.1.1"),  # IPv4 proxies seen through a dual-stack socket
+])
+def test_forwarded_for_is_believed_from_trusted_ranges_only(fake_settings: Settings, fake_assistant: Assistant,
+                                                             trusted: list[str], proxy: str, outside: str) -> None:
+    limited = fake_settings.model_copy(update={"rate_limit_per_minute": 1, "rate_limit_burst": 1,
+                                               "trusted_proxies": trusted})
+    app = create_app(limited, fake_assistant)
+    spoofed = [{"X-Forwarded-For": f"203.0.113.{i}"} for i in (1, 2)]
+    with TestClient(app, client=(proxy, 40000)) as via_proxy:
+        codes = [via_proxy.post("/api/search", json={"query": "CRO"}, headers=h).status_code for h in spoofed]
+    assert codes == [200, 200]  # a proxy inside the range names two clients, each with its own budget
+    with TestClient(app, client=(outside, 40000)) as direct:
+        codes = [direct.post("/api/search", json={"query": "CRO"}, headers=h).status_code for h in spoofed]
+    assert codes == [200, 429]  # outside the range the header is ignored: one peer, one budget
+
+
+def test_forwarded_for_skips_trusted_hops_and_spells_ipv6_one_way(fake_settings: Settings,
+                                                                  fake_assistant: Assistant) -> None:
+    limited = fake_settings.model_copy(update={"rate_limit_per_minute": 1, "rate_limit_burst": 1,
+                                               "trusted_proxies": ["10.0.0.0/8", "fd00::/8"]})
+    with TestClient(create_app(limited, fake_assistant), client=("10.0.0.2", 40000)) as c:
+        # client, then an inner proxy of ours: the client is the last hop outside the trusted ranges
+        first = c.post("/api/search", json={"query": "CRO"}, headers={"X-Forwarded-For": "2001:DB8::1, fd00::5"})
+        same = c.post("/api/search", json={"query": "CRO"}, headers={"X-Forwarded-For": "2001:db8:0:0::1"})
+        other = c.post("/api/search", json={"query": "CRO"}, headers={"X-Forwarded-For": "198.51.100.1, 10.9.9.9"})
+    assert [first.status_code, same.status_code, other.status_code] == [200, 429, 200]
+
+
+def test_proxy_identity_is_believed_from_trusted_ranges_only(fake_settings: Settings,
+                                                             fake_assistant: Assistant) -> None:
+    proxied = fake_settings.model_copy(update={"page_access": "proxy", "trusted_proxies": ["10.0.0.0/8", "fd00::/8"]})
+    app = create_app(proxied, fake_assistant)
+    ann = {"X-Forwarded-Email": "ann@example.com"}
+    for inside in ("10.200.0.1", "fd00:1::2"):
+        with TestClient(app, client=(inside, 40000)) as c:
+            assert c.get("/", headers=ann).status_code == 200
+            assert c.get("/").status_code == 403  # a trusted proxy that names no one
+    for outside in ("11.0.0.1", "fe80::2", "127.0.0.1"):
+        with TestClient(app, client=(outside, 40000)) as c:
+            refused = c.get("/", headers=ann)
+            assert refused.status_code == 403 and "sign in" in refused.json()["detail"]
+
+
+def test_malformed_trusted_proxies_are_refused_at_startup(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    with pytest.raises(ValueError, match="proxy.local"):
+        Settings(trusted_proxies="10.0.0.0/8,proxy.local")
+    assert Settings(trusted_proxies="127.0.0.1, 10.0.0.0/8,::1,fd00::/8").trusted_proxies == [
+        "127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8"]
+    monkeypatch.setenv("ROLEQA_TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.5/8,10.0.0.0/33,*")
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2, result.output
+    assert "ROLEQA_TRUSTED_PROXIES" in result.output and "Traceback" not in result.output
+    for entry in ("'10.0.0.5/8' (10.0.0.5/8 has host bits set)", "'10.0.0.0/33'", "'*'"):
+        assert entry in result.output
+    assert "'10.0.0.0/8'" not in result.output  # the good entry is not blamed
+
+
+def test_forwarded_proto_https_marks_the_session_cookie_secure_from_trusted_ranges_only(
+        fake_settings: Settings, fake_assistant: Assistant) -> None:
+    app = create_app(fake_settings.model_copy(update={"trusted_proxies": ["10.0.0.0/8"]}), fake_assistant)
+    tls = {"X-Forwarded-Proto": "https"}
+    with TestClient(app, client=("10.1.2.3", 40000)) as via_proxy:
+        assert "; Secure" in via_proxy.get("/", headers=tls).headers["set-cookie"]
+    with TestClient(app, client=("192.0.2.1", 40000)) as direct:
+        assert "Secure" not in direct.get("/", headers=tls).headers["set-cookie"]
