@@ -57,7 +57,7 @@ ABBREVIATIONS: dict[str, str] = {
     "biz": "business", "ppl": "people", "shd": "should", "shld": "should", "shud": "should", "wat": "what",
     "wut": "what", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
     "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
-    "cpa": "cost per acquisition",
+    "cpa": "cost per acquisition", "avg": "average", "approx": "approximately",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -66,7 +66,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
                        "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
-                       "shd", "shld", "shud", "wat", "wut"})
+                       "shd", "shld", "shud", "wat", "wut", "avg", "approx"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not

@@ -28,12 +28,12 @@ _FRAME = frozenset(
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
-    summarize summarise overview""".split()  # noqa: SIM905
+    summarize summarise overview too""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
                     r"aren't|doesn't|don't|won't|wouldn't|shouldn't)\b", re.IGNORECASE)
-_WHO = re.compile(r"(?:^|[,;:]\s*)(?:who|whom|who's|whos)\b|"
+_WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who|whom|who's|whos)\b|"
                   r"\bwhich\s+(?:(?:other|sales|revenue|senior|c-level|c-suite|top)\s+)*"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
                   r"is)\b"
@@ -82,6 +82,9 @@ _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|fi
                        r"\bin (?:plain|simple) (?:english|terms|words)\b|\bin lay(?:man|person)?'?s'? terms\b|"
                        r"\bsimply put\b|\bin (?:one|a single|a|1) (?:sentence|line|word)\b|\bin short\b",
                        re.IGNORECASE)
+# "what does CRO stand for?", "CSO is short for what": the role's name is the answer, an overview opens with it
+_EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\b(?:acronym|abbreviation|abbrev|initials)\b|"
+                        r"\bfull\s+(?:form|name|title)\b|\bspelled out\b", re.IGNORECASE)
 # "a CRO and a CSO at the same time" asks about having both, not about time
 _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bside by side\b", re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
@@ -92,9 +95,9 @@ _CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at w
                         re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
                          r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
-                         r"what does .* (?:stand for|mean)|"
+                         r"what does .* mean|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
-                         + _OVERVIEW.pattern, re.IGNORECASE)
+                         + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)
 
 
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
@@ -220,7 +223,7 @@ def asked_roles(text: str) -> list[str]:
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    rest = _strip_roles(_TOGETHER.sub(" both ", _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", text))))
+    rest = _strip_roles(_TOGETHER.sub(" both ", _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", text)))))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
