@@ -27,10 +27,10 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question
+from service.question import Question, asks_scope
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
-from service.units import Unit, role_columns, states_condition, table_cells
+from service.units import Unit, bounds_remit, role_columns, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -341,12 +341,6 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
 _GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
                            r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
                            re.IGNORECASE)
-# "does the CSO run marketing too, or just sales?": how far a role's remit reaches, answered by a unit that
-# bounds it ("focuses exclusively on", "Sales only", "not just sales but also ...")
-_SCOPE_QUESTION = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\b|"
-                             r"\b(?:just|only|purely)\b[^?]*\bor\b[^?]*\b(?:too|also|as well)\b", re.IGNORECASE)
-_BOUNDS = re.compile(r"\b(?:only|exclusively|solely|purely|dedicated to|not just|not only|beyond|as well as)\b",
-                     re.IGNORECASE)
 _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
                                 re.IGNORECASE)
 
@@ -365,8 +359,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
-    if q.answer_type == "yesno" and _SCOPE_QUESTION.search(q.text):
-        return 1.0 if _BOUNDS.search(text) else 0.0
+    if q.answer_type == "yesno" and asks_scope(q.text):
+        # "X too, or just Y?" is answered by a unit that bounds the remit; one that does not only describes it
+        return 2.0 * bounds_remit(unit) - 1.0
     if q.answer_type == "reason":
         # a reason: a unit that gives one ("..., ensuring that ...", "because ...", "so that ...")
         return 1.0 if _GIVES_REASON.search(text) else 0.0

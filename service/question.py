@@ -137,6 +137,21 @@ def choice_between_roles(text: str) -> bool:
                for a, b in zip(spans, spans[1:], strict=False))
 
 
+# "does the CSO run marketing too, or just sales?": how far a role's remit reaches (answered by a unit that
+# bounds it: "focuses exclusively on", "Sales only", "not just sales but also ...")
+_SCOPE = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\b|"
+                    r"\b(?:just|only|purely)\b[^?]*\bor\b[^?]*\b(?:too|also|as well)\b", re.IGNORECASE)
+
+
+_PAY_PARTS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|incentive\w*|ote)\b", re.IGNORECASE)
+
+
+def asks_scope(text: str) -> bool:
+    """Whether a question asks how far a remit reaches ("X too, or just Y?"; not "a bonus, or just base?",
+    which asks what the pay is made of)."""
+    return bool(_SCOPE.search(text)) and not _PAY_PARTS.search(text)
+
+
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
@@ -223,7 +238,8 @@ def asked_roles(text: str) -> list[str]:
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    rest = _strip_roles(_TOGETHER.sub(" both ", _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", text)))))
+    framed = _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", text)))
+    rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))

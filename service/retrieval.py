@@ -13,8 +13,8 @@ from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index
 from service.lexicon import canonicalize_roles, expand_abbreviations, find_roles, repair_spelling, tokenize
-from service.question import Question, analyze
-from service.units import states_condition
+from service.question import Question, analyze, asks_scope
+from service.units import bounds_remit, states_condition
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -194,7 +194,9 @@ class Retriever:
         """
         q = prepared.question
         condition = q.answer_type == "condition" and len(q.core_roles) >= 1
-        if not condition and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
+        # "does the CSO run marketing too, or just sales?": the units that bound the role's remit
+        scope = q.answer_type == "yesno" and len(q.core_roles) >= 1 and asks_scope(q.text)
+        if not condition and not scope and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
             return []
         # a condition's aspect is little more than "hire" ("when is a CSO the right hire?"): the units that
         # state when are told apart by the whole question, the role included
@@ -208,7 +210,11 @@ class Retriever:
         for role in q.core_roles:
             best: dict[int, float] = {}
             for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
-                if unit.kind == "heading" or role not in unit.about or len(set(unit.about) & set(q.core_roles)) != 1:
+                if unit.kind == "heading" or role not in unit.about:
+                    continue
+                if not scope and len(set(unit.about) & set(q.core_roles)) != 1:
+                    continue
+                if scope and not bounds_remit(unit):
                     continue
                 if condition and not states_condition(unit):
                     continue  # "when should we hire a CSO?": the passages that state when

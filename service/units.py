@@ -89,6 +89,16 @@ def states_condition(unit: Unit) -> bool:
     return bool(_CONDITIONAL.search(f"{unit.context} {unit.text}"))
 
 
+_BOUNDS = re.compile(r"\b(?:only|exclusively|solely|purely|not just|not only)\b", re.IGNORECASE)
+_REACHES = re.compile(r"\b(?:dedicated to|beyond|as well as|all facets)\b", re.IGNORECASE)
+
+
+def bounds_remit(unit: Unit) -> float:
+    """How plainly a unit says how far something reaches: 1 for "focuses exclusively on sales", "Sales only",
+    "not just sales but also ..."; 0.5 for "dedicated to", "goes beyond"; 0 otherwise."""
+    return 1.0 if _BOUNDS.search(unit.text) else 0.5 if _REACHES.search(unit.text) else 0.0
+
+
 def _heading(chunk: Chunk) -> str:
     return (chunk.section or chunk.title).split(" > ")[-1]
 

@@ -341,3 +341,26 @@ def test_a_table_cell_under_the_asked_role_is_read_though_its_row_ranks_low(real
     # the "Company stage" row's cell for the VP of Sales; the row as a whole reads as the CSO's "Ideal for ..."
     answer = real_assistant.ask("Which company stage is the VP of Sales role suited to?").answer
     assert "mid-sized" in answer, answer
+
+
+@pytest.mark.parametrize("question", ["What is VP of Sales short for?", "CRO: what's the acronym stand for?"])
+def test_asking_what_an_abbreviation_stands_for_gives_the_full_name(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained
+    full = "Vice President (VP) of Sales" if "VP" in question else "Chief Revenue Officer"
+    assert answer.answer.startswith(full)
+
+
+def test_and_who_after_a_role_question_names_the_role(real_assistant: Assistant) -> None:
+    history = [Turn("user", "What is a VP of Sales busy with each week?"),
+               Turn("assistant", real_assistant.ask("What is a VP of Sales busy with each week?").answer)]
+    answer = real_assistant.ask("and who supports and coaches that person?", history).answer
+    assert answer.startswith("CRO:")
+
+
+def test_a_remit_question_with_just_is_answered_by_the_sentence_that_bounds_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("is the CSO over customer success as well, or only the sales org?").answer
+    assert "exclusively" in answer or "Sales only" in answer
+    # "a bonus, or just base?" asks what the pay is made of, not how far a remit reaches
+    pay = real_assistant.ask("are CSOs paid a bonus or only a base salary?").answer
+    assert "bonuses" in pay and "exclusively" not in pay

@@ -3,7 +3,7 @@ aside) and the expected answer type."""
 
 import pytest
 
-from service.question import analyze
+from service.question import analyze, asks_scope
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -97,3 +97,23 @@ def test_the_quantity_a_question_asks_for(question: str, quantity: str) -> None:
 
 def test_asking_for_the_gist_leaves_no_aspect() -> None:
     assert analyze("CSO in a nutshell??").aspect == () and analyze("explain a CRO like I'm 5").aspect == ()
+
+
+@pytest.mark.parametrize("question", ["What does CSO stand for?", "is CRO short for something?",
+                                      "full form of VP of Sales"])
+def test_asking_what_an_abbreviation_means_leaves_no_aspect(question: str) -> None:
+    assert analyze(question).aspect == ()
+
+
+@pytest.mark.parametrize(("question", "scope"), [
+    ("does the CRO run marketing too or just sales?", True),
+    ("is the VP of Sales only about new business, or renewals as well?", True),
+    ("does the CSO get a bonus or just base pay?", False),  # what pay is made of
+    ("does the CSO run marketing?", False),
+])
+def test_a_remit_question_is_told_by_or_just(question: str, scope: bool) -> None:
+    assert asks_scope(question) is scope
+
+
+def test_and_who_asks_for_a_role() -> None:
+    assert analyze("and who coaches the VP of Sales?").answer_type == "role"
