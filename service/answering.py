@@ -355,7 +355,8 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 1.0 if re.search(r"\d+\+?\s*(?:years|yrs)|\byears\b", text, re.IGNORECASE) else 0.0
     if q.answer_type == "role":
         # the answer is a role: units that name one (or other job titles: "regional sales managers")
-        named = set(find_roles(text)) - set(q.roles)
+        # (a table row names its columns' roles in its header)
+        named = (set(find_roles(text)) | (set(unit.roles) if unit.kind == "row" else set())) - set(q.roles)
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))

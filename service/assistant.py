@@ -69,7 +69,7 @@ class Assistant:
         if mode == "hybrid" and passages:
             # a table row whose cell under the asked role says it best (quoted from, not ranked)
             read = [r for p in passages[: self.answerer.settings.passages_considered]
-                    for r in self.index.sentence_rows(p.index)]
+                    for r in self.index.sentence_rows(p.index) if self.index.units[r].kind != "heading"]
             extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
                                                   float(prepared.unit_aspects[read].max()) if read else 0.0)
         answer = self.answerer.answer(standalone, prepared, passages, extra)

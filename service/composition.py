@@ -54,6 +54,18 @@ def render(cand: Candidate, roles: list[str] | tuple[str, ...] | None = None) ->
     return f"{label}: " + "; ".join(f"{h}: {c}" for h, c in columns) + "."
 
 
+def _columns(q: Question, cand: Candidate) -> tuple[str, ...]:
+    """The roles whose columns of a table row to quote: the asked ones; when the role is what is asked
+    ("which role suits a mid-sized company?"), the column whose cell has most of the aspect's words."""
+    if q.roles or cand.unit.kind != "row" or q.answer_type != "role":
+        return q.roles
+    _, columns = table_cells(cand.passage.chunk, cand.unit.text)
+    scored = [(len(set(tokenize(cell)) & set(q.aspect)), find_roles(header)) for header, cell in columns]
+    top = max((score for score, _ in scored), default=0)
+    winners = [role for score, roles in scored if score == top for role in roles]
+    return tuple(winners) if top and len(winners) < sum(len(roles) for _, roles in scored) else ()
+
+
 def quoted(cand: Candidate) -> str:
     """The exact article text a unit quotes (a list item's whole line)."""
     chunk = cand.passage.chunk
@@ -178,7 +190,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         if part:
             parts.append(part)
     if not parts:
-        parts.append(_Part([best], _with_role(best, render(best, q.roles), q)))
+        parts.append(_Part([best], _with_role(best, render(best, _columns(q, best)), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
     # a list question answered by a sentence that lists nothing ("A CRO ... oversees the entire revenue
@@ -192,7 +204,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
         if following and words + _words(following.text) <= cfg.max_words:
-            parts.append(_Part([following], render(following, q.roles)))
+            parts.append(_Part([following], render(following, _columns(q, following))))
             used.add(following.unit.row)
             words += _words(following.text)
     # Comparisons and relations: every asked role gets its clause.
@@ -211,7 +223,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
                     continue
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":
                     break  # (a comparison needs the other side, however much better the first one matched)
-                text = _with_role(cand, render(cand, q.roles), q)
+                text = _with_role(cand, render(cand, _columns(q, cand)), q)
                 if words + _words(text) <= cfg.max_words:
                     parts.append(_Part([cand], text))
                     used.add(cand.unit.row)
@@ -226,7 +238,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             continue  # the lead-in of a list already quoted under it
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
             continue
-        text = render(cand, q.roles)
+        text = render(cand, _columns(q, cand))
         if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):
             # "They ..." makes sense right after its antecedent, or with the role it stands for named
             named = _with_role(cand, text, q)

@@ -39,6 +39,9 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
+# "what leader should a growing company bring in?": with no role named, the role is the answer
+_WHAT_ROLE = re.compile(r"\bwhat\s+(?:(?:kind|sort|type)\s+of\s+)?(?:sales\s+)?"
+                        r"(?:role|position|exec\w*|leader|title|hire)\b", re.IGNORECASE)
 _MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensation\b"
 _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|"
                      r"(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
@@ -157,8 +160,8 @@ def answer_type(text: str, roles: list[str]) -> str:
     core = [r for r in roles if r in CORE_ROLES]
     if len(set(core)) > 1 and (_PAY.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):
         return "comparison"  # "who gets paid more, a VP of Sales or a CRO?" needs both figures
-    if _WHO.search(text) or (choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text,
-                                                                                re.IGNORECASE)):
+    if _WHO.search(text) or (not core and _WHAT_ROLE.search(text)) or (
+            choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text, re.IGNORECASE)):
         return "role"
     if _YESNO.match(text):
         return "yesno"

@@ -170,12 +170,16 @@ class Retriever:
 
     def cell_ranking(self, prepared: PreparedQuery, floor: float = -1.0) -> list[int]:
         """Table rows ranked by their cell under the asked role (one asked role), above `floor`."""
-        asked = set(prepared.question.core_roles)
+        q = prepared.question
+        asked = set(q.core_roles)
         index = self.index
-        # (one role: a question about two reads the whole row, both cells, as it is embedded)
-        if len(asked) != 1 or index.cell_vectors is None or not len(index.cell_vectors):
+        # (one role: a question about two reads the whole row, both cells, as it is embedded; none, when the
+        # role is what is asked: "which role suits a mid-sized company?" is answered by the column it heads)
+        which = not q.roles and q.answer_type == "role"
+        if (len(asked) != 1 and not which) or index.cell_vectors is None or not len(index.cell_vectors):
             return []
-        wanted = np.fromiter((role in asked for role in index.cell_roles), dtype=bool, count=len(index.cell_roles))
+        wanted = np.fromiter((which or role in asked for role in index.cell_roles), dtype=bool,
+                             count=len(index.cell_roles))
         if not wanted.any():
             return []
         sims = np.asarray(index.cell_vectors)[wanted] @ prepared.aspect_vector
@@ -183,7 +187,8 @@ class Retriever:
         for row, sim in zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True):
             best[row] = max(best.get(row, -1.0), sim)
         # only a cell that matches the question better than any whole passage does
-        return [r for r in sorted(best, key=lambda r: (-best[r], r))[:_CELL_ROWS] if best[r] > floor]
+        # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)
+        return [r for r in sorted(best, key=lambda r: (-best[r], r))[:_CELL_ROWS] if which or best[r] > floor]
 
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
         """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about

@@ -364,3 +364,9 @@ def test_a_remit_question_with_just_is_answered_by_the_sentence_that_bounds_it(r
     # "a bonus, or just base?" asks what the pay is made of, not how far a remit reaches
     pay = real_assistant.ask("are CSOs paid a bonus or only a base salary?").answer
     assert "bonuses" in pay and "exclusively" not in pay
+
+
+def test_which_role_fits_a_stage_quotes_the_column_whose_cell_says_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what leader should a mid-sized company that is still growing bring in?").answer
+    assert "VP of Sales: Suited for mid-sized" in answer
+    assert "Ideal for large" not in answer  # the other column of the same row answers another question

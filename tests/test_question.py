@@ -117,3 +117,11 @@ def test_a_remit_question_is_told_by_or_just(question: str, scope: bool) -> None
 
 def test_and_who_asks_for_a_role() -> None:
     assert analyze("and who coaches the VP of Sales?").answer_type == "role"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("what kind of leader should a seed-stage startup hire?", "role"),
+    ("what role does the CSO play in forecasting?", "fact"),  # a role named: "what role" asks about it
+])
+def test_what_leader_with_no_role_named_asks_for_a_role(question: str, kind: str) -> None:
+    assert analyze(question).answer_type == kind
