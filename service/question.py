@@ -39,6 +39,9 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
+# which of two roles ranks higher ("who's more senior, the CRO or the CSO?")
+_RANKS = re.compile(r"\b(?:more senior|senior to|most senior|higher[- ](?:ranking|ranked|up)|outranks?|"
+                    r"ranks? (?:higher|above)|(?:is|sits|comes) above|on top|top dog|in charge)\b", re.IGNORECASE)
 # "what leader should a growing company bring in?": with no role named, the role is the answer
 _WHAT_ROLE = re.compile(r"\bwhat\s+(?:(?:kind|sort|type)\s+of\s+)?(?:sales\s+)?"
                         r"(?:role|position|exec\w*|leader|title|hire)\b", re.IGNORECASE)
@@ -248,8 +251,9 @@ def analyze(text: str) -> Question:
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
-    if ANSWERS_TO.search(text) and "report" not in aspect_tokens:
-        aspect_tokens += ("report",)
+    if (ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
+            "report" not in aspect_tokens):
+        aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)
     kind = answer_type(text, roles)
     focus = focus_role(text)
     if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):

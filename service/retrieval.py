@@ -124,6 +124,11 @@ class Retriever:
         if "salary" in tokens and "salary" not in dense_text.lower():
             dense_text += " (salary)"  # "comp", "take home", "earn": the encoder knows "salary" best
             aspect += " (salary)"
+        if "report" in question.aspect and "report" not in tokens:
+            # "who's more senior?", "who does she answer to?": a reporting line, in the articles' words
+            tokens += ("report",)
+            dense_text += " (reports to)"
+            aspect += " (reports to)"
         started = time.perf_counter()
         vector, aspect_vector = self._embed(dense_text, aspect)
         if timings is not None:

@@ -370,3 +370,8 @@ def test_which_role_fits_a_stage_quotes_the_column_whose_cell_says_it(real_assis
     answer = real_assistant.ask("what leader should a mid-sized company that is still growing bring in?").answer
     assert "VP of Sales: Suited for mid-sized" in answer
     assert "Ideal for large" not in answer  # the other column of the same row answers another question
+
+
+def test_who_ranks_higher_is_answered_by_who_reports_to_whom(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("between a VP of Sales and a CSO, who is higher up?").answer
+    assert "report directly to the CSO" in answer or "report to the CSO" in answer

@@ -125,3 +125,8 @@ def test_and_who_asks_for_a_role() -> None:
 ])
 def test_what_leader_with_no_role_named_asks_for_a_role(question: str, kind: str) -> None:
     assert analyze(question).answer_type == kind
+
+
+def test_which_of_two_roles_ranks_higher_asks_for_the_reporting_line() -> None:
+    assert "report" in analyze("who outranks who, the CRO or the CSO?").aspect
+    assert "report" not in analyze("what makes a CSO senior?").aspect  # one role: no line between two
