@@ -375,3 +375,11 @@ def test_which_role_fits_a_stage_quotes_the_column_whose_cell_says_it(real_assis
 def test_who_ranks_higher_is_answered_by_who_reports_to_whom(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("between a VP of Sales and a CSO, who is higher up?").answer
     assert "report directly to the CSO" in answer or "report to the CSO" in answer
+
+
+def test_an_unknown_perk_next_to_known_words_nothing_near_the_top_has_is_not_covered(real_assistant: Assistant) -> None:
+    # "allowance" and "usually" are article words; "housing" is not, and no top passage has any of them
+    answer = real_assistant.ask("do CROs usually get a housing allowance?")
+    assert answer.abstained and "no unit has its words" in answer.reason
+    # the same shape, asked of something the articles cover, is answered
+    assert not real_assistant.ask("do CROs usually get profit-sharing?").abstained
