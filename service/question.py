@@ -39,6 +39,10 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
                   r"is)\b"
                   r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
                   re.IGNORECASE)
+# "should we get a CSO?", "do we need a CRO yet?"
+_SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:should|do|would|must|shall)\s+"
+                             r"(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+){0,2}?"
+                             r"(?:get|hire|need|bring|add|recruit|appoint|go\s+with|pick|consider)\b", re.IGNORECASE)
 # which of two roles ranks higher ("who's more senior, the CRO or the CSO?")
 _RANKS = re.compile(r"\b(?:more senior|senior to|most senior|higher[- ](?:ranking|ranked|up)|outranks?|"
                     r"ranks? (?:higher|above)|(?:is|sits|comes) above|on top|top dog|in charge)\b", re.IGNORECASE)
@@ -167,6 +171,9 @@ def answer_type(text: str, roles: list[str]) -> str:
             choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text, re.IGNORECASE)):
         return "role"
     if _YESNO.match(text):
+        # "should we get a CSO?": whether to hire one role is answered by when it fits
+        if len(set(core)) == 1 and _SHOULD_WE_HIRE.match(text):
+            return "condition"
         return "yesno"
     if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
         return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
@@ -254,7 +261,9 @@ def analyze(text: str) -> Question:
     if (ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
             "report" not in aspect_tokens):
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)
-    kind = answer_type(text, roles)
+    # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
+    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else text, roles)
     focus = focus_role(text)
     if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a

@@ -383,3 +383,8 @@ def test_an_unknown_perk_next_to_known_words_nothing_near_the_top_has_is_not_cov
     assert answer.abstained and "no unit has its words" in answer.reason
     # the same shape, asked of something the articles cover, is answered
     assert not real_assistant.ask("do CROs usually get profit-sharing?").abstained
+
+
+def test_should_we_get_one_role_after_a_situation_is_answered_by_when_it_fits(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Almost all of our revenue is closed by the sales team. Should we get a CSO?").answer
+    assert answer.startswith("Organizations benefit from a CSO when:")

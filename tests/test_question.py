@@ -130,3 +130,13 @@ def test_what_leader_with_no_role_named_asks_for_a_role(question: str, kind: str
 def test_which_of_two_roles_ranks_higher_asks_for_the_reporting_line() -> None:
     assert "report" in analyze("who outranks who, the CRO or the CSO?").aspect
     assert "report" not in analyze("what makes a CSO senior?").aspect  # one role: no line between two
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("We sell mostly through a big field team. Should we get a CSO?", "condition"),  # the question is the last sentence
+    ("do we need a CRO yet?", "condition"),
+    ("Does the CRO need an MBA?", "yesno"),  # not a hiring choice
+    ("Should we get a CSO or a CRO?", "role"),  # a choice between two roles
+])
+def test_whether_to_hire_one_role_asks_when_it_fits(question: str, kind: str) -> None:
+    assert analyze(question).answer_type == kind
