@@ -380,7 +380,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 1.0 if _GIVES_REASON.search(text) else 0.0
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
-        return 1.0 if states_condition(unit) else 0.0
+        return 1.0 if states_condition(unit) else -0.5
     if q.answer_type == "list":
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")

@@ -45,7 +45,7 @@ _SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:sh
                              r"(?:get|hire|need|bring|add|recruit|appoint|go\s+with|pick|consider)\b", re.IGNORECASE)
 # which of two roles ranks higher ("who's more senior, the CRO or the CSO?")
 _RANKS = re.compile(r"\b(?:more senior|senior to|most senior|higher[- ](?:ranking|ranked|up)|outranks?|"
-                    r"ranks? (?:higher|above)|(?:is|sits|comes) above|on top|top dog|in charge)\b", re.IGNORECASE)
+                    r"ranks? (?:higher|above)|(?:is|sits|comes) above|top dog|in charge)\b", re.IGNORECASE)
 # "what leader should a growing company bring in?": with no role named, the role is the answer
 _WHAT_ROLE = re.compile(r"\bwhat\s+(?:(?:kind|sort|type)\s+of\s+)?(?:sales\s+)?"
                         r"(?:role|position|exec\w*|leader|title|hire)\b", re.IGNORECASE)

@@ -387,4 +387,4 @@ def test_an_unknown_perk_next_to_known_words_nothing_near_the_top_has_is_not_cov
 
 def test_should_we_get_one_role_after_a_situation_is_answered_by_when_it_fits(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Almost all of our revenue is closed by the sales team. Should we get a CSO?").answer
-    assert answer.startswith("Organizations benefit from a CSO when:")
+    assert "Organizations benefit from a CSO when:" in answer  # a condition item comes with its lead-in
