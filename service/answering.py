@@ -413,12 +413,19 @@ def _report_objects(text: str) -> set[str]:
     return {key for start, _, key in role_spans(text) if _REPORTS_TO.search(text[:start][-40:])}
 
 
+_SITS_UNDER = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath)\b", re.IGNORECASE)
+_SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
+
+
 def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
     """+1 when a reporting-line sentence points the way the question asks, -1 when it points back.
 
     "Who reports to the CSO?" wants sentences where the CSO is reported to; "Who does the CSO
     report to?" wants the CSO reporting to someone.
     """
+    # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
+    question = _SITS_UNDER.sub("report to", question)
+    question = _SITS_ABOVE.sub("is reported to by", question)
     if not re.search(r"\breport", question, re.IGNORECASE) or not re.search(r"\breport", text, re.IGNORECASE):
         return 0.0
     asked_object = bool(_report_objects(question) & q_roles)

@@ -57,7 +57,8 @@ ABBREVIATIONS: dict[str, str] = {
     "biz": "business", "ppl": "people", "shd": "should", "shld": "should", "shud": "should", "wat": "what",
     "wut": "what", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
     "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
-    "cpa": "cost per acquisition", "avg": "average", "approx": "approximately",
+    "cpa": "cost per acquisition", "avg": "average", "approx": "approximately", "exec": "executive",
+    "execs": "executives",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -66,7 +67,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
                        "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
-                       "shd", "shld", "shud", "wat", "wut", "avg", "approx"})
+                       "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
@@ -79,7 +80,9 @@ HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|
 
 
 # "who does the CRO answer to?", "answering directly to the board": a reporting line
-ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b", re.IGNORECASE)
+# a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"
+ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"
+                        r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b", re.IGNORECASE)
 
 
 def expand_abbreviations(text: str) -> str:

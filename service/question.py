@@ -28,7 +28,8 @@ _FRAME = frozenset(
     kind sort type supposed gonna wanna gotta ok okay nah yeah yep rly plz thx ty hows wat wut b4 us anything
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
-    summarize summarise overview too""".split()  # noqa: SIM905
+    summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
+    wasnt werent yet already""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -43,6 +44,7 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
 _SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:should|do|would|must|shall)\s+"
                              r"(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+){0,2}?"
                              r"(?:get|hire|need|bring|add|recruit|appoint|go\s+with|pick|consider)\b", re.IGNORECASE)
+_EXEC = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|vp)\b", re.IGNORECASE)  # a sales leader, no role named
 # which of two roles ranks higher ("who's more senior, the CRO or the CSO?")
 _RANKS = re.compile(r"\b(?:more senior|senior to|most senior|higher[- ](?:ranking|ranked|up)|outranks?|"
                     r"ranks? (?:higher|above)|(?:is|sits|comes) above|top dog|in charge)\b", re.IGNORECASE)
@@ -172,7 +174,7 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"
     if _YESNO.match(text):
         # "should we get a CSO?": whether to hire one role is answered by when it fits
-        if len(set(core)) == 1 and _SHOULD_WE_HIRE.match(text):
+        if (len(set(core)) == 1 or (not roles and _EXEC.search(text))) and _SHOULD_WE_HIRE.match(text):
             return "condition"
         return "yesno"
     if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):

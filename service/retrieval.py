@@ -203,7 +203,7 @@ class Retriever:
         naming both roles rarely ranks high; these go to the answerer next to the fused top k.
         """
         q = prepared.question
-        condition = q.answer_type == "condition" and len(q.core_roles) >= 1
+        condition = q.answer_type == "condition" and (len(q.core_roles) >= 1 or not q.roles)
         # "does the CSO run marketing too, or just sales?": the units that bound the role's remit
         scope = q.answer_type == "yesno" and len(q.core_roles) >= 1 and asks_scope(q.text)
         if not condition and not scope and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
@@ -217,12 +217,13 @@ class Retriever:
         aspect = set(q.aspect) if not condition else set()
         out: list[Passage] = []
         taken = set(exclude)
-        for role in q.core_roles:
+        # ("when should a company hire at the executive level?" names no role: any unit that states when)
+        for role in q.core_roles or ("",):
             best: dict[int, float] = {}
             for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
-                if unit.kind == "heading" or role not in unit.about:
+                if unit.kind == "heading" or (role and role not in unit.about):
                     continue
-                if not scope and len(set(unit.about) & set(q.core_roles)) != 1:
+                if role and not scope and len(set(unit.about) & set(q.core_roles)) != 1:
                     continue
                 if scope and not bounds_remit(unit):
                     continue

@@ -388,3 +388,13 @@ def test_an_unknown_perk_next_to_known_words_nothing_near_the_top_has_is_not_cov
 def test_should_we_get_one_role_after_a_situation_is_answered_by_when_it_fits(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Almost all of our revenue is closed by the sales team. Should we get a CSO?").answer
     assert "Organizations benefit from a CSO when:" in answer  # a condition item comes with its lead-in
+
+
+def test_sitting_under_a_role_is_reporting_to_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what departments sit below the CRO?").answer
+    assert "report directly to the CRO" in answer
+
+
+def test_when_to_hire_with_no_role_named_reads_units_that_state_when(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("at what stage should a startup hire its first exec?").answer
+    assert "Only hire at an executive level when" in answer

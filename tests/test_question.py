@@ -140,3 +140,7 @@ def test_which_of_two_roles_ranks_higher_asks_for_the_reporting_line() -> None:
 ])
 def test_whether_to_hire_one_role_asks_when_it_fits(question: str, kind: str) -> None:
     assert analyze(question).answer_type == kind
+
+
+def test_negated_auxiliaries_and_fillers_are_no_aspect() -> None:
+    assert analyze("What does a CSO handle that a CRO doesn't, yet?").aspect == ("handl",)
