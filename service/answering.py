@@ -197,7 +197,9 @@ class Answerer:
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
-                    role_adj += cfg.role_bonus * _direction_match(question, _row_sentence(chunk, unit), q_roles)
+                    # (the line between two asked roles is what "who reports to whom?" asks: weighed as a relation)
+                    role_adj += (cfg.multi_role_bonus if len(q_roles) > 1 else cfg.role_bonus) * _direction_match(
+                        question, _row_sentence(chunk, unit), q_roles)
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
@@ -313,6 +315,8 @@ class Answerer:
 
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)
+_SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)
+_COORDINATED = re.compile(r"^\s*(?:,|or|and|/)\s*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -409,8 +413,14 @@ def _row_sentence(chunk: Chunk, unit: Unit) -> str:
 
 
 def _report_objects(text: str) -> set[str]:
-    """Roles that something reports *to* in `text` ("... report directly to the CSO")."""
-    return {key for start, _, key in role_spans(text) if _REPORTS_TO.search(text[:start][-40:])}
+    """Roles that something reports *to* in `text` ("... report directly to the CSO or CRO")."""
+    objects: set[str] = set()
+    last = -1  # where the last role reported to ends: "the CSO or CRO" are both reported to
+    for start, end, key in role_spans(text):
+        if _REPORTS_TO.search(text[:start][-40:]) or (last >= 0 and _COORDINATED.match(text[last:start])):
+            objects.add(key)
+            last = end
+    return objects
 
 
 _SITS_UNDER = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath)\b", re.IGNORECASE)
@@ -431,6 +441,9 @@ def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
     asked_object = bool(_report_objects(question) & q_roles)
     s_objects = _report_objects(text) & q_roles
     s_subjects = (set(find_roles(text)) & q_roles) - s_objects
+    if len(q_roles) > 1 and _SAME_BOSS.search(question):
+        # "do the CSO and the CRO report to the same people?": whom each reports to, not a line between them
+        return 1.0 if s_subjects and not s_objects else 0.0
     if len(q_roles) > 1 and not _report_objects(question):
         # "who reports to whom?" about two roles: the line between them
         return 1.0 if s_objects and s_subjects else 0.0

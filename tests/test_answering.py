@@ -53,3 +53,17 @@ def test_unknown_names_and_uncovered_roles_abstain(fake_assistant: Assistant) ->
         answer = fake_assistant.ask(question)
         assert answer.abstained, question
         assert answer.answer == abstain_message() and answer.citations == ()
+
+
+def test_roles_coordinated_after_report_to_are_all_reported_to() -> None:
+    from service.answering import _direction_match, _report_objects
+
+    assert _report_objects("VPs of Sales commonly report directly to the CSO or CRO.") == {"cso", "cro"}
+    assert _report_objects("The CSO would report to the CRO, and the VP of Sales leads reps.") == {"cro"}
+    # "who reports to whom?" between two roles: the line between them, not both reporting upward
+    line = "Typically, the CSO would report to the CRO."
+    both_up = "VPs of Sales commonly report directly to the CSO or CRO."
+    assert _direction_match("who reports to who? (the CRO and the CSO)", line, {"cro", "cso"}) == 1.0
+    assert _direction_match("who reports to who? (the CRO and the CSO)", both_up, {"cro", "cso"}) == 0.0
+    # "the same people": whom each reports to
+    assert _direction_match("do the CSO and CRO report to the same people?", line, {"cro", "cso"}) == 0.0
