@@ -60,6 +60,11 @@ _THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|titl
                     re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
+# "to get there", "on the way there": where the previous question was headed ("grow into <destination>")
+_THERE = re.compile(r"\b(?:get|getting|gets|make it|reach|reaching|go|going|way|climb\w*|move|moving|path|route)\s+"
+                    r"(?:\w+\s+)?there\b", re.IGNORECASE)
+_DESTINATION = re.compile(r"\b(?:into|become|becoming|to be|reach|reaching|land|landing|make it to|get to)\s+"
+                          r"(?:an?\s+|the\s+)?([\w\s-]+?)\s*(?:[?.!,]|$)", re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
 _QUALIFIERS = frozenset(tokenize("about specifically particularly particular good great best ideal strong"))
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
@@ -120,6 +125,12 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
+    if _THERE.search(question) and not find_roles(question) and not find_roles(previous):
+        # "what are the steps to get there?" after "... grow into executive sales leadership?": the place
+        # the previous question was headed
+        destination = _DESTINATION.search(previous)
+        if destination:
+            return f"{standalone.rstrip()} ({destination.group(1).strip()})"
     if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
                                       or (len(now.aspect) <= 1 and _THING.search(question)
                                           and (not find_roles(question) or _DIFFER.search(question)))

@@ -148,3 +148,11 @@ def test_the_other_one_is_the_role_the_answer_did_not_pick() -> None:
     assert find_roles(rewrite("and when would we add the other one?", history)) == ["cso"]
     # "... the other one too? who reports to whom?" is about the pair: left to the pair rules
     assert "other one" in rewrite("could we have the other one too?", history)
+
+
+def test_getting_there_carries_where_the_previous_question_was_headed() -> None:
+    history = [Turn("user", "What does it take to move into senior sales leadership?"), Turn("assistant", "...")]
+    assert rewrite("and how long does the path there usually take?", history).endswith("(senior sales leadership)")
+    # a role is carried as a role, not as a destination phrase
+    history = [Turn("user", "How do I become a CSO?"), Turn("assistant", "...")]
+    assert rewrite("what steps get me there?", history).endswith("(the CSO)")
