@@ -60,6 +60,8 @@ _THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|titl
                     re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
+# an answer quoted from a table row: "<row label>: <role>: <cell>" ("Company stage: CSO: Ideal for ...")
+_ROW_ANSWER = re.compile(r"^([A-Z][\w .&/'-]{1,40}?):\s+([^:;.]{2,60}?):\s")
 # "to get there", "on the way there": where the previous question was headed ("grow into <destination>")
 _THERE = re.compile(r"\b(?:get|getting|gets|make it|reach|reaching|go|going|way|climb\w*|move|moving|path|route)\s+"
                     r"(?:\w+\s+)?there\b", re.IGNORECASE)
@@ -125,6 +127,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
+    row = _ROW_ANSWER.match(_last_answer(history))
+    if row and _is_fragment(question) and set(find_roles(question)) - set(find_roles(row.group(2))):
+        # "and a VP of Sales?" after "Company stage: CSO: Ideal for large ...": the same row's other cell
+        return f"{standalone.rstrip()} ({row.group(1)})"
     if _THERE.search(question) and not find_roles(question) and not find_roles(previous):
         # "what are the steps to get there?" after "... grow into executive sales leadership?": the place
         # the previous question was headed

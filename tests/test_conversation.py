@@ -156,3 +156,12 @@ def test_getting_there_carries_where_the_previous_question_was_headed() -> None:
     # a role is carried as a role, not as a destination phrase
     history = [Turn("user", "How do I become a CSO?"), Turn("assistant", "...")]
     assert rewrite("what steps get me there?", history).endswith("(the CSO)")
+
+
+def test_and_another_role_after_a_table_row_answer_asks_for_the_same_row() -> None:
+    history = [Turn("user", "how hands-on is a CSO?"),
+               Turn("assistant", "Strategic vs. tactical: CSO: Works on high-level sales vision. [1]")]
+    assert rewrite("and the VP of Sales?", history).endswith("(Strategic vs. tactical)")
+    # a prose answer carries no row
+    history[1] = Turn("assistant", "The CSO works on high-level sales vision. [1]")
+    assert "(Strategic" not in rewrite("and the VP of Sales?", history)
