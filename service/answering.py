@@ -27,7 +27,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asks_scope
+from service.question import Question, asks_basis, asks_scope
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
 from service.units import Unit, bounds_remit, role_columns, states_condition, table_cells
@@ -125,6 +125,7 @@ class Answerer:
                 df[t] = df.get(t, 0) + 1
         self._n_units = max(len(units), 1)
         self._df = df
+        self._families: dict[str, frozenset[str]] = {}
 
 
     def idf(self, token: str) -> float:
@@ -135,7 +136,19 @@ class Answerer:
         if not aspect:
             return 1.0
         total = sum(self.idf(t) for t in aspect)
-        return sum(self.idf(t) for t in aspect if t in tokens) / total
+        return sum(self.idf(t) for t in aspect if t in tokens or self.family(t) & tokens) / total
+
+    def family(self, token: str) -> frozenset[str]:
+        """Corpus tokens of the same word family that the stemmer leaves apart: one of at least 5 letters
+        is the other's start ("incent"/"incentiv", "strateg"/"strategi", "respons"/"responsibility")."""
+        found = self._families.get(token)
+        if found is None:
+            found = frozenset(u for u in self._df if u != token and min(len(u), len(token)) >= _FAMILY_PREFIX
+                              and (u.startswith(token) or token.startswith(u)))
+            if len(self._families) >= _FAMILY_CACHE:  # question words are unbounded: keep the cache bounded
+                self._families.clear()
+            self._families[token] = found
+        return found
 
     def _role_weight(self, some: set[str], asked: set[str]) -> float:
         """Share of the asked roles' rarity (idf over chunks) that `some` covers."""
@@ -354,6 +367,10 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
+_FAMILY_PREFIX = 5
+_STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
+                           r"in line with)\b", re.IGNORECASE)
+_FAMILY_CACHE = 20_000
 _GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
                            r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
                            re.IGNORECASE)
@@ -376,6 +393,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
+    if q.answer_type == "fact" and asks_basis(q.text):
+        # what pay is based on: a unit that ties it to something ("based on margins", "tied to ... targets")
+        return 1.0 if _STATES_BASIS.search(text) else 0.0
     if q.answer_type == "yesno" and asks_scope(q.text):
         # "X too, or just Y?" is answered by a unit that bounds the remit; one that does not only describes it
         return 2.0 * bounds_remit(unit) - 1.0

@@ -164,6 +164,16 @@ def asks_scope(text: str) -> bool:
     return bool(_SCOPE.search(text)) and not _PAY_PARTS.search(text)
 
 
+_REWARD = re.compile(r"\b(?:incentiv\w*|bonus\w*|commission\w*|comp|compensation|pay|paid|salar\w*|rewarded)\b",
+                     re.IGNORECASE)
+
+
+def asks_basis(text: str) -> bool:
+    """Whether a question asks what pay is based on ("what is a CRO's compensation incentivized on?")."""
+    # ("how should incentives be set up?" asks how to design them, not what they are based on)
+    return bool(_BASIS.search(re.sub(r"\bset\s+up\b", " ", text, flags=re.IGNORECASE)) and _REWARD.search(text))
+
+
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from service.answering import abstain_message, render
 from service.assistant import Assistant
 
@@ -67,3 +69,12 @@ def test_roles_coordinated_after_report_to_are_all_reported_to() -> None:
     assert _direction_match("who reports to who? (the CRO and the CSO)", both_up, {"cro", "cso"}) == 0.0
     # "the same people": whom each reports to
     assert _direction_match("do the CSO and CRO report to the same people?", line, {"cro", "cso"}) == 0.0
+
+
+@pytest.mark.slow
+def test_coverage_joins_word_families_the_stemmer_leaves_apart(real_assistant: Assistant) -> None:
+    answerer = real_assistant.answerer
+    # "incentivized" stems to "incentiv", "incentive" to "incent": one family
+    assert answerer.coverage(("incentiv",), frozenset({"incent", "margin"})) == 1.0
+    assert answerer.coverage(("incentiv",), frozenset({"margin"})) == 0.0
+    assert answerer.family("sal") == frozenset()  # too short to be a family

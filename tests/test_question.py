@@ -3,7 +3,7 @@ aside) and the expected answer type."""
 
 import pytest
 
-from service.question import analyze, asks_scope
+from service.question import analyze, asks_basis, asks_scope
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -144,3 +144,13 @@ def test_whether_to_hire_one_role_asks_when_it_fits(question: str, kind: str) ->
 
 def test_negated_auxiliaries_and_fillers_are_no_aspect() -> None:
     assert analyze("What does a CSO handle that a CRO doesn't, yet?").aspect == ("handl",)
+
+
+@pytest.mark.parametrize(("question", "basis"), [
+    ("what is the VP of Sales' bonus tied to?", True),
+    ("what's CSO compensation based on?", True),
+    ("how should incentives be set up for sales leaders?", False),  # designing them
+    ("what is a CSO's strategy based on?", False),  # not pay
+])
+def test_what_pay_is_based_on(question: str, basis: bool) -> None:
+    assert asks_basis(question) is basis
