@@ -186,7 +186,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         asked_core = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
         named = [r for r in find_roles(_last_answer(history)) if r in asked_core]
         if len(asked_core) == 2:
-            pick = [r for r in asked_core if r != (named[0] if named else asked_core[0])]
+            chosen = _chosen_role(_last_answer(history), asked_core, previous) or (named[0] if named else asked_core[0])
+            pick = [r for r in asked_core if r != chosen]
         else:
             pick = [r for r in reversed(_conversation_roles(history)) if r in CORE_ROLES and r not in asked_core]
         if pick:
@@ -280,6 +281,11 @@ def _chosen_role(answer: str, options: list[str], question: str) -> str:
     """Of the roles a choice question offered, the one its answer chose: the role of the answer's clause
     that says most of what was asked ("VP of Sales: Suited for mid-sized ..." for "which fits a mid-sized
     company?"), else the first one the answer names."""
+    if re.search(r"\bfirst\b", question, re.IGNORECASE):
+        # "which should we hire first?": the role the answer puts first ("hire a VP of Sales first")
+        for _, end, key in role_spans(answer):
+            if key in options and re.match(r"\s+first\b", answer[end:], re.IGNORECASE):
+                return key
     asked = set(analyze(question).aspect)
     best, best_overlap = "", 0
     for clause in re.split(r"[.;]\s+|\s+(?:while|whereas|but)\s+", answer):

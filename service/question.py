@@ -102,7 +102,7 @@ _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bs
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
-_CONDITION = re.compile(r"^\s*(?:so\s+|and\s+|but\s+)?(?:when|at what point|at what stage|"
+_CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
                         r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b",
                         re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"

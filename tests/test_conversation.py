@@ -7,6 +7,7 @@ from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn, rewrite
+from service.question import analyze
 from service.lexicon import find_roles
 
 
@@ -165,3 +166,11 @@ def test_and_another_role_after_a_table_row_answer_asks_for_the_same_row() -> No
     # a prose answer carries no row
     history[1] = Turn("assistant", "The CSO works on high-level sales vision. [1]")
     assert "(Strategic" not in rewrite("and the VP of Sales?", history)
+
+
+def test_the_other_one_after_which_first_is_the_role_not_hired_first() -> None:
+    history = [Turn("user", "should a startup hire a CSO or a VP of Sales first?"),
+               Turn("assistant", "Hiring a CSO or a VP of Sales depends on stage. Companies typically hire a VP of "
+                                 "Sales first, and as they scale, introduce a CSO. [1]")]
+    assert "CSO" in rewrite("ok and when does the other one come in?", history)
+    assert analyze("ok and when does the CSO come in?").answer_type == "condition"
