@@ -7,8 +7,8 @@ from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn, rewrite
-from service.question import analyze
 from service.lexicon import find_roles
+from service.question import analyze
 
 
 def _h(*questions: str) -> list[Turn]:
