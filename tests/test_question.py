@@ -154,3 +154,8 @@ def test_negated_auxiliaries_and_fillers_are_no_aspect() -> None:
 ])
 def test_what_pay_is_based_on(question: str, basis: bool) -> None:
     assert asks_basis(question) is basis
+
+
+@pytest.mark.parametrize("question", ["CSO pay: base plus what else?", "break down a VP of Sales' comp for me"])
+def test_what_pay_is_made_of_is_no_amount_question(question: str) -> None:
+    assert analyze(question).answer_type != "amount"
