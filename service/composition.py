@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
-from service.question import Question
+from service.question import Question, analyze, asks_scope
 from service.units import role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
@@ -279,10 +279,44 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     return not _NEGATION.search(q.text) and not _NEGATION.search(best.text) and len(q.core_roles) <= 1
 
 
+_ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"
+                          r"(?:just|only|merely|solely|purely)\s+", re.IGNORECASE)
+_EXCLUSIVE = re.compile(r"\b(?:exclusively|solely|purely|only|just)\b", re.IGNORECASE)
+_INCLUSIVE = re.compile(r"\bnot\s+(?:just|only)\b|\bas well as\b|\bbeyond\b|\balso\b|\bincluding\b", re.IGNORECASE)
+
+
+def _remit_reply(q: Question, part: _Part) -> str:
+    """"Yes." or "No." for "does the CSO run marketing too, or just sales?", when the quoted clause about the
+    asked role answers it plainly: it names the first option or reaches beyond ("not just sales, but also ..."),
+    or it bounds the remit to the second option ("focuses exclusively on sales"); "" when it does not say."""
+    split = _ALTERNATIVE.split(q.text, maxsplit=1)
+    if len(q.core_roles) != 1 or len(part.cands) != 1 or len(split) != 2:
+        return ""
+    first, second = set(analyze(split[0]).aspect), set(analyze(split[1]).aspect)
+    cand = part.cands[0]
+    text = cand.text
+    if cand.unit.kind == "row":  # a row: the asked role's cell alone
+        text = " ".join(cell for _, cell in role_columns(cand.passage.chunk, cand.unit.text, q.core_roles)[1])
+    clauses = [c for c in re.split(r"[;,]?\s+(?:while|whereas|but|unlike)\s+|;\s+", text) if c.strip()]
+    about = [c for c in clauses if q.core_roles[0] in find_roles(c)] or (clauses if len(clauses) == 1 else [])
+    if len(about) != 1 or not first:
+        return ""
+    words = set(tokenize(about[0]))
+    exclusive = bool(_EXCLUSIVE.search(about[0])) and not _INCLUSIVE.search(about[0])
+    if not exclusive and (_INCLUSIVE.search(about[0]) or len(first & words) * 2 >= len(first)):
+        return "Yes."
+    if exclusive and second & words and not first & words:
+        return "No."
+    return ""
+
+
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
     parts = _select(q, cands, cfg)
-    if q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):
+    reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and asks_scope(q.text) else ""
+    if reach:
+        parts[0].text = f"{reach} {parts[0].text}"
+    elif q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):
         parts[0].text = f"Yes. {parts[0].text}"
     elif len(q.core_roles) == 1 and not q.aspect and q.answer_type in ("definition", "fact"):
         # "CRO = ?? what's the job": an overview opens with the role's full name

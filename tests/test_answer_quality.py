@@ -398,3 +398,13 @@ def test_sitting_under_a_role_is_reporting_to_it(real_assistant: Assistant) -> N
 def test_when_to_hire_with_no_role_named_reads_units_that_state_when(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("at what stage should a startup hire its first exec?").answer
     assert "Only hire at an executive level when" in answer
+
+
+def test_a_remit_question_gets_yes_or_no_from_the_clause_about_the_asked_role(real_assistant: Assistant) -> None:
+    no = real_assistant.ask("is the CSO in charge of marketing as well, or just sales?").answer
+    assert no.startswith("No.") and "exclusively" in no
+    yes = real_assistant.ask("does a CRO oversee customer success too, or only sales?").answer
+    assert yes.startswith("Yes.")
+    # no plain yes or no when the quote bounds something else than what was asked
+    neither = real_assistant.ask("does a CSO meet clients in person, or just manage the team?").answer
+    assert not neither.startswith(("Yes.", "No."))
