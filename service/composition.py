@@ -281,6 +281,7 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
 
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"
                           r"(?:just|only|merely|solely|purely)\s+", re.IGNORECASE)
+_ALIKE = re.compile(r"\b(?:like|the way|the same as|just as|as well as)\b", re.IGNORECASE)
 _EXCLUSIVE = re.compile(r"\b(?:exclusively|solely|purely|only|just)\b", re.IGNORECASE)
 _INCLUSIVE = re.compile(r"\bnot\s+(?:just|only)\b|\bas well as\b|\bbeyond\b|\balso\b|\bincluding\b", re.IGNORECASE)
 
@@ -310,10 +311,26 @@ def _remit_reply(q: Question, part: _Part) -> str:
     return ""
 
 
+def _alike_reply(q: Question, part: _Part) -> str:
+    """"Yes." or "No." for "is the VP of Sales part of the C-suite like the CSO?", answered by a table row that
+    sets the two roles side by side: the first role's cell has what was asked (as the second's does) or not."""
+    cand = part.cands[0]
+    if len(q.core_roles) != 2 or len(part.cands) != 1 or cand.unit.kind != "row" or not _ALIKE.search(q.text):
+        return ""
+    asked = set(q.aspect)
+    columns = {role: role_columns(cand.passage.chunk, cand.unit.text, [role])[1] for role in q.core_roles}
+    cells = {role: set(tokenize(" ".join(c for _, c in found))) for role, found in columns.items()}
+    subject, other = q.core_roles
+    if not asked or not all(columns.values()) or not asked & cells[other]:
+        return ""  # the row does not say it of the role compared with either
+    return "Yes." if asked & cells[subject] else "No."
+
+
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
     parts = _select(q, cands, cfg)
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and asks_scope(q.text) else ""
+    reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     if reach:
         parts[0].text = f"{reach} {parts[0].text}"
     elif q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):

@@ -408,3 +408,10 @@ def test_a_remit_question_gets_yes_or_no_from_the_clause_about_the_asked_role(re
     # no plain yes or no when the quote bounds something else than what was asked
     neither = real_assistant.ask("does a CSO meet clients in person, or just manage the team?").answer
     assert not neither.startswith(("Yes.", "No."))
+
+
+def test_is_one_role_like_another_is_answered_from_both_cells_of_a_row(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does the VP of Sales sit in the C-suite like a CSO does?").answer
+    assert answer.startswith("No.") and "Member of the C-suite" in answer
+    # a row without a column for one of the roles says nothing of it: no verdict
+    assert not real_assistant.ask("is the CRO a C-suite member like the CSO?").answer.startswith(("Yes.", "No."))
