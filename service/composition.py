@@ -306,7 +306,7 @@ def _remit_reply(q: Question, part: _Part) -> str:
     exclusive = bool(_EXCLUSIVE.search(about[0])) and not _INCLUSIVE.search(about[0])
     if not exclusive and (_INCLUSIVE.search(about[0]) or len(first & words) * 2 >= len(first)):
         return "Yes."
-    if exclusive and second & words and not first & words:
+    if exclusive and second and second <= words and not first & words:
         return "No."
     return ""
 

@@ -408,6 +408,8 @@ def test_a_remit_question_gets_yes_or_no_from_the_clause_about_the_asked_role(re
     # no plain yes or no when the quote bounds something else than what was asked
     neither = real_assistant.ask("does a CSO meet clients in person, or just manage the team?").answer
     assert not neither.startswith(("Yes.", "No."))
+    # "exclusively ... managing sales operations" bounds the remit to sales, not to managing people
+    assert not real_assistant.ask("does the CSO deal with clients, or just manage people?").answer.startswith("No.")
 
 
 def test_is_one_role_like_another_is_answered_from_both_cells_of_a_row(real_assistant: Assistant) -> None:
