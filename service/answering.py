@@ -247,6 +247,19 @@ class Answerer:
         text, citations = compose(prepared.question, cands, self.index, self.settings)
         return Answer(text, False, tuple(citations), question, tuple(passages), support, "")
 
+    def _in_passing(self, q: Question, names: list[str], cands: list[Candidate]) -> str:
+        """A name the question asks about ("the Sandler selling system") that the articles mention in one or
+        two units only, none of which says what else was asked ("its steps"): mentioned, not discussed."""
+        rare = [n for n in names if all(self._df.get(t, 0) <= _PASSING_UNITS for t in tokenize(n))]
+        if not rare:
+            return ""
+        name_tokens = {t for n in names for t in tokenize(n)}
+        rest = tuple(t for t in q.aspect if t not in name_tokens)
+        mentions = [c for c in cands if name_tokens & c.unit.tokens]
+        if not rest or any(self.coverage(rest, c.unit.tokens) >= 0.5 or c.aspect >= 0.5 for c in mentions):
+            return ""
+        return ", ".join(rare)
+
     def _abstain_reason(self, prepared: PreparedQuery, cands: list[Candidate]) -> str:
         cfg = self.settings
         q = prepared.question
@@ -265,6 +278,9 @@ class Answerer:
         absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
+        passing = self._in_passing(q, names, cands) if names and not q.core_roles else ""
+        if passing:
+            return f"only mentioned in passing: {passing}"
         if q.roles and not set(q.roles) & CORE_ROLES:
             # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
             # when one unit speaks of that role and of what was asked.
@@ -368,6 +384,7 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
 
 
 _FAMILY_PREFIX = 5
+_PASSING_UNITS = 2  # a name the articles use in at most this many units is only mentioned in passing
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
 _FAMILY_CACHE = 20_000
