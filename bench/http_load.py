@@ -42,9 +42,15 @@ request = function()
   local n = (tid or 0) + i * threads
   i = i + 1
   local body = '{"question": ' .. questions[(n %% #questions) + 1] .. '}'
-  return wrk.format("POST", "/api/answer", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/answer", {["Content-Type"] = "application/json"%s}, body)
 end
 """
+
+
+def wrk_script(questions: list[str], threads: int, api_key: str = "") -> str:
+    """A wrk Lua script that posts `questions` in turn, thread t asking t, t+T, t+2T, ... (with a bearer key)."""
+    auth = f', ["Authorization"] = "Bearer {api_key}"' if api_key else ""
+    return LUA % (", ".join(json.dumps(json.dumps(q)) for q in questions), threads, auth)
 PER_RUN = 2100  # questions set aside for each unique-mix run (8 runs fit the 17,200 generated)
 
 
@@ -78,7 +84,7 @@ def rss_mb(proc: subprocess.Popen) -> list[float]:
 
 
 def lua_script(path: Path, questions: list[str], threads: int) -> Path:
-    path.write_text(LUA % (", ".join(json.dumps(json.dumps(q)) for q in questions), threads))
+    path.write_text(wrk_script(questions, threads))
     return path
 
 

@@ -33,31 +33,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.http_load import parse_wrk  # noqa: E402
+from bench.http_load import parse_wrk, wrk_script  # noqa: E402
 from bench.questions import generate  # noqa: E402
 from tests.pg_cluster import start_cluster  # noqa: E402
 from tests.redis_server import start_redis  # noqa: E402
 from tests.replica_deployment import run_deployment  # noqa: E402
 
 KEY = "bench-key"
-LUA = """
-local questions = {%s}
-local threads = %d
-local counter = 0
-setup = function(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-end
-local i = 0
-request = function()
-  -- thread t asks questions t, t+T, t+2T, ...: no question twice while the list lasts
-  local n = (tid or 0) + i * threads
-  i = i + 1
-  local body = '{"question": ' .. questions[(n %% #questions) + 1] .. '}'
-  return wrk.format("POST", "/api/answer", {["Content-Type"] = "application/json",
-                                            ["Authorization"] = "Bearer %s"}, body)
-end
-"""
 
 
 def vm_rss_mb(pid: int) -> float:
@@ -120,7 +102,7 @@ def main() -> None:
                 threads = min(2, connections)
                 script = tmp / "answer.lua"
                 slice_ = questions[offset:]
-                script.write_text(LUA % (", ".join(json.dumps(json.dumps(q)) for q in slice_), threads, KEY))
+                script.write_text(wrk_script(slice_, threads, KEY))
                 before = {r: answered(r) for r in deployment.replicas}
                 load_before = os.getloadavg()
                 out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{args.seconds}s",
