@@ -15,7 +15,7 @@ from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
 from service.question import Question, analyze, asks_scope
-from service.units import role_columns, states_condition, table_cells
+from service.units import conditional, role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
@@ -77,8 +77,7 @@ def _with_role(cand: Candidate, text: str, q: Question) -> str:
     unit = cand.unit
     if unit.kind == "row":
         return text
-    if q.answer_type == "condition" and unit.kind == "item" and states_condition(unit) and not _CONDITION_WORD.search(
-            text) and unit.context.strip():
+    if q.answer_type == "condition" and unit.kind == "item" and states_condition(unit) and not conditional(text):
         # an item of "Organizations benefit from a CSO when:" states the condition only under its lead-in
         return f"{_lead(unit.context)}: {text}"
     if q.answer_type == "role":
@@ -121,7 +120,6 @@ def _on_aspect(cand: Candidate) -> bool:
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
 
 
-_CONDITION_WORD = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
 

@@ -83,10 +83,15 @@ def is_pronoun_led(text: str) -> bool:
 _CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
 
 
+def conditional(text: str) -> bool:
+    """Whether `text` says when or if ("... when: ...", "Consider hiring a CRO if ...")."""
+    return bool(_CONDITIONAL.search(text))
+
+
 def states_condition(unit: Unit) -> bool:
     """Whether a unit (with its lead-in or heading) states a condition: "benefit from a CSO when: ...",
     "Consider hiring a CRO if ..."."""
-    return bool(_CONDITIONAL.search(f"{unit.context} {unit.text}"))
+    return conditional(f"{unit.context} {unit.text}")
 
 
 _BOUNDS = re.compile(r"\b(?:only|exclusively|solely|purely|not just|not only)\b", re.IGNORECASE)
