@@ -155,23 +155,21 @@ _SCOPE = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:j
                     r"\b(?:just|only|purely)\b[^?]*\bor\b[^?]*\b(?:too|also|as well)\b", re.IGNORECASE)
 
 
-_PAY_PARTS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|incentive\w*|ote)\b", re.IGNORECASE)
+# pay and what it is made of
+_PAY_WORDS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|incentiv\w*|ote|rewarded)\b",
+                        re.IGNORECASE)
 
 
 def asks_scope(text: str) -> bool:
     """Whether a question asks how far a remit reaches ("X too, or just Y?"; not "a bonus, or just base?",
     which asks what the pay is made of)."""
-    return bool(_SCOPE.search(text)) and not _PAY_PARTS.search(text)
-
-
-_REWARD = re.compile(r"\b(?:incentiv\w*|bonus\w*|commission\w*|comp|compensation|pay|paid|salar\w*|rewarded)\b",
-                     re.IGNORECASE)
+    return bool(_SCOPE.search(text)) and not _PAY_WORDS.search(text)
 
 
 def asks_basis(text: str) -> bool:
     """Whether a question asks what pay is based on ("what is a CRO's compensation incentivized on?")."""
     # ("how should incentives be set up?" asks how to design them, not what they are based on)
-    return bool(_BASIS.search(re.sub(r"\bset\s+up\b", " ", text, flags=re.IGNORECASE)) and _REWARD.search(text))
+    return bool(_BASIS.search(re.sub(r"\bset\s+up\b", " ", text, flags=re.IGNORECASE)) and _PAY_WORDS.search(text))
 
 
 def answer_type(text: str, roles: list[str]) -> str:
