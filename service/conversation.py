@@ -331,6 +331,12 @@ def _last_answer_roles(history: Sequence[Turn], asked: list[str]) -> list[str]:
     return []
 
 
+def previous_topic(history: Sequence[Turn]) -> str:
+    """What the last question asked about, in its own words ("usual career ladder sales rep exec team")."""
+    previous = _last_standalone(history)
+    return " ".join(analyze(previous).aspect_words) if previous else ""
+
+
 def _last_standalone(history: Sequence[Turn]) -> str:
     """Rewrite the user turns in order, so chains of follow-ups keep their entity."""
     standalone = ""

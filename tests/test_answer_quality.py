@@ -425,3 +425,13 @@ def test_a_name_the_articles_only_mention_in_passing_is_not_covered(real_assista
     assert answer.abstained and answer.reason.startswith("only mentioned in passing")
     # what that one sentence does say is answered
     assert not real_assistant.ask("what is Salesforce Sales Cloud designed to predict?").abstained
+
+
+def test_a_follow_up_nothing_answers_alone_is_asked_again_in_the_previous_topic(real_assistant: Assistant) -> None:
+    first = "How do people usually climb the sales career ladder up to the executive team?"
+    history = [Turn("user", first), Turn("assistant", real_assistant.ask(first).answer)]
+    answer = real_assistant.ask("and what is the rung after the AE step?", history)
+    assert not answer.abstained and "sales manager" in answer.answer
+    assert answer.standalone_question.endswith(")")  # the topic it was asked in is shown
+    # an out-of-scope follow-up stays out of scope
+    assert real_assistant.ask("and what dental plan comes with it?", history).abstained
