@@ -5,7 +5,7 @@ with one difference in layout: the linear layers (query/key/value, attention out
 layer norms run over the batch's **tokens only**, packed one text after another, and only attention works
 on the padded [texts, length] layout it needs. A question and its aspect were padded to the longer of the
 two (48 token rows for 40 tokens on generated questions) and the index's batches of 64 texts to their
-longest; the linear layers are ~75% of the encoder's time.
+longest; the linear layers are ~70% of the encoder's time.
 
 The vectors are bitwise those of the earlier export (checked on 493 question/aspect batches, the corpus's
 469 chunks and sentences, and every suite's answers by bench/identical.py): every op is the one
