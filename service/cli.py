@@ -105,7 +105,7 @@ def add_cmd(paths: tuple[Path, ...], corpus_dir: Path | None, article_id: str | 
 
 @cli.command("export-encoder")
 def export_encoder() -> None:
-    """Export the installed all-MiniLM-L6-v2 weights to fp32 ONNX in models/ (needs torch, downloads nothing)."""
+    """Write the installed all-MiniLM-L6-v2 weights out as fp32 ONNX in models/ (needs onnx, downloads nothing)."""
     from service.embedding import EncoderUnavailableError, export_onnx
 
     settings = _settings()

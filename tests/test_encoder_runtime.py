@@ -1,5 +1,6 @@
 """The fp32 ONNX encoder against the sentence-transformers reference, and serving without torch."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,7 +12,8 @@ import pytest
 
 from service.chunking import chunk_article
 from service.corpus import load_corpus
-from service.embedding import ONNX_FILE, ensure_onnx_model, load_encoder, sha256_file
+from service.embedding import EARLIER_ONNX_FILES, ONNX_FILE, WORDS_FILE, ensure_onnx_model, load_encoder
+from service.encoder_graph import INPUTS, LAYOUT, WordTable
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +42,45 @@ def test_onnx_vectors_equal_sentence_transformers(real_encoder, texts) -> None: 
         assert (np.argsort(-(chunks_a @ qa))[:10] == np.argsort(-(chunks_b @ qb))[:10]).all()
 
 
+def test_a_text_has_the_same_vector_alone_and_in_any_batch(real_encoder, texts) -> None:  # type: ignore[no-untyped-def]
+    # the query-vector cache (Retriever._embed) keeps vectors by text, whatever they were batched with
+    _, questions = texts
+    alone = np.concatenate([real_encoder.encode([q]) for q in questions[:40]])
+    pairs = np.concatenate([real_encoder.encode(questions[i : i + 2]) for i in range(0, 40, 2)])
+    assert np.array_equal(alone, pairs)
+    assert np.array_equal(alone[::-1], real_encoder.encode(questions[:40][::-1]))
+
+
+def test_the_linear_layers_run_over_tokens_not_padding(real_encoder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The export's point: fails if the graph or the session falls back to computing padding rows."""
+    assert real_encoder.layout == LAYOUT
+    assert tuple(i.name for i in real_encoder._session.get_inputs()) == INPUTS
+    session = real_encoder._open_session(profile_prefix=str(tmp_path / "profile"))  # as the encoder opens it
+    real_encoder._session, kept = session, real_encoder._session
+    try:
+        long, short = "What does a chief revenue officer do in a large public company?", "Who?"
+        vectors = real_encoder.encode([long, short])
+    finally:
+        real_encoder._session = kept
+    assert np.array_equal(vectors, real_encoder.encode([long, short]))
+    tokens = [len(real_encoder._tokenizer.encode(t).ids) for t in (long, short)]
+    events = json.loads(Path(session.end_profiling()).read_text())
+    kernels = [e for e in events if e.get("cat") == "Node" and e["name"].endswith("_kernel_time")]
+    shapes = {e["name"].removesuffix("_kernel_time"): e["args"]["input_type_shape"][0]["float"] for e in kernels
+              if e["args"]["input_type_shape"] and "float" in e["args"]["input_type_shape"][0]}
+    for layer in range(6):  # the linear layers get the 2 texts' tokens, not 2 x the longest; attention is padded
+        for name in ("query", "key", "value", "attention", "intermediate", "output"):
+            assert shapes[f"encoder.layer.{layer}.{name}.matmul"][:2] == [1, sum(tokens)], (layer, name)
+        assert shapes[f"encoder.layer.{layer}.scores"] == [2, 12, max(tokens), 32]
+    ops = {e["args"]["op_name"] for e in kernels}
+    assert "SkipLayerNormalization" not in ops and {"BiasGelu", "FusedMatMul", "LayerNormalization"} <= ops
+
+
 def test_a_damaged_model_file_is_exported_again(tmp_path: Path) -> None:
+    for name in EARLIER_ONNX_FILES:  # an earlier export's file is removed
+        (tmp_path / name).write_bytes(b"old")
     model = ensure_onnx_model(tmp_path)
+    assert not any((tmp_path / name).exists() for name in EARLIER_ONNX_FILES)
     assert model.name == ONNX_FILE and (tmp_path / (ONNX_FILE + ".sha256")).is_file()
     first = model.read_bytes()[:64]
     with model.open("r+b") as fh:  # flip bytes in place: the checksum no longer matches
@@ -49,9 +88,18 @@ def test_a_damaged_model_file_is_exported_again(tmp_path: Path) -> None:
         fh.write(b"\0" * 16)
     again = ensure_onnx_model(tmp_path)
     assert again.read_bytes()[:64] == first
+    hello = load_encoder("minilm", model_dir=tmp_path).encode(["hello"])
+    words = tmp_path / WORDS_FILE
+    with words.open("r+b") as fh:  # the word table too: a row of it
+        fh.seek(words.stat().st_size - 4096)
+        fh.write(b"\0" * 16)
     encoder = load_encoder("minilm", model_dir=tmp_path)
-    assert encoder.encode(["hello"]).shape == (1, 384)
-    assert encoder.sha256 == sha256_file(again)  # type: ignore[attr-defined]  # the manifest records it
+    assert np.array_equal(encoder.encode(["hello"]), hello)
+    assert np.array_equal(np.load(words)[-100:], WordTable(words).rows(np.arange(30422, 30522)))
+    # the manifest records the digest of both files
+    assert encoder.sha256 == hashlib.sha256(again.read_bytes() + words.read_bytes()).hexdigest()  # type: ignore[attr-defined]
+    assert {line.split()[1] for line in (tmp_path / (ONNX_FILE + ".sha256")).read_text().splitlines()} == {
+        ONNX_FILE, WORDS_FILE}
 
 
 def test_serving_imports_no_torch(real_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
