@@ -27,7 +27,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asks_basis, asks_scope
+from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
 from service.units import Unit, bounds_remit, role_columns, states_condition, table_cells
@@ -410,10 +410,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
-    if q.answer_type == "fact" and asks_basis(q.text):
+    if q.answer_type == "fact" and q.basis:
         # what pay is based on: a unit that ties it to something ("based on margins", "tied to ... targets")
         return 1.0 if _STATES_BASIS.search(text) else 0.0
-    if q.answer_type == "yesno" and asks_scope(q.text):
+    if q.answer_type == "yesno" and q.scope:
         # "X too, or just Y?" is answered by a unit that bounds the remit; one that does not only describes it
         return 2.0 * bounds_remit(unit) - 1.0
     if q.answer_type == "reason":

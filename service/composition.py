@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
-from service.question import Question, analyze, asks_scope
+from service.question import Question, analyze
 from service.units import conditional, role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ def _alike_reply(q: Question, part: _Part) -> str:
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
     parts = _select(q, cands, cfg)
-    reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and asks_scope(q.text) else ""
+    reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     if reach:
         parts[0].text = f"{reach} {parts[0].text}"

@@ -126,6 +126,8 @@ class Question:
     answer_type: str
     quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, or ""
     focus: str = ""  # the role asked about when another is named only as the alternative ("X instead of Y")
+    scope: bool = False  # asks how far a remit reaches ("X too, or just Y?"), see asks_scope
+    basis: bool = False  # asks what pay is based on, see asks_basis
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -280,4 +282,5 @@ def analyze(text: str) -> Question:
         # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
-                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus)
+                    aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
+                    scope=asks_scope(text), basis=asks_basis(text))

@@ -13,7 +13,7 @@ from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index
 from service.lexicon import canonicalize_roles, expand_abbreviations, find_roles, repair_spelling, tokenize
-from service.question import Question, analyze, asks_scope
+from service.question import Question, analyze
 from service.units import bounds_remit, states_condition
 
 MODES = ("hybrid", "dense", "bm25")
@@ -205,7 +205,7 @@ class Retriever:
         q = prepared.question
         condition = q.answer_type == "condition" and (len(q.core_roles) >= 1 or not q.roles)
         # "does the CSO run marketing too, or just sales?": the units that bound the role's remit
-        scope = q.answer_type == "yesno" and len(q.core_roles) >= 1 and asks_scope(q.text)
+        scope = q.answer_type == "yesno" and len(q.core_roles) >= 1 and q.scope
         if not condition and not scope and (len(q.core_roles) < 2 or not q.aspect_text.strip()):
             return []
         # a condition's aspect is little more than "hire" ("when is a CSO the right hire?"): the units that
