@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -193,7 +194,7 @@ def _model_digests(model_dir: Path) -> tuple[str, str]:
     for name in (ONNX_FILE, WORDS_FILE):
         one = hashlib.sha256()
         with (model_dir / name).open("rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+            for block in iter(partial(fh.read, 1 << 20), b""):
                 one.update(block)
                 whole.update(block)
         lines.append(f"{one.hexdigest()}  {name}\n")
