@@ -21,6 +21,7 @@ from service.lexicon import (
     ABBREVIATIONS,
     CORE_ROLES,
     ROLES_BY_KEY,
+    boss_question,
     canonicalize_roles,
     find_roles,
     role_spans,
@@ -30,7 +31,7 @@ from service.lexicon import (
 from service.question import Question
 from service.retrieval import Passage, PreparedQuery
 from service.roles import abstain_message
-from service.units import Unit, bounds_remit, role_columns, states_condition, table_cells
+from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -211,8 +212,8 @@ class Answerer:
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
                     # (the line between two asked roles is what "who reports to whom?" asks: weighed as a relation)
-                    role_adj += (cfg.multi_role_bonus if len(q_roles) > 1 else cfg.role_bonus) * _direction_match(
-                        question, _row_sentence(chunk, unit), q_roles)
+                    role_adj += cfg.multi_role_bonus * _direction_match(
+                        question, _row_sentence(chunk, unit), q_roles, antecedent(unit))
                     role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
@@ -346,7 +347,10 @@ _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand
                        r"|;", re.IGNORECASE)
 _SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*(?:,|or|and|/)\s*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
-_REPORTS_TO = re.compile(r"\breport(?:s|ing|ed)?\s+(?:directly\s+)?to\s+(?:the\s+)?$", re.IGNORECASE)
+# "report to the CSO", "reports directly into a VP of Sales", "report up to their CRO"
+_REPORTS_TO = re.compile(
+    r"\breport(?:s|ing|ed)?\s+(?:directly\s+|up\s+)?(?:in)?to\s+(?:(?:the|a|an|our|your|their|its)\s+)?$",
+    re.IGNORECASE)
 
 
 def _support(cands: list[Candidate]) -> float:
@@ -464,18 +468,28 @@ _SITS_UNDER = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|ben
 _SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
 
 
-def _direction_match(question: str, text: str, q_roles: set[str]) -> float:
+# "They manage regional sales managers, ...": whom the unit's subject leads
+_MANAGES = re.compile(r"^\W*(?:\w+\W+){0,7}?(?:manage|lead|oversee|supervise|head)s?\s+(?!to\b)", re.IGNORECASE)
+
+
+def _direction_match(question: str, text: str, q_roles: set[str], subject: str = "") -> float:
     """+1 when a reporting-line sentence points the way the question asks, -1 when it points back.
 
-    "Who reports to the CSO?" wants sentences where the CSO is reported to; "Who does the CSO
+    "Who reports to the CSO?" wants sentences where the CSO is reported to (or the CSO manages
+    someone: `subject` is the role the unit speaks of, see units.antecedent); "Who does the CSO
     report to?" wants the CSO reporting to someone.
     """
     # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
     question = _SITS_UNDER.sub("report to", question)
     question = _SITS_ABOVE.sub("is reported to by", question)
-    if not re.search(r"\breport", question, re.IGNORECASE) or not re.search(r"\breport", text, re.IGNORECASE):
+    # "who manages the VP of Sales?" asks whom the VP of Sales reports to
+    question = boss_question(question) or question
+    if not re.search(r"\breport", question, re.IGNORECASE):
         return 0.0
     asked_object = bool(_report_objects(question) & q_roles)
+    if not re.search(r"\breport", text, re.IGNORECASE):
+        manages = asked_object and len(q_roles) == 1 and subject in q_roles and _MANAGES.search(text)
+        return 1.0 if manages else 0.0
     s_objects = _report_objects(text) & q_roles
     s_subjects = (set(find_roles(text)) & q_roles) - s_objects
     if len(q_roles) > 1 and _SAME_BOSS.search(question):

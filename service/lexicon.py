@@ -85,6 +85,18 @@ ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s
                         r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b", re.IGNORECASE)
 
 
+_WHO_MANAGES = re.compile(r"\s*who\s+(manages|leads|oversees|supervises)\s+(?:(?:the|a|an|our|their)\s+)?",
+                          re.IGNORECASE)
+
+
+def boss_question(text: str) -> str:
+    """"who manages the VP of Sales?" asks whom the VP reports to: the question in those words, else ""."""
+    m = _WHO_MANAGES.match(text)
+    if not m or not any(start == m.end() for start, _, _ in role_spans(text)):
+        return ""
+    return f"who does {text[m.end():].rstrip(' ?')} report to?"
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 

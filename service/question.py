@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.lexicon import ANSWERS_TO, CORE_ROLES, HOW_MUCH_PAY, find_roles, role_spans, strip_roles, tokenize
+from service.lexicon import (
+    ANSWERS_TO,
+    CORE_ROLES,
+    HOW_MUCH_PAY,
+    boss_question,
+    find_roles,
+    role_spans,
+    strip_roles,
+    tokenize,
+)
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "condition",
                 "fact")
@@ -260,6 +269,9 @@ def asked_roles(text: str) -> list[str]:
     return kept or roles
 
 
+_WHO_MANAGES_VERBS = "manages leads oversees supervises"
+
+
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
@@ -270,7 +282,10 @@ def analyze(text: str) -> Question:
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
         aspect_tokens += ("salary",)
-    if (ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
+    boss = bool(boss_question(text))
+    if boss:  # "who manages the CSO?": the reporting line, not what managing is
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in tokenize(_WHO_MANAGES_VERBS, query=False))
+    if (boss or ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
             "report" not in aspect_tokens):
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last

@@ -45,7 +45,7 @@ class Unit:
         return self.roles or self.context_roles
 
 
-def _antecedent(unit: Unit) -> str:
+def antecedent(unit: Unit) -> str:
     """The role a later pronoun can stand for: a pronoun-led unit's own antecedent, a role that opens
     the unit (its subject), or the one role it names."""
     if unit.subject and _PRONOUN_START.match(unit.text):
@@ -218,7 +218,7 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 # the antecedent: the subject of the pronoun chain this unit continues ("The CRO ... They
                 # must think beyond the VP of Sales ... They need to be informed"), else the last earlier
                 # unit of the chunk that names one role, else the context's role
-                subject = next((a for u in reversed(units[chunk_first:]) if (a := _antecedent(u))), "")
+                subject = next((a for u in reversed(units[chunk_first:]) if (a := antecedent(u))), "")
                 if not subject and len(context_roles) == 1:
                     subject = context_roles[0]
                 if subject in roles:

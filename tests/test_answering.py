@@ -71,6 +71,27 @@ def test_roles_coordinated_after_report_to_are_all_reported_to() -> None:
     assert _direction_match("do the CSO and CRO report to the same people?", line, {"cro", "cso"}) == 0.0
 
 
+def test_who_reports_to_a_role_wants_the_role_reported_to_or_managing() -> None:
+    from service.answering import _direction_match, _report_objects
+
+    # "to a", "into their": the role after them is reported to
+    assert _report_objects("Who reports to a VP of Sales?") == {"vpsales"}
+    assert _report_objects("who reports into their CSO?") == {"cso"}
+    up = "VPs of Sales commonly report directly to the CSO or CRO."
+    assert _direction_match("Who reports to a VP of Sales?", up, {"vpsales"}) == -1.0
+    assert _direction_match("Who does a VP of Sales report to?", up, {"vpsales"}) == 1.0
+    # the role leading people is the other way of saying they report to it; not for the boss question
+    manages = "They manage regional sales managers, account executives, and team leaders."
+    assert _direction_match("Who reports to a VP of Sales?", manages, {"vpsales"}, "vpsales") == 1.0
+    assert _direction_match("Who reports to a VP of Sales?", manages, {"vpsales"}, "cso") == 0.0
+    assert _direction_match("Who does a VP of Sales report to?", manages, {"vpsales"}, "vpsales") == 0.0
+    assert _direction_match("which teams sit under the CRO?", "The CRO leads sales and marketing.", {"cro"},
+                            "cro") == 1.0
+    # "who manages the VP of Sales?" asks the VP's boss
+    assert _direction_match("who manages the VP of Sales?", up, {"vpsales"}) == 1.0
+    assert _direction_match("who manages the VP of Sales?", manages, {"vpsales"}, "vpsales") == 0.0
+
+
 @pytest.mark.slow
 def test_coverage_joins_word_families_the_stemmer_leaves_apart(real_assistant: Assistant) -> None:
     answerer = real_assistant.answerer
