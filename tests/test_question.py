@@ -3,6 +3,7 @@ aside) and the expected answer type."""
 
 import pytest
 
+from service.lexicon import boss_question
 from service.question import analyze, asks_basis, asks_scope
 
 
@@ -159,3 +160,11 @@ def test_what_pay_is_based_on(question: str, basis: bool) -> None:
 @pytest.mark.parametrize("question", ["CSO pay: base plus what else?", "break down a VP of Sales' comp for me"])
 def test_what_pay_is_made_of_is_no_amount_question(question: str) -> None:
     assert analyze(question).answer_type != "amount"
+
+
+def test_who_manages_a_role_asks_its_reporting_line() -> None:
+    assert analyze("who manages the VP of Sales?").aspect == ("report",)
+    assert boss_question("Who oversees our CSO?") == "who does CSO report to?"
+    # managing something that is not a role is what managing is
+    assert "report" not in analyze("who manages the sales team?").aspect
+    assert boss_question("who manages the sales team?") == ""
