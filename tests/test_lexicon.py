@@ -34,6 +34,10 @@ def test_repair_spelling_uses_the_corpus_vocabulary() -> None:
     vocab = frozenset({"chief", "revenue", "officer", "salary"})
     assert repair_spelling("Cheif Revenue Oficer salery", vocab) == "chief Revenue officer salary"
     assert repair_spelling("France", vocab) == "France"
+    # a question word with a letter left out; short words that are English, or capitals, stay
+    assert repair_spelling("wht does a CSO do", vocab) == "what does a CSO do"
+    assert repair_spelling("whn should we hire", vocab) == "when should we hire"
+    assert repair_spelling("the CFO and the web team", vocab) == "the CFO and the web team"
 
 
 def test_contractions_are_not_typos() -> None:
@@ -50,6 +54,7 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("who owns GTM?") == "who owns GTM (go-to-market)?"
     assert expand_abbreviations("does the CSO work w finance") == "does the CSO work with finance"
     assert expand_abbreviations("what is a great VP?") == "what is a great VP?"
+    assert expand_abbreviations("interviews w/ ICs") == "interviews with ICs (individual contributors)"
 
 
 def test_real_english_words_are_not_repaired() -> None:

@@ -168,3 +168,9 @@ def test_who_manages_a_role_asks_its_reporting_line() -> None:
     # managing something that is not a role is what managing is
     assert "report" not in analyze("who manages the sales team?").aspect
     assert boss_question("who manages the sales team?") == ""
+
+
+def test_what_a_role_covers_asks_its_duties() -> None:
+    q = analyze("what does that CRO role cover?")
+    assert q.answer_type == "list" and q.aspect == ()
+    assert analyze("does the CSO cover marketing?").aspect == ("market",)
