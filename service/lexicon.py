@@ -73,6 +73,13 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
 HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
                           r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
+                          # followed by a verb, a pronoun, a role or a word of pay; "how much PTO/equity" is
+                          # something else that comes in amounts
+                          r"(?=\s*(?:$|[?!.,;:$]|(?:more|less|money|cash|dough|base|ote|bonus\w*|commission\w*|"
+                          r"total|package|salary|salaries|pay|paid|comp\w*|do|does|did|is|are|was|were|can|could|"
+                          r"will|would|should|might|may|roughly|approx\w*|about|exactly|typically|usually|on|a|an|"
+                          r"the|they|we|you|u|ur|our|their|he|she|it|that|this|these|those|cros?|csos?|vps?|chief|"
+                          r"sales|head|revenue|senior|exec\w*)\b))"
                           # "who makes more?", "which one takes home the most?"
                           r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b"
                           r"(?!\s+sense\b)",  # ("makes more sense" is no pay)

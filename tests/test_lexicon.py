@@ -24,6 +24,10 @@ def test_synonyms_tokenize_alike() -> None:
 def test_how_much_means_pay() -> None:
     assert "salary" in tokenize("How much does a CRO take home?", query=True)
     assert "salary" not in tokenize("How much does a CRO take home?")
+    assert "salary" in tokenize("how much OTE can a vp sales pull in?", query=True)
+    # other things that come in amounts are not pay
+    assert "salary" not in tokenize("how much PTO do VPs of sales get?", query=True)
+    assert "salary" not in tokenize("how much travel is expected of a CRO?", query=True)
 
 
 def test_canonical_names_for_the_encoder() -> None:
