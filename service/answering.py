@@ -366,6 +366,7 @@ _QUANTITY_SHAPES = {
     "age": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?years?[\s-]+old\b|\bage[ds]?\s+{_NUMBER}|\bin (?:their|his|her) "
                       r"(?:twenties|thirties|forties|fifties|\d0s)\b", re.IGNORECASE),
     "tenure": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?)\b|\btenure\b", re.IGNORECASE),
+    "time": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?|weeks?|days?)\b", re.IGNORECASE),
 }
 
 

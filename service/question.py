@@ -97,6 +97,8 @@ _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?
                    r"start|coin|first|launch)\w*", re.IGNORECASE)
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
+# how long something takes: a number of days, weeks, months or years
+_TAKES = re.compile(r"\bhow\s+long\b.*\b(?:take|takes|til|till|until|get)\b", re.IGNORECASE)
 
 # asking for the gist ("in a nutshell", "like I'm 5", "tl;dr"): an overview, whatever else is said
 _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b|"
@@ -234,6 +236,8 @@ def asked_quantity(text: str) -> str:
         return "age"
     if _TENURE.search(text):
         return "tenure"
+    if _TAKES.search(text):
+        return "time"
     m = _COUNT.search(text + " ")
     if m:
         phrase = []

@@ -85,6 +85,7 @@ def test_a_negated_role_is_set_aside() -> None:
     ("what year did the CRO title become common", "year"),
     ("how old is a typical VP of Sales", "age"),
     ("how long does a CRO usually last before leaving", "tenure"),
+    ("how long does it take to hire a CRO?", "time"),  # a time a thing takes: days and weeks count too
     ("how many sales reps does a CSO usually manage", "count:rep"),
     ("what is the maximum number of managers under a CSO", "count:manager"),
     ("How much is a CRO paid in euros?", "currency:euros"),
