@@ -120,6 +120,11 @@ def _on_aspect(cand: Candidate) -> bool:
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
 
 
+def _names_role(cand: Candidate, q: Question) -> bool:
+    """Whether a unit names a role other than the asked ones (a table row: in its cells too)."""
+    return bool(set(find_roles(cand.text)) - set(q.roles))
+
+
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
 
@@ -210,6 +215,17 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             parts.append(_Part([following], render(following, _columns(q, following))))
             used.add(following.unit.row)
             words += _words(following.text)
+    # A who-question whose best unit names nobody ("works closely with other C-suite executives") goes on
+    # to the best unit near it that names a role ("collaborates with CRO, CEO, and CFO")
+    if q.answer_type == "role" and not _names_role(best, q):
+        naming = next((c for c in cands[1:] if c.score >= best.score - cfg.role_margin and _names_role(c, q)
+                       and _on_aspect(c) and c.unit.row not in used), None)
+        if naming:
+            text = _with_role(naming, render(naming, _columns(q, naming)), q)
+            if words + _words(text) <= cfg.max_words:
+                parts.append(_Part([naming], text))
+                used.add(naming.unit.row)
+                words += _words(text)
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
         def on_aspect(c: Candidate) -> bool:

@@ -435,3 +435,22 @@ def test_a_follow_up_nothing_answers_alone_is_asked_again_in_the_previous_topic(
     assert answer.standalone_question.endswith(")")  # the topic it was asked in is shown
     # an out-of-scope follow-up stays out of scope
     assert real_assistant.ask("and what dental plan comes with it?", history).abstained
+
+
+def test_who_a_role_works_with_is_answered_with_roles_named(real_assistant: Assistant) -> None:
+    # the closest sentence says "other C-suite executives"; the table row names them
+    answer = real_assistant.ask("in the c-suite, who does a chief sales officer team up with?").answer
+    assert "CEO" in answer and "CFO" in answer
+
+
+def test_who_reports_to_a_role_names_its_reports_not_its_boss(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("who reports up to a VP of Sales?").answer
+    assert answer.index("regional sales managers") < answer.index("report directly to the CSO or CRO") \
+        if "report directly to the CSO or CRO" in answer else "regional sales managers" in answer
+    boss = real_assistant.ask("who manages the VP of Sales?").answer
+    assert "CSO" in boss and "They manage regional" not in boss
+
+
+def test_how_long_hiring_takes_is_not_answered_without_a_time(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how long does the hiring process for a CRO usually take?")
+    assert answer.abstained and "time" in answer.reason
