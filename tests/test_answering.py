@@ -99,3 +99,11 @@ def test_coverage_joins_word_families_the_stemmer_leaves_apart(real_assistant: A
     assert answerer.coverage(("incentiv",), frozenset({"incent", "margin"})) == 1.0
     assert answerer.coverage(("incentiv",), frozenset({"margin"})) == 0.0
     assert answerer.family("sal") == frozenset()  # too short to be a family
+
+
+def test_names_are_capitalized_words_but_not_acronyms_or_their_plurals() -> None:
+    from service.answering import _names
+
+    assert _names("what data does the CRO collect from those VPs?") == []
+    assert _names("do AEs and SDRs report to the VP of Sales?") == []
+    assert _names("How much does HubSpot pay its VP of Sales?") == ["HubSpot"]
