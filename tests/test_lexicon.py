@@ -90,7 +90,7 @@ def test_informal_role_names_and_unknown_titles() -> None:
     assert find_roles("ask the chief revenue guy about pricing") == ["cro"]
     assert find_roles("the chief sales exec") == ["cso"]
     assert find_roles("why does the revenue officer need that?") == ["cro"]
-    assert find_roles("our sales officer and the vice president sales") == ["cso", "vpsales"]
+    assert find_roles("our sales officer and the vice president of sales") == ["cso", "vpsales"]
     assert _unknown_titles("What does a Chief Data Officer do?") == ["Chief Data Officer"]
     assert _unknown_titles("what does a CDO do") == ["CDO"]
     assert _unknown_titles("What does the Chief Revenue Officer do with the CFO?") == []
