@@ -111,6 +111,8 @@ _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\b(?:acronym|abbrevi
 # "a CRO and a CSO at the same time" asks about having both, not about time
 _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bside by side\b", re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
+# "besides running the sales process, which functions ...": what is set aside is not what is asked
+_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than)\b[^,;?]*(?:,\s*|(?=\?)|$)", re.IGNORECASE)
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
@@ -279,7 +281,8 @@ _WHO_MANAGES_VERBS = "manages leads oversees supervises"
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    framed = _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", text)))
+    asked = _BESIDES.sub(" ", text)
+    framed = _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked)))
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
@@ -294,7 +297,7 @@ def analyze(text: str) -> Question:
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
-    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else text, roles)
+    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
     focus = focus_role(text)
     if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a

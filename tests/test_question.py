@@ -175,3 +175,10 @@ def test_what_a_role_covers_asks_its_duties() -> None:
     q = analyze("what does that CRO role cover?")
     assert q.answer_type == "list" and q.aspect == ()
     assert analyze("does the CSO cover marketing?").aspect == ("market",)
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks() -> None:
+    q = analyze("Apart from hiring reps, which functions does a CSO run?")
+    assert "hire" not in q.aspect and "function" in q.aspect
+    assert analyze("besides base pay, what perks come with a CRO job?").answer_type == "list"
+    assert analyze("what does the CRO own other than sales?").aspect == ()
