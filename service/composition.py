@@ -229,10 +229,9 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
         def on_aspect(c: Candidate) -> bool:
-            # (a pay comparison: an amount as close to what was asked as the best unit; "base salary" is
-            # in neither role's salary sentence)
-            return _on_aspect(c) or ("salary" in q.aspect and "$" in c.text and c.coverage >= best.coverage
-                                     and c.aspect >= best.aspect - 0.05)
+            # (a pay comparison: a unit that states an amount of pay; "base salary" is in neither role's
+            # salary sentence)
+            return _on_aspect(c) or ("salary" in q.aspect and "$" in c.text and "salary" in c.unit.tokens)
 
         for role in q.core_roles:
             if any(role in c.unit.about and on_aspect(c) for p in parts for c in p.cands):

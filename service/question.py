@@ -287,7 +287,7 @@ def analyze(text: str) -> Question:
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
-    if HOW_MUCH_PAY.search(text) and "salary" not in aspect_tokens:
+    if (HOW_MUCH_PAY.search(text) or "$" in text) and "salary" not in aspect_tokens:  # ("$$-wise": pay)
         aspect_tokens += ("salary",)
     boss = bool(boss_question(text))
     if boss:  # "who manages the CSO?": the reporting line, not what managing is

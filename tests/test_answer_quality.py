@@ -454,3 +454,9 @@ def test_who_reports_to_a_role_names_its_reports_not_its_boss(real_assistant: As
 def test_how_long_hiring_takes_is_not_answered_without_a_time(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how long does the hiring process for a CRO usually take?")
     assert answer.abstained and "time" in answer.reason
+
+
+def test_a_pay_gap_in_dollar_signs_gives_both_figures(real_assistant: Assistant) -> None:
+    # "$$" says pay; the second role's salary sentence has no "base" in it and still answers for it
+    answer = real_assistant.ask("CSO base vs VP sales base, what's the gap in $$?").answer
+    assert "$284,126" in answer and "$100,000" in answer
