@@ -66,6 +66,7 @@ class Candidate:
     aspect: float  # aspect vs unit with its context, role names removed
     coverage: float  # share of the aspect's weight the unit and its context contain
     score: float
+    lead: float = -1.0  # a list item: how well its lead-in matches the question (-1: none)
 
     @property
     def text(self) -> str:
@@ -93,6 +94,7 @@ class AnswerSettings:
     w_passage: float = 0.1  # 0.2 -> 0.1: dev facts 0.849 -> 0.863, blind-a unchanged
     role_bonus: float = 0.08
     role_penalty: float = 0.15
+    doer_penalty: float = 0.3  # the unit is what another role does to the asked one ("Coaching the VP of Sales")
     rank_penalty: float = 0.02
     meta_penalty: float = 0.15
     opposite_penalty: float = 0.3
@@ -190,11 +192,14 @@ class Answerer:
             # the nearest heading only: "Benefits and Challenges > Benefits of a CRO" is about benefits
             section_tokens = frozenset(tokenize((chunk.section or "").split(" > ")[-1]))
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
+            lead_sim = -1.0  # how well a list's lead-in matches ("This is how the day-to-day life ...:")
             for row, sim, asp in zip(rows, sims.tolist(), aspects.tolist(), strict=True):
                 unit = self.index.units[row]
                 if unit.kind == "heading":
                     question_sim = sim
                     continue
+                if unit.kind != "item":
+                    lead_sim = sim if unit.text.rstrip().endswith(":") else -1.0
                 if not _quotable(unit):
                     continue
                 if BARE_REPLY.match(unit.text) and q.answer_type != "yesno":
@@ -208,7 +213,14 @@ class Answerer:
                     cover = len(q_roles & (about | chunk_roles)) / len(q_roles)
                     # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
                     off_topic = bool(about) and not q_roles & (about | {unit.subject})
+                    # an item of one role's list names another as its object ("The CRO's day-to-day ...:
+                    # Coaching and supporting the VP of Sales"): not what the VP of Sales does
+                    doer = unit.subject or (unit.context_roles[0] if unit.kind == "item"
+                                            and len(unit.context_roles) == 1 else "")
+                    other_doer = doer and doer not in q_roles and len(q_roles) == 1 and q.answer_type != "role"
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
+                    if other_doer:
+                        role_adj = -cfg.doer_penalty
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
@@ -231,7 +243,8 @@ class Answerer:
                          + cfg.type_bonus * _type_fit(q, unit)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
                          - (cfg.opposite_penalty if clash else 0.0))
-                out.append(Candidate(passage, unit, sim, asp, coverage, score))
+                out.append(Candidate(passage, unit, sim, asp, coverage, score,
+                                     lead_sim if unit.kind == "item" else -1.0))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -355,10 +368,12 @@ _REPORTS_TO = re.compile(
 
 
 def _support(cands: list[Candidate]) -> float:
-    """How well the articles support an answer: the best question match among the top units."""
-    return max((c.similarity for c in cands[:5]), default=0.0)
+    """How well the articles support an answer: the best question match among the top units (a list
+    item's lead-in speaks for it: "This is how the day-to-day life of a VP for sales looks:")."""
+    return max((max(c.similarity, c.lead - _LEAD_IN_FADE) for c in cands[:5]), default=0.0)
 
 
+_LEAD_IN_FADE = 0.05
 _NUMBER = (r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
            r"thirty|forty|fifty|a few|several|dozens?|hundreds?|a handful of)")
 _QUANTITY_SHAPES = {

@@ -179,6 +179,17 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         chosen = _chosen_role(_last_answer(history), asked_core, previous)
         if chosen:
             prev_roles = [chosen]
+    degree = _DEGREE_ONE.search(question) if not roles else None
+    if degree:
+        # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
+        # the answer gives that quality to, or the other one
+        weighed = [r for r in dict.fromkeys(find_roles(previous) or find_roles(_last_answer(history)))
+                   if r in CORE_ROLES]
+        having = _chosen_role(_last_answer(history), weighed, degree.group(2), guess=False) if len(weighed) == 2 else ""
+        if having:
+            more = degree.group(1).lower() in ("more", "most")
+            picked = having if more else next(r for r in weighed if r != having)
+            return f"{question[:degree.start()]}{short_name(picked)}{question[degree.end():]}"
     # ("could we have the other one too?" keeps both: that is a question about the pair)
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:
@@ -266,6 +277,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 
+# "the less strategic one", "the more senior of the two"
+_DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|role|option|of\s+(?:the|those)\s+two)\b",
+                         re.IGNORECASE)
 _ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNORECASE)
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|role|position|exec\w*|title|guy|person)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
@@ -277,10 +291,10 @@ def _last_answer(history: Sequence[Turn]) -> str:
     return "" if last is None or last.content.startswith(_NOT_COVERED) else last.content
 
 
-def _chosen_role(answer: str, options: list[str], question: str) -> str:
+def _chosen_role(answer: str, options: list[str], question: str, guess: bool = True) -> str:
     """Of the roles a choice question offered, the one its answer chose: the role of the answer's clause
     that says most of what was asked ("VP of Sales: Suited for mid-sized ..." for "which fits a mid-sized
-    company?"), else the first one the answer names."""
+    company?"), else (when `guess`) the first one the answer names."""
     if re.search(r"\bfirst\b", question, re.IGNORECASE):
         # "which should we hire first?": the role the answer puts first ("hire a VP of Sales first")
         for _, end, key in role_spans(answer):
@@ -293,7 +307,9 @@ def _chosen_role(answer: str, options: list[str], question: str) -> str:
         overlap = len(asked & set(tokenize(clause)))
         if len(set(named)) == 1 and overlap > best_overlap:
             best, best_overlap = named[0], overlap
-    return best or next((r for r in find_roles(answer) if r in options), "")
+    if best or not guess:
+        return best
+    return next((r for r in find_roles(answer) if r in options), "")
 
 
 def _conversation_roles(history: Sequence[Turn]) -> list[str]:

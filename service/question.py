@@ -281,8 +281,8 @@ _WHO_MANAGES_VERBS = "manages leads oversees supervises"
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
-    asked = _BESIDES.sub(" ", text)
-    framed = _ALL_DAY.sub("day-to-day", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked)))
+    asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", text))  # ("all day long": from day to day)
+    framed = _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked))
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]

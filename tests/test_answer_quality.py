@@ -460,3 +460,11 @@ def test_a_pay_gap_in_dollar_signs_gives_both_figures(real_assistant: Assistant)
     # "$$" says pay; the second role's salary sentence has no "base" in it and still answers for it
     answer = real_assistant.ask("CSO base vs VP sales base, what's the gap in $$?").answer
     assert "$284,126" in answer and "$100,000" in answer
+
+
+def test_what_a_role_does_is_not_another_roles_list_that_names_it(real_assistant: Assistant) -> None:
+    # "The CRO's day-to-day responsibilities ...: Coaching and supporting the VP of Sales, ..." is the CRO's
+    answer = real_assistant.ask("what does the VP of sales do all day?").answer
+    assert "CRO’s day-to-day" not in answer and "day-to-day life of a VP for sales" in answer
+    # ... but it answers who coaches the VP of Sales
+    assert "Coaching and supporting the VP of Sales" in real_assistant.ask("who coaches the VP of Sales?").answer

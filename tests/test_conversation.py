@@ -174,3 +174,12 @@ def test_the_other_one_after_which_first_is_the_role_not_hired_first() -> None:
                                  "Sales first, and as they scale, introduce a CSO. [1]")]
     assert "CSO" in rewrite("ok and when does the other one come in?", history)
     assert analyze("ok and when does the CSO come in?").answer_type == "condition"
+
+
+def test_the_less_or_more_x_one_is_the_role_the_answer_gives_x_or_the_other() -> None:
+    history = [Turn("user", "which of the two is more hands-off, the CRO or the VP of Sales?"),
+               Turn("assistant", "The VP of Sales manages daily work, while the CRO is strategic and hands-off. [1]")]
+    assert find_roles(rewrite("and what does the more hands-off one earn?", history)) == ["cro"]
+    assert find_roles(rewrite("and the less hands-off one, who is their boss?", history)) == ["vpsales"]
+    # a quality the answer gives neither role: no guess
+    assert find_roles(rewrite("what does the less senior one earn?", history)) != ["cro"]
