@@ -14,10 +14,15 @@ from service.conversation import Turn, previous_topic, rewrite
 from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
+from service.lexicon import find_roles
 from service.retrieval import Passage, Retriever
 from service.roles import load_roles
 
 logger = logging.getLogger(__name__)
+
+
+# a follow-up naming no role whose answer matches it less than this is also asked in the previous topic
+_WEAK_FOLLOWUP = 0.6
 
 
 class Assistant:
@@ -81,12 +86,15 @@ class Assistant:
         t1 = time.perf_counter()
         stages: dict[str, float] = {}
         answer = self._answer(standalone, top_k, mode, stages)
-        topic = previous_topic(history) if answer.abstained and answer.reason.startswith("weak support") else ""
+        weak = (answer.abstained and answer.reason.startswith("weak support")) or (
+            not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
+        topic = previous_topic(history) if weak else ""
         if topic and topic.lower() not in standalone.lower():
             # "what comes right after the AE step?" after a question on the career ladder: a follow-up that
-            # nothing answers on its own is asked again in the topic of the question before it
+            # nothing answers (or answers well) on its own is asked again in the topic of the question before it
             again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages)
-            answer = answer if again.abstained else again
+            if not again.abstained and (answer.abstained or again.support > answer.support):
+                answer = again
         t4 = time.perf_counter()
         timings = {"rewrite": (t1 - t0) * 1000, **stages, "total": (t4 - t0) * 1000}
         return replace(answer, timings_ms={k: round(v, 2) for k, v in timings.items()})

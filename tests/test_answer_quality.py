@@ -468,3 +468,10 @@ def test_what_a_role_does_is_not_another_roles_list_that_names_it(real_assistant
     assert "CRO’s day-to-day" not in answer and "day-to-day life of a VP for sales" in answer
     # ... but it answers who coaches the VP of Sales
     assert "Coaching and supporting the VP of Sales" in real_assistant.ask("who coaches the VP of Sales?").answer
+
+
+def test_a_weakly_answered_follow_up_is_asked_again_in_the_previous_topic(real_assistant: Assistant) -> None:
+    history = [Turn("user", "how does a sales rep climb all the way up to the c-suite?")]
+    history.append(Turn("assistant", real_assistant.ask(history[0].content).answer))
+    answer = real_assistant.ask("and what's the rung right before the exec level?", history)
+    assert "(" in answer.standalone_question and "VP of Sales" in answer.answer
