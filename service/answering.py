@@ -481,7 +481,8 @@ def _report_objects(text: str) -> set[str]:
     return objects
 
 
-_SITS_UNDER = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath)\b", re.IGNORECASE)
+_SITS_UNDER = re.compile(r"\b(?:sit(?:s|ting)?|fall(?:s|ing)?)\s+(?:directly\s+)?(?:under|below|beneath)\b",
+                         re.IGNORECASE)
 _SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
 
 

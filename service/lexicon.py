@@ -89,7 +89,8 @@ HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|
 # "who does the CRO answer to?", "answering directly to the board": a reporting line
 # a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"
 ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"
-                        r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b", re.IGNORECASE)
+                        r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b|"
+                        r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b", re.IGNORECASE)
 
 
 _WHO_MANAGES = re.compile(r"\s*who\s+(manages|leads|oversees|supervises)\s+(?:(?:the|a|an|our|their)\s+)?",

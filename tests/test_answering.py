@@ -87,6 +87,7 @@ def test_who_reports_to_a_role_wants_the_role_reported_to_or_managing() -> None:
     assert _direction_match("Who does a VP of Sales report to?", manages, {"vpsales"}, "vpsales") == 0.0
     assert _direction_match("which teams sit under the CRO?", "The CRO leads sales and marketing.", {"cro"},
                             "cro") == 1.0
+    assert _direction_match("what areas fall under a CRO?", "Marketing usually reports to the CRO.", {"cro"}) == 1.0
     # "who manages the VP of Sales?" asks the VP's boss
     assert _direction_match("who manages the VP of Sales?", up, {"vpsales"}) == 1.0
     assert _direction_match("who manages the VP of Sales?", manages, {"vpsales"}, "vpsales") == 0.0
