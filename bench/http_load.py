@@ -88,11 +88,29 @@ def lua_script(path: Path, questions: list[str], threads: int) -> Path:
     return path
 
 
-def wrk(port: int, connections: int, seconds: int, script: Path) -> dict:
+def server_cpu(proc: subprocess.Popen) -> float:
+    """CPU seconds (user + system) the server and its workers have used so far."""
+    total = 0.0
+    for p in [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def wrk(port: int, connections: int, seconds: int, script: Path, server: subprocess.Popen | None = None) -> dict:
+    load = os.getloadavg()[0]
+    cpu = server_cpu(server) if server is not None else 0.0
     out = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
                           "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, check=True).stdout
-    return {"connections": connections, **parse_wrk(out), "load_avg": os.getloadavg()[0]}
+    run = {"connections": connections, **parse_wrk(out), "load_avg_before": load, "load_avg": os.getloadavg()[0]}
+    if server is not None:
+        # the server's CPU per answer under load: unlike answers/s, it hardly moves with other jobs on the machine
+        run["server_cpu_ms_per_answer"] = round((server_cpu(server) - cpu) / max(run["requests"], 1) * 1000, 2)
+    return run
 
 
 def parse_wrk(out: str) -> dict:
@@ -148,7 +166,7 @@ def main() -> None:
                         run_no += 1
                     else:
                         questions = QUESTIONS
-                    run = wrk(args.port, c, args.seconds, lua_script(tmp / "answer.lua", questions, threads))
+                    run = wrk(args.port, c, args.seconds, lua_script(tmp / "answer.lua", questions, threads), proc)
                     run["mix"] = mix
                     run["repeats_within_run"] = mix == "repeated" or run["requests"] > len(questions)
                     runs.append(run)
@@ -158,12 +176,13 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=30)
     (args.out / "http_load.json").write_text(json.dumps(results, indent=2))
-    lines = ["| mix | workers | clients | answers/s | p50 ms | p99 ms | errors | load avg | cold start s | RSS MB |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| mix | workers | clients | answers/s | p50 ms | p99 ms | errors | server CPU ms/answer "
+             "| load avg before, after | cold start s | RSS MB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for run in r["runs"]:
             lines.append(f"| {r['mix']} | {r['workers']} | {run['connections']} | {run['rps']:.0f} | {run['p50_ms']} | "
-                         f"{run['p99_ms']} | {run['errors']} | {run['load_avg']:.2f} | {r['cold_start_s']} | "
+                         f"{run['p99_ms']} | {run['errors']} | {run['server_cpu_ms_per_answer']} | "
+                         f"{run['load_avg_before']:.2f}, {run['load_avg']:.2f} | {r['cold_start_s']} | "
                          f"{r['rss_mb']} |")
     (args.out / "http_load.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

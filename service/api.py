@@ -113,28 +113,39 @@ def record_feedback(body: FeedbackRequest, store: OwnedStore | None) -> dict[str
 _KEYED = [Security(api_key)]
 
 
+# The routes are `async def` and hand the work to the thread pool once: a plain `def` route is run there by
+# FastAPI and then hops there again to validate its return value against the response model, two round
+# trips between the event loop and a worker thread per request instead of one.
+
+
 @router.post("/api/answer", response_model=AnswerResponse, tags=["qa"], dependencies=_KEYED,
              responses={**API_ERRORS, 200: {"description": "The answer, or an abstention", "links": ANSWER_LINKS}})
-def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
-                request: Request) -> AnswerResponse:
+async def post_answer(body: AnswerRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep,
+                      request: Request) -> AnswerResponse:
     """Answer a question with cited passages, or abstain when the articles don't say.
 
     Follow-ups use `history` when given, else the stored turns of `conversation_id`.
     """
-    return answer_question(body, assistant, store, settings, request.app.state.metrics)
+    return await run_in_threadpool(answer_question, body, assistant, store, settings, request.app.state.metrics)
 
 
 @router.post("/api/feedback", tags=["qa"], dependencies=_KEYED, responses={
     **API_ERRORS, 404: {"model": ErrorOut, "description": "No such turn in this owner's conversation"}})
-def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
+async def post_feedback(body: FeedbackRequest, store: StoreDep) -> dict[str, str]:
     """Thumbs up/down (and an optional comment) on one answered turn."""
-    return record_feedback(body, store)
+    return await run_in_threadpool(record_feedback, body, store)
 
 
 @router.post("/api/search", response_model=SearchResponse, tags=["qa"], responses=API_ERRORS,
              dependencies=_KEYED)
-def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep, settings: SettingsDep) -> SearchResponse:
+async def post_search(body: SearchRequest, assistant: AssistantDep, store: StoreDep,
+                      settings: SettingsDep) -> SearchResponse:
     """The passages retrieval finds for a query, best first (follow-ups rewritten like answers)."""
+    return await run_in_threadpool(search_passages, body, assistant, store, settings)
+
+
+def search_passages(body: SearchRequest, assistant: Assistant, store: OwnedStore | None,
+                    settings: Settings) -> SearchResponse:
     _check_question(body.query, settings)
     standalone, passages = assistant.search(body.query, _history(body.history, body.conversation_id, store), body.k)
     return SearchResponse(

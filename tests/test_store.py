@@ -63,6 +63,26 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return cluster.create_database(f"t_{uuid.uuid4().hex[:12]}")
 
 
+def test_a_conversation_counts_its_turns_and_keeps_its_start(database_url: str) -> None:
+    from sqlalchemy import select
+
+    from service.store import conversations
+
+    store = Store(database_url)
+    cid = store.new_id()
+
+    def row():  # type: ignore[no-untyped-def]
+        with store.engine.connect() as conn:
+            return conn.execute(select(conversations).where(conversations.c.id == cid)).one()
+
+    assert store.add_turn(cid, "q0", "q", "a", False, [], {}) == 1
+    started = row().created_at
+    assert [store.add_turn(cid, f"q{i}", "q", "a", False, [], {}) for i in (1, 2)] == [2, 3]
+    assert store.add_turn(store.new_id(), "q", "q", "a", False, [], {}) == 1  # another conversation starts at 1
+    assert row().turns == 3 and row().created_at == started  # a later turn counts, it does not restart
+    assert [(t.turn, t.question) for t in store.turns(cid)] == [(1, "q0"), (2, "q1"), (3, "q2")]
+
+
 def test_concurrent_writers_lose_nothing(database_url: str) -> None:
     stores = [Store(database_url) for _ in range(4)]  # separate engines, like separate workers
     cids = ["c1", "c2"]
