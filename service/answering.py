@@ -212,11 +212,11 @@ class Answerer:
                 if q_roles:
                     cover = len(q_roles & (about | chunk_roles)) / len(q_roles)
                     # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
-                    off_topic = bool(about) and not q_roles & (about | {unit.subject})
                     # an item of one role's list names another as its object ("The CRO's day-to-day ...:
-                    # Coaching and supporting the VP of Sales"): not what the VP of Sales does
+                    # Coaching and supporting the VP of Sales"): what the CRO does, not the VP of Sales
                     doer = unit.subject or (unit.context_roles[0] if unit.kind == "item"
                                             and len(unit.context_roles) == 1 else "")
+                    off_topic = bool(about) and not q_roles & (about | {doer})
                     other_doer = doer and doer not in q_roles and len(q_roles) == 1 and q.answer_type != "role"
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     if other_doer:

@@ -466,7 +466,9 @@ def test_what_a_role_does_is_not_another_roles_list_that_names_it(real_assistant
     # "The CRO's day-to-day responsibilities ...: Coaching and supporting the VP of Sales, ..." is the CRO's
     answer = real_assistant.ask("what does the VP of sales do all day?").answer
     assert "CRO’s day-to-day" not in answer and "day-to-day life of a VP for sales" in answer
-    # ... but it answers who coaches the VP of Sales
+    # the CRO's own list is the CRO's, items that name the VPs included
+    assert "forecast and pipeline data" in real_assistant.ask("what is a CRO busy with day to day?").answer
+    # ... and it answers who coaches the VP of Sales
     assert "Coaching and supporting the VP of Sales" in real_assistant.ask("who coaches the VP of Sales?").answer
 
 
