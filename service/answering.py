@@ -226,8 +226,8 @@ class Answerer:
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
                     # (the line between two asked roles is what "who reports to whom?" asks: weighed as a relation)
                     role_adj += cfg.multi_role_bonus * _direction_match(
-                        question, _row_sentence(chunk, unit), q_roles, antecedent(unit))
-                    role_adj += cfg.multi_role_bonus * _relation_match(question, unit.text)
+                        q.text, _row_sentence(chunk, unit), q_roles, antecedent(unit))
+                    role_adj += cfg.multi_role_bonus * _relation_match(q.text, unit.text)
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
@@ -481,8 +481,8 @@ def _report_objects(text: str) -> set[str]:
     return objects
 
 
-_SITS_UNDER = re.compile(r"\b(?:sit(?:s|ting)?|fall(?:s|ing)?)\s+(?:directly\s+)?(?:under|below|beneath)\b",
-                         re.IGNORECASE)
+_SITS_UNDER = re.compile(r"\b(?:sit(?:s|ting)?|fall(?:s|ing)?)\s+(?:directly\s+)?(?:under|below|beneath)\b|"
+                         r"\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b", re.IGNORECASE)
 _SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
 
 

@@ -25,7 +25,7 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
                "earn", "earns", "earned", "earning", "earnings",
                "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
-    "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit"),
+    "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit", "turf", "purview"),
     "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
     # "KPIs" and "metrics" are one thing; spelled out, "key performance indicators" would outweigh the
     # rest of a question three words to one
@@ -59,6 +59,8 @@ ABBREVIATIONS: dict[str, str] = {
     "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
     "cpa": "cost per acquisition", "avg": "average", "approx": "approximately", "exec": "executive",
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
+    "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
+    "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -67,7 +69,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
                        "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
-                       "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs"})
+                       "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
+                       "collab", "x-functional", "xfn", "wats", "org chart"})
 
 
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
@@ -90,7 +93,8 @@ HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|
 # a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"
 ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"
                         r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b|"
-                        r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b", re.IGNORECASE)
+                        r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b|\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b",
+                        re.IGNORECASE)
 
 
 _WHO_MANAGES = re.compile(r"\s*who\s+(manages|leads|oversees|supervises)\s+(?:(?:the|a|an|our|their)\s+)?",

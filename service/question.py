@@ -38,7 +38,7 @@ _FRAME = frozenset(
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
-    wasnt werent yet already cover covers covered""".split()  # noqa: SIM905
+    wasnt werent yet already cover covers covered kinda sorta gig gigs part""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -292,6 +292,9 @@ def analyze(text: str) -> Question:
     boss = bool(boss_question(text))
     if boss:  # "who manages the CSO?": the reporting line, not what managing is
         aspect_tokens = tuple(t for t in aspect_tokens if t not in tokenize(_WHO_MANAGES_VERBS, query=False))
+    # "roll up under", "sit under", "answer to": a reporting line in other words, whose words are not the aspect
+    idiom = {t for m in ANSWERS_TO.finditer(text) for t in tokenize(m.group(0), query=False)} - {"report"}
+    aspect_tokens = tuple(t for t in aspect_tokens if t not in idiom)
     if (boss or ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
             "report" not in aspect_tokens):
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)

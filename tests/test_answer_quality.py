@@ -477,3 +477,9 @@ def test_a_weakly_answered_follow_up_is_asked_again_in_the_previous_topic(real_a
     history.append(Turn("assistant", real_assistant.ask(history[0].content).answer))
     answer = real_assistant.ask("and what's the rung right before the exec level?", history)
     assert "(" in answer.standalone_question and "VP of Sales" in answer.answer
+
+
+def test_a_reporting_line_is_read_from_the_repaired_question(real_assistant: Assistant) -> None:
+    # "cheif revenue oficer" is repaired before the line's direction is read: marketing reports to the CRO
+    answer = real_assistant.ask("does mktg roll up under the cheif revenue oficer?").answer
+    assert answer.startswith("Yes.") and "report directly to the CRO" in answer

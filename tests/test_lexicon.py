@@ -59,6 +59,8 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("does the CSO work w finance") == "does the CSO work with finance"
     assert expand_abbreviations("what is a great VP?") == "what is a great VP?"
     assert expand_abbreviations("interviews w/ ICs") == "interviews with ICs (individual contributors)"
+    assert expand_abbreviations("what xp for x-functional collab on the org chart") == \
+        "what experience for cross-functional collaboration on the reporting structure"
 
 
 def test_real_english_words_are_not_repaired() -> None:
@@ -126,6 +128,14 @@ def test_chat_shorthand_for_should_and_what_is_spelled_out() -> None:
     from service.lexicon import expand_abbreviations
     assert expand_abbreviations("who shd our CSO work with, wat about the CMO?") == (
         "who should our CSO work with, what about the CMO?")
+
+
+def test_rolling_up_under_someone_is_a_reporting_line() -> None:
+    from service.lexicon import ANSWERS_TO
+
+    assert ANSWERS_TO.search("does marketing roll up under the CRO?")
+    assert ANSWERS_TO.search("which teams fall under a CSO")
+    assert not ANSWERS_TO.search("how do we roll out a new comp plan?")
 
 
 def test_answering_to_someone_is_a_reporting_line() -> None:

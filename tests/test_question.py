@@ -182,3 +182,8 @@ def test_what_a_question_sets_aside_is_not_what_it_asks() -> None:
     assert "hire" not in q.aspect and "function" in q.aspect
     assert analyze("besides base pay, what perks come with a CRO job?").answer_type == "list"
     assert analyze("what does the CRO own other than sales?").aspect == ()
+
+
+def test_the_words_of_a_reporting_idiom_are_not_the_aspect() -> None:
+    assert analyze("does marketing roll up under the CRO?").aspect == ("market", "report")
+    assert analyze("is demand gen part of the CRO's turf?").aspect == ("demand", "gen", "responsibility")
