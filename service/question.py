@@ -125,8 +125,10 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
                          + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)
 
 
+# "how do we decide between a CSO and a CRO?"
+_DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
-                               "option situation case circumstance scenario"))
+                               "option situation case circumstance scenario decide"))
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,11 @@ def analyze(text: str) -> Question:
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
+    if len(set(roles) & CORE_ROLES) > 1 and (_DECIDE.search(asked) or (
+            len(sentences) > 1 and choice_between_roles(sentences[-1]) and kind == "role")):
+        # "our revenue is mostly one-off deals. CSO or CRO?", "how do we decide between a CSO and a CRO?":
+        # which role fits a situation is answered by when each one fits
+        kind = "condition"
     focus = focus_role(text)
     if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a

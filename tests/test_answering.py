@@ -77,6 +77,7 @@ def test_who_reports_to_a_role_wants_the_role_reported_to_or_managing() -> None:
     # "to a", "into their": the role after them is reported to
     assert _report_objects("Who reports to a VP of Sales?") == {"vpsales"}
     assert _report_objects("who reports into their CSO?") == {"cso"}
+    assert _report_objects("who reports straight into the CSO?") == {"cso"}
     up = "VPs of Sales commonly report directly to the CSO or CRO."
     assert _direction_match("Who reports to a VP of Sales?", up, {"vpsales"}) == -1.0
     assert _direction_match("Who does a VP of Sales report to?", up, {"vpsales"}) == 1.0

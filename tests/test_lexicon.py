@@ -92,6 +92,9 @@ def test_informal_role_names_and_unknown_titles() -> None:
     assert find_roles("ask the chief revenue guy about pricing") == ["cro"]
     assert find_roles("the chief sales exec") == ["cso"]
     assert find_roles("why does the revenue officer need that?") == ["cro"]
+    # a bare "VP" set beside a chief is the VP of Sales; not an EVP, not another VP
+    assert find_roles("VP or CSO?") == ["vpsales", "cso"] and find_roles("a CRO or VP?") == ["cro", "vpsales"]
+    assert find_roles("EVP or CRO") == ["cro"] and find_roles("the VP of Marketing or the CSO") == ["cso"]
     assert find_roles("our sales officer and the vice president of sales") == ["cso", "vpsales"]
     assert _unknown_titles("What does a Chief Data Officer do?") == ["Chief Data Officer"]
     assert _unknown_titles("what does a CDO do") == ["CDO"]

@@ -187,3 +187,10 @@ def test_what_a_question_sets_aside_is_not_what_it_asks() -> None:
 def test_the_words_of_a_reporting_idiom_are_not_the_aspect() -> None:
     assert analyze("does marketing roll up under the CRO?").aspect == ("market", "report")
     assert analyze("is demand gen part of the CRO's turf?").aspect == ("demand", "gen", "responsibility")
+
+
+def test_choosing_a_role_for_a_situation_asks_when_each_fits() -> None:
+    assert analyze("we sell one-off licences, few renewals. CSO or CRO?").answer_type == "condition"
+    assert analyze("how should we decide between a CRO and a CSO?").answer_type == "condition"
+    # a choice with no situation is still a role question
+    assert analyze("CSO or CRO: who is more senior?").answer_type == "role"
