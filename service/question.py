@@ -125,6 +125,12 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
                          + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)
 
 
+# a title's earlier names: "what was it called before?", "used to be called", "its old title"
+_FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known as)\b[^?.]*\b(?:before|previously|formerly|originally|"
+                          r"in the past)\b|\bused to be (?:called|named|known)\b|\b(?:old|former|previous|original|"
+                          r"earlier) (?:name|title)s?\b", re.IGNORECASE)
+_FORMER_WORDS = frozenset(tokenize("call called named titled known before previously formerly originally past used old "
+                                   "former previous original earlier name names title titles"))
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
@@ -313,6 +319,8 @@ def analyze(text: str) -> Question:
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
         # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
+    if _FORMER_NAME.search(text):  # "what was the CRO called before?": what it was formerly known as
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
                     scope=asks_scope(text), basis=asks_basis(text))

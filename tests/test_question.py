@@ -194,3 +194,9 @@ def test_choosing_a_role_for_a_situation_asks_when_each_fits() -> None:
     assert analyze("how should we decide between a CRO and a CSO?").answer_type == "condition"
     # a choice with no situation is still a role question
     assert analyze("CSO or CRO: who is more senior?").answer_type == "role"
+
+
+def test_a_titles_earlier_name_is_what_it_was_formerly_known_as() -> None:
+    assert analyze("what did they call the CRO job before?").aspect == ("former", "known")
+    assert analyze("what's the old title for a CRO?").aspect == ("former", "known")
+    assert "former" not in analyze("what should we call the role?").aspect
