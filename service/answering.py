@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from service.chunking import Chunk, Sentence
-from service.composition import BARE_REPLY, Citation, compose, render
+from service.composition import BARE_REPLY, GIVES_REASON, Citation, compose, render
 from service.index import Index
 from service.lexicon import (
     ABBREVIATIONS,
@@ -409,9 +409,6 @@ _PASSING_UNITS = 2  # a name the articles use in at most this many units is only
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
 _FAMILY_CACHE = 20_000
-_GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
-                           r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
-                           re.IGNORECASE)
 _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
                                 re.IGNORECASE)
 
@@ -439,7 +436,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 2.0 * bounds_remit(unit) - 1.0
     if q.answer_type == "reason":
         # a reason: a unit that gives one ("..., ensuring that ...", "because ...", "so that ...")
-        return 1.0 if _GIVES_REASON.search(text) else 0.0
+        return 1.0 if GIVES_REASON.search(text) else 0.0
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
         return 1.0 if states_condition(unit) else -0.5

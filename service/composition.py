@@ -20,6 +20,10 @@ from service.units import conditional, role_columns, states_condition, table_cel
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
 
+# a unit that gives a reason ("..., ensuring that ...", "because ...", "so that ...")
+GIVES_REASON = re.compile(r"\b(?:because|since|so that|in order to|ensur(?:e|es|ing)|which (?:means|allows|helps)|"
+                           r"allow(?:s|ing)|help(?:s|ing)|as a result|that way|this way|thereby|due to)\b",
+                           re.IGNORECASE)
 # "Yes, especially in large organizations.": a reply that means nothing without its question
 BARE_REPLY = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^(?:they|their|them|this|these|those|it|its|he|she|his|her)\b", re.IGNORECASE)
@@ -205,7 +209,10 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # process.") goes on in the next sentence when that one continues it ("Their domain blends sales, ...")
     lists_nothing = q.answer_type == "list" and best.unit.kind in ("text", "faq") and not _ENUMERATES.search(best.text)
     # a reason goes on in the next sentence when that one still speaks of what was asked
-    reason_goes_on = q.answer_type == "reason" and any(_follows(c, best) and _on_aspect(c) for c in cands)
+    # (and so does one that gives no reason at all: "The CRO must know the top deals to close." Not only for ...)
+    reason_goes_on = q.answer_type == "reason" and any(
+        _follows(c, best) and (_on_aspect(c) or (not GIVES_REASON.search(best.text) and _words(best.text) <= 12))
+        for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
             lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or reason_goes_on:
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short

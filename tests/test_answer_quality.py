@@ -483,3 +483,8 @@ def test_a_reporting_line_is_read_from_the_repaired_question(real_assistant: Ass
     # "cheif revenue oficer" is repaired before the line's direction is read: marketing reports to the CRO
     answer = real_assistant.ask("does mktg roll up under the cheif revenue oficer?").answer
     assert answer.startswith("Yes.") and "report directly to the CRO" in answer
+
+
+def test_a_why_answered_by_a_sentence_with_no_reason_goes_on_to_the_next(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how come a CRO has to know the top deals?").answer
+    assert "forecasting" in answer and "customer journey" in answer
