@@ -93,12 +93,18 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     prep = re.search(r"\b(with|to|from|for|than|under|over)\s+(?:the\s+|a\s+|an\s+)?\S*\s*\??$", question.strip(),
                      re.IGNORECASE)
     if prep:  # "And with the CEO?" replaces the role after "with" in the previous question
+        matched = False
         for i, (start, _, _) in enumerate(spans):
             before = previous[:start]
             m = _PREP_ROLE.search(before)
             if m and m.group(1).lower() == prep.group(1).lower():
-                target = i
+                target, matched = i, True
                 break
+        if not matched and prep.group(1).lower() == "with" and new_roles[0] not in CORE_ROLES and (
+                spans[0][2] in CORE_ROLES):
+            # ("which exec does the CRO work with on budget?" has no role after "with": what the CRO does with
+            # the CEO is asked; "and with a CSO?" after "the challenges with hiring a CRO" swaps the core role)
+            return f"What does {short_name(spans[0][2])} do with {short_name(new_roles[0])}?"
     start, end, _ = spans[target]
     replacement = ROLES_BY_KEY[new_roles[0]].name if previous[start:end][:1].isupper() else short_name(new_roles[0])
     # keep the article before the mention ("the CRO" -> "the CEO") by replacing only the role words
@@ -248,7 +254,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
         if len(core) > 1 and _sets_side_by_side(previous) and (
-                _PLURAL.search(question) or analyze(question).answer_type == "reason"):
+                _PLURAL.search(question) or _RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
@@ -274,6 +280,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     return question
 
 
+# "who'd report to who then?", "how do they work with each other?": a question about the pair
+_RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b", re.IGNORECASE)
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 

@@ -183,3 +183,18 @@ def test_the_less_or_more_x_one_is_the_role_the_answer_gives_x_or_the_other() ->
     assert find_roles(rewrite("and the less hands-off one, who is their boss?", history)) == ["vpsales"]
     # a quality the answer gives neither role: no guess
     assert find_roles(rewrite("what does the less senior one earn?", history)) != ["cro"]
+
+
+def test_and_with_a_partner_after_a_question_with_no_partner_asks_what_the_role_does_with_it() -> None:
+    history = [Turn("user", "which exec does the CRO team up with on budgets?"),
+               Turn("assistant", "Working with the CFO to ensure that the budget ... is met. [1]")]
+    assert rewrite("and with the CEO?", history) == "What does the CRO do with the CEO?"
+    # a core role after "with" swaps the core role the previous question asked about
+    history = [Turn("user", "What are the challenges with hiring a CRO?"), Turn("assistant", "...")]
+    assert find_roles(rewrite("And with a CSO?", history)) == ["cso"]
+
+
+def test_who_reports_to_whom_after_a_question_on_two_roles_keeps_the_pair() -> None:
+    history = [Turn("user", "can a company have both a CRO and a CSO?"),
+               Turn("assistant", "Yes, especially in large organizations. [1]")]
+    assert set(find_roles(rewrite("who'd report to who then?", history))) == {"cro", "cso"}
