@@ -374,6 +374,11 @@ def _support(cands: list[Candidate]) -> float:
 
 
 _LEAD_IN_FADE = 0.05
+# capitalized words that name no one: job titles ("formerly known as President, Executive VP, or Senior VP") and
+# the domain's mixed-case abbreviation (SaaS)
+_NOT_NAMES = frozenset((  # noqa: SIM905
+    "president vice executive senior chief officer director manager head lead leader principal partner founder "
+    "owner board saas").split())
 _NUMBER = (r"(?:\d[\d,.]*\+?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
            r"thirty|forty|fifty|a few|several|dozens?|hundreds?|a handful of)")
 _QUANTITY_SHAPES = {
@@ -392,6 +397,8 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
     kind, _, noun = quantity.partition(":")
     if kind == "currency":
         return noun in text.lower()
+    if kind == "name":  # a name: a capitalized word inside the sentence that is no role, title or acronym
+        return any(n.lower() not in _NOT_NAMES for n in _names(text))
     if kind != "count":
         return bool(_QUANTITY_SHAPES[kind].search(text))
     # a number that counts the asked noun: "10 direct reports", "two to three years"

@@ -95,6 +95,10 @@ _COUNT_END = frozenset((  # noqa: SIM905
 _PERCENT = re.compile(r"%|\bper\s?cent(?:age)?\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?:found|creat|introduc|invent|establish|"
                    r"start|coin|first|launch)\w*", re.IGNORECASE)
+# "which company first created the CRO title?": answered by a company's name
+_COMPANY = re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|brand|employer|organi[sz]ation)\s+"
+                      r"(?:was|were|did|first|invented|created|coined|started|introduced|pioneered|came up)\b",
+                      re.IGNORECASE)
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
 # how long something takes: a number of days, weeks, months or years
@@ -244,6 +248,8 @@ def asked_quantity(text: str) -> str:
         return "year"
     if _AGE.search(text):
         return "age"
+    if _COMPANY.search(text):
+        return "name"
     if _TENURE.search(text):
         return "tenure"
     if _TAKES.search(text):

@@ -488,3 +488,8 @@ def test_a_reporting_line_is_read_from_the_repaired_question(real_assistant: Ass
 def test_a_why_answered_by_a_sentence_with_no_reason_goes_on_to_the_next(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how come a CRO has to know the top deals?").answer
     assert "forecasting" in answer and "customer journey" in answer
+
+
+def test_which_company_did_something_first_abstains_without_a_company_named(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which company invented the chief revenue officer role?")
+    assert answer.abstained and answer.reason.startswith("no name stated")

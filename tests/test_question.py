@@ -90,6 +90,8 @@ def test_a_negated_role_is_set_aside() -> None:
     ("what is the maximum number of managers under a CSO", "count:manager"),
     ("How much is a CRO paid in euros?", "currency:euros"),
     ("how many hours a week does a CRO work", "count:hour"),
+    ("which company invented the CSO title?", "name"),  # a company's name
+    ("which company stage suits a CRO?", ""),
     ("what does a CRO do", ""),
     ("how much does a VP of Sales earn", ""),
 ])
