@@ -101,6 +101,7 @@ def test_the_quantity_a_question_asks_for(question: str, quantity: str) -> None:
 
 def test_asking_for_the_gist_leaves_no_aspect() -> None:
     assert analyze("CSO in a nutshell??").aspect == () and analyze("explain a CRO like I'm 5").aspect == ()
+    assert analyze("what's a CRO's bread and butter?").aspect == ()
 
 
 @pytest.mark.parametrize("question", ["What does CSO stand for?", "is CRO short for something?",
