@@ -248,6 +248,14 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
                     continue
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":
                     break  # (a comparison needs the other side, however much better the first one matched)
+                # (an item of the role's own list comes with its siblings: "Benefits of a CSO: ...; ...")
+                listed = (_list_part(q, cand, cands, cfg.max_words - words)
+                          if cand.unit.kind == "item" and q.answer_type == "comparison" else None)
+                if listed:
+                    parts.append(listed)
+                    used.update(c.unit.row for c in listed.cands)
+                    words += _words(listed.text)
+                    break
                 text = _with_role(cand, render(cand, _columns(q, cand)), q)
                 if words + _words(text) <= cfg.max_words:
                     parts.append(_Part([cand], text))

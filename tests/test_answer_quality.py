@@ -493,3 +493,8 @@ def test_a_why_answered_by_a_sentence_with_no_reason_goes_on_to_the_next(real_as
 def test_which_company_did_something_first_abstains_without_a_company_named(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("which company invented the chief revenue officer role?")
     assert answer.abstained and answer.reason.startswith("no name stated")
+
+
+def test_a_comparison_of_two_lists_quotes_each_roles_list(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("pros of a CSO vs a CRO?").answer
+    assert "Benefits of a CSO:" in answer and "Benefits of a CRO:" in answer
