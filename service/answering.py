@@ -25,6 +25,7 @@ from service.lexicon import (
     canonicalize_roles,
     find_roles,
     role_spans,
+    same_family,
     tokenize,
     words,
 )
@@ -143,12 +144,10 @@ class Answerer:
         return sum(self.idf(t) for t in aspect if t in tokens or self.family(t) & tokens) / total
 
     def family(self, token: str) -> frozenset[str]:
-        """Corpus tokens of the same word family that the stemmer leaves apart: one of at least 5 letters
-        is the other's start ("incent"/"incentiv", "strateg"/"strategi", "respons"/"responsibility")."""
+        """Corpus tokens of the same word family that the stemmer leaves apart (lexicon.same_family)."""
         found = self._families.get(token)
         if found is None:
-            found = frozenset(u for u in self._df if u != token and min(len(u), len(token)) >= _FAMILY_PREFIX
-                              and (u.startswith(token) or token.startswith(u)))
+            found = frozenset(u for u in self._df if u != token and same_family(u, token))
             if len(self._families) >= _FAMILY_CACHE:  # question words are unbounded: keep the cache bounded
                 self._families.clear()
             self._families[token] = found
@@ -411,7 +410,6 @@ _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|
                         re.IGNORECASE)
 
 
-_FAMILY_PREFIX = 5
 _PASSING_UNITS = 2  # a name the articles use in at most this many units is only mentioned in passing
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)

@@ -109,6 +109,15 @@ def boss_question(text: str) -> str:
     return f"who does {text[m.end():].rstrip(' ?')} report to?"
 
 
+FAMILY_PREFIX = 5
+
+
+def same_family(a: str, b: str) -> bool:
+    """Tokens of one word family that the stemmer leaves apart: one of at least 5 letters is the other's
+    start ("incent"/"incentiv", "strateg"/"strategi", "respons"/"responsibility")."""
+    return a == b or (min(len(a), len(b)) >= FAMILY_PREFIX and (a.startswith(b) or b.startswith(a)))
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 

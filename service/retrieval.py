@@ -12,7 +12,14 @@ import numpy as np
 from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index
-from service.lexicon import canonicalize_roles, expand_abbreviations, find_roles, repair_spelling, tokenize
+from service.lexicon import (
+    canonicalize_roles,
+    expand_abbreviations,
+    find_roles,
+    repair_spelling,
+    same_family,
+    tokenize,
+)
 from service.question import Question, analyze
 from service.units import bounds_remit, states_condition
 
@@ -231,8 +238,9 @@ class Retriever:
                     continue  # "when should we hire a CSO?": the passages that state when
                 if pay and "$" not in unit.text:
                     continue  # "which one pays more?": the passages that state an amount
-                if aspect:
-                    sim += _COVERAGE_WEIGHT * len(aspect & unit.tokens) / len(aspect)
+                if aspect:  # (word families count: "incentivized" asks for "incentive")
+                    shared = sum(any(same_family(t, u) for u in unit.tokens) for t in aspect)
+                    sim += _COVERAGE_WEIGHT * shared / len(aspect)
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
             for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:

@@ -498,3 +498,9 @@ def test_which_company_did_something_first_abstains_without_a_company_named(real
 def test_a_comparison_of_two_lists_quotes_each_roles_list(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("pros of a CSO vs a CRO?").answer
     assert "Benefits of a CSO:" in answer and "Benefits of a CRO:" in answer
+
+
+def test_a_comparison_reads_each_roles_unit_in_the_asked_words_family(real_assistant: Assistant) -> None:
+    # "incentivized" and the VP's "Their incentive is usually based on margins" are one word family
+    answer = real_assistant.ask("how are CROs and VPs of Sales incentivised differently?").answer
+    assert "margins" in answer and "grow overall organizational revenue" in answer

@@ -144,3 +144,11 @@ def test_rolling_up_under_someone_is_a_reporting_line() -> None:
 def test_answering_to_someone_is_a_reporting_line() -> None:
     assert "report" in tokenize("who does the CSO answer to?", query=True)
     assert "report" not in tokenize("what is the answer to the pricing question?", query=True)
+
+
+def test_word_families_the_stemmer_leaves_apart() -> None:
+    from service.lexicon import same_family
+
+    assert same_family("incent", "incentiv") and same_family("strategi", "strateg")
+    assert not same_family("sal", "salary")  # too short to be a family
+    assert not same_family("market", "margin")
