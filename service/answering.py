@@ -526,12 +526,18 @@ def _direction_match(question: str, text: str, q_roles: set[str], subject: str =
 _WITH_ROLE = re.compile(r"\b(with|alongside)\s+(?:the\s+|a\s+|an\s+|our\s+)?$", re.IGNORECASE)
 
 
+# what one role does with another, said without "with": "Coaching and supporting the VP of Sales"
+_WORKS_WITH = re.compile(r"\b(?:support\w*|coach\w*|mentor\w*|partner\w*|collaborat\w*|align\w*)\s+"
+                         r"(?:and\s+\w+\s+)?(?:the\s+|a\s+|an\s+|their\s+)?$", re.IGNORECASE)
+
+
 def _relation_match(question: str, text: str) -> float:
     """+1 when the unit works "with" the role the question asks about working with ("do with the CEO")."""
     wanted = {key for start, _, key in role_spans(question) if _WITH_ROLE.search(question[max(0, start - 20):start])}
     if not wanted:
         return 0.0
-    found = {key for start, _, key in role_spans(text) if _WITH_ROLE.search(text[max(0, start - 20):start])}
+    found = {key for start, _, key in role_spans(text) if _WITH_ROLE.search(text[max(0, start - 20):start])
+             or _WORKS_WITH.search(text[max(0, start - 30):start])}
     return 1.0 if wanted & found else 0.0
 
 

@@ -109,3 +109,11 @@ def test_names_are_capitalized_words_but_not_acronyms_or_their_plurals() -> None
     assert _names("what data does the CRO collect from those VPs?") == []
     assert _names("do AEs and SDRs report to the VP of Sales?") == []
     assert _names("How much does HubSpot pay its VP of Sales?") == ["HubSpot"]
+
+
+def test_working_with_a_role_includes_coaching_and_supporting_it() -> None:
+    from service.answering import _relation_match
+
+    question = "how does the CRO work with the VP of Sales?"
+    assert _relation_match(question, "Coaching and supporting the VP of Sales, Marketing, and Success.") == 1.0
+    assert _relation_match(question, "The VP of Sales leads the sales team.") == 0.0
