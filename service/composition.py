@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from service.conversation import short_name
 from service.index import Index
-from service.lexicon import ROLES_BY_KEY, find_roles, tokenize
+from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, tokenize
 from service.question import Question, analyze
 from service.units import conditional, role_columns, states_condition, table_cells
 
@@ -354,11 +354,49 @@ def _alike_reply(q: Question, part: _Part) -> str:
     return "Yes." if asked & cells[subject] else "No."
 
 
+# "is that more than a CRO gets?", "more or less than a CSO?": the amounts of two roles set against each other
+_MORE = re.compile(r"\b(?:(more|higher|bigger|larger)|(less|lower|smaller))\b(?:\s+or\s+(?:more|less|higher|lower))?"
+                   r"[^?]*\bthan\b", re.IGNORECASE)
+_AMOUNT = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|million)?\b", re.IGNORECASE)
+
+
+def _top_amount(text: str) -> float:
+    """The largest dollar amount in `text` (0 when none)."""
+    scale = {"k": 1e3, "m": 1e6, "million": 1e6}
+    return max((float(m.group(1).replace(",", "")) * scale.get((m.group(2) or "").lower(), 1.0)
+                for m in _AMOUNT.finditer(text)), default=0.0)
+
+
+def _more_or_less(q: Question, parts: list[_Part]) -> str:
+    """"Yes."/"No." (or "More."/"Less." when both are offered) for a question that sets one role's pay against
+    another's ("is that more than a CRO gets?"): the largest amount quoted for each role, compared. The role
+    after "than" is the one compared with."""
+    asked = _MORE.search(q.text)
+    if not asked or "salary" not in q.aspect or len(q.core_roles) != 2:
+        return ""
+    than = q.text.lower().index(" than ", asked.start()) if " than " in q.text.lower() else -1
+    after = [key for start, _, key in role_spans(q.text) if start > than >= 0 and key in q.core_roles]
+    if not after:
+        return ""
+    other = after[0]
+    subject = next(r for r in q.core_roles if r != other)
+    top = {role: max((_top_amount(c.text) for p in parts for c in p.cands
+                      if role in c.unit.about and len(set(c.unit.about) & set(q.core_roles)) == 1), default=0.0)
+           for role in (subject, other)}
+    if not top[subject] or not top[other] or top[subject] == top[other]:
+        return ""
+    higher = top[subject] > top[other]
+    if re.search(r"\bmore or less\b|\bless or more\b|\bhigher or lower\b|\blower or higher\b", q.text, re.IGNORECASE):
+        return "More." if higher else "Less."
+    return "Yes." if higher == bool(asked.group(1)) else "No."
+
+
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
     parts = _select(q, cands, cfg)
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
+    reach = reach or _more_or_less(q, parts)
     if reach:
         parts[0].text = f"{reach} {parts[0].text}"
     elif q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):

@@ -504,3 +504,16 @@ def test_a_comparison_reads_each_roles_unit_in_the_asked_words_family(real_assis
     # "incentivized" and the VP's "Their incentive is usually based on margins" are one word family
     answer = real_assistant.ask("how are CROs and VPs of Sales incentivised differently?").answer
     assert "margins" in answer and "grow overall organizational revenue" in answer
+
+
+def test_is_that_more_than_another_role_is_answered_from_both_amounts(real_assistant: Assistant) -> None:
+    from service.composition import _top_amount
+
+    assert _top_amount("from $232,294 to $346,180, ... can reach $410,064") == 410064.0
+    assert _top_amount("around $500k a year") == 500000.0 and _top_amount("no figure") == 0.0
+    history = [Turn("user", "how high can total comp go for a chief revenue officer?")]
+    history.append(Turn("assistant", real_assistant.ask(history[0].content).answer))
+    answer = real_assistant.ask("and is that lower than what a CSO can make?", history).answer
+    assert answer.startswith("Yes.") and "$410,064" in answer and ("$451,889" in answer or "$500,000" in answer)
+    answer = real_assistant.ask("is that higher than what a CSO can earn?", history).answer
+    assert answer.startswith("No.")
