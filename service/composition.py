@@ -129,6 +129,7 @@ def _names_role(cand: Candidate, q: Question) -> bool:
     return bool(set(find_roles(cand.text)) - set(q.roles))
 
 
+_FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
 
@@ -189,7 +190,31 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     return _Part(chosen, f"{lead}: {items}.")
 
 
+def _faq_answer(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:
+    """ "What are the differences between a CSO, a CRO and a VP of Sales?" asked as an article's FAQ asks it:
+    that FAQ's answer, when its sentences speak of every asked role (an overview of all three roles)."""
+    if q.aspect or len(q.core_roles) < 3:  # (two roles: the sentences that set those two side by side)
+        return []
+    for cand in cands[:10]:
+        if cand.unit.kind != "faq" or cand.similarity < _FAQ_MATCH:
+            continue
+        answer = sorted((c for c in cands if c.passage.index == cand.passage.index and c.unit.kind == "faq"),
+                        key=lambda c: c.unit.row)
+        if set(q.core_roles) <= {r for c in answer for r in c.unit.about}:
+            parts, words = [], 0
+            for c in answer[: max(cfg.max_sentences, len(q.core_roles))]:
+                if words + _words(c.text) > cfg.max_words:
+                    break
+                parts.append(_Part([c], render(c, _columns(q, c))))
+                words += _words(c.text)
+            return parts
+    return []
+
+
 def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:
+    faq = _faq_answer(q, cands, cfg)
+    if faq:
+        return faq
     best = cands[0]
     parts: list[_Part] = []
     introduced = _introduced_items(best, cands)

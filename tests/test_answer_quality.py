@@ -517,3 +517,9 @@ def test_is_that_more_than_another_role_is_answered_from_both_amounts(real_assis
     assert answer.startswith("Yes.") and "$410,064" in answer and ("$451,889" in answer or "$500,000" in answer)
     answer = real_assistant.ask("is that higher than what a CSO can earn?", history).answer
     assert answer.startswith("No.")
+
+
+def test_an_overview_of_all_three_roles_quotes_the_faq_that_asks_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("CSO vs CRO vs VP of Sales, how do they differ?").answer
+    assert "within the sales department" in answer and "all revenue-generating departments" in answer
+    assert "tactical execution" in answer
