@@ -129,6 +129,7 @@ def _names_role(cand: Candidate, q: Question) -> bool:
     return bool(set(find_roles(cand.text)) - set(q.roles))
 
 
+_REMARK = re.compile(r"^\s*(?:This|That)\s+(?:is|was|'s)\b")
 _FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
 
@@ -238,8 +239,12 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     reason_goes_on = q.answer_type == "reason" and any(
         _follows(c, best) and (_on_aspect(c) or (not GIVES_REASON.search(best.text) and _words(best.text) <= 12))
         for c in cands)
+    # a short remark on the best sentence completes it ("They will rip apart your CRM ... This is the reason you
+    # hired them!")
+    remark = any(_follows(c, best) and _REMARK.match(c.text) and _words(c.text) <= 8 for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
-            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or reason_goes_on:
+            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
+            reason_goes_on or remark):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)

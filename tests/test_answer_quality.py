@@ -523,3 +523,8 @@ def test_an_overview_of_all_three_roles_quotes_the_faq_that_asks_it(real_assista
     answer = real_assistant.ask("CSO vs CRO vs VP of Sales, how do they differ?").answer
     assert "within the sales department" in answer and "all revenue-generating departments" in answer
     assert "tactical execution" in answer
+
+
+def test_a_short_remark_after_the_quoted_sentence_completes_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("is it normal that a new VP of sales tears up our CRM?").answer
+    assert "rip apart your CRM" in answer and "This is the reason you hired them!" in answer
