@@ -274,6 +274,27 @@ class Answerer:
             return ""
         return ", ".join(rare)
 
+    def _said_of_another(self, q: Question) -> str:
+        """What is asked about one role, in words the articles use only of other roles, and one of them rare
+        ("does a VP of Sales need an MBA?": only the CSO's background names one): "mba (the CSO)"."""
+        # (yes/no questions only: "what do they study" would meet a rare verb said of another role, "case-study")
+        if len(q.core_roles) != 1 or len(q.roles) != 1 or q.answer_type != "yesno":
+            return ""
+        asked = q.core_roles[0]
+        found: dict[str, set[str]] = {}
+        for unit in self.index.units:
+            roles = set(unit.about) | set(unit.context_roles)
+            for token in q.aspect:
+                if token in unit.tokens or self.family(token) & unit.tokens:
+                    if asked in roles or not roles & CORE_ROLES:
+                        return ""  # said of the asked role, or of no role in particular
+                    found.setdefault(token, set()).update(roles & CORE_ROLES)
+        rare = [t for t in found if self._df.get(t, 0) <= _PASSING_UNITS]
+        if not rare:
+            return ""
+        others = sorted({r for t in rare for r in found[t]})
+        return f"{' '.join(rare)} ({', '.join(ROLES_BY_KEY[r].short for r in others)})"
+
     def _abstain_reason(self, prepared: PreparedQuery, cands: list[Candidate]) -> str:
         cfg = self.settings
         q = prepared.question
@@ -295,6 +316,9 @@ class Answerer:
         passing = self._in_passing(q, names, cands) if names and not q.core_roles else ""
         if passing:
             return f"only mentioned in passing: {passing}"
+        other = self._said_of_another(q)
+        if other:
+            return f"said only of another role: {other}"
         if q.roles and not set(q.roles) & CORE_ROLES:
             # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
             # when one unit speaks of that role and of what was asked.

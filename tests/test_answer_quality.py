@@ -528,3 +528,10 @@ def test_an_overview_of_all_three_roles_quotes_the_faq_that_asks_it(real_assista
 def test_a_short_remark_after_the_quoted_sentence_completes_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("is it normal that a new VP of sales tears up our CRM?").answer
     assert "rip apart your CRM" in answer and "This is the reason you hired them!" in answer
+
+
+def test_a_yes_no_on_one_role_in_words_said_only_of_another_abstains(real_assistant: Assistant) -> None:
+    # only the CSO's background mentions an MBA: whether a CRO needs one, the articles don't say
+    answer = real_assistant.ask("does a chief revenue officer have to have an MBA?")
+    assert answer.abstained and answer.reason == "said only of another role: mba (the CSO)"
+    assert not real_assistant.ask("do CSOs usually have an MBA?").abstained
