@@ -526,6 +526,7 @@ def _direction_match(question: str, text: str, q_roles: set[str], subject: str =
     # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
     question = _SITS_UNDER.sub("report to", question)
     question = _SITS_ABOVE.sub("is reported to by", question)
+    question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)
     # "who manages the VP of Sales?" asks whom the VP of Sales reports to
     question = boss_question(question) or question
     if not re.search(r"\breport", question, re.IGNORECASE):

@@ -81,6 +81,7 @@ def test_who_reports_to_a_role_wants_the_role_reported_to_or_managing() -> None:
     up = "VPs of Sales commonly report directly to the CSO or CRO."
     assert _direction_match("Who reports to a VP of Sales?", up, {"vpsales"}) == -1.0
     assert _direction_match("Who does a VP of Sales report to?", up, {"vpsales"}) == 1.0
+    assert _direction_match("who's the VP of Sales accountable to?", up, {"vpsales"}) == 1.0
     # the role leading people is the other way of saying they report to it; not for the boss question
     manages = "They manage regional sales managers, account executives, and team leaders."
     assert _direction_match("Who reports to a VP of Sales?", manages, {"vpsales"}, "vpsales") == 1.0

@@ -138,6 +138,7 @@ def test_rolling_up_under_someone_is_a_reporting_line() -> None:
 
     assert ANSWERS_TO.search("does marketing roll up under the CRO?")
     assert ANSWERS_TO.search("which teams fall under a CSO")
+    assert ANSWERS_TO.search("who is the CSO accountable to?")
     assert not ANSWERS_TO.search("how do we roll out a new comp plan?")
 
 
