@@ -38,7 +38,8 @@ _FRAME = frozenset(
     anyone something else also just even still ever get gets got go goes going context im i'm ive i've id i'd
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
-    wasnt werent yet already cover covers covered kinda sorta gig gigs part""".split()  # noqa: SIM905
+    wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
+    especially""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"

@@ -203,3 +203,9 @@ def test_a_titles_earlier_name_is_what_it_was_formerly_known_as() -> None:
     assert analyze("what did they call the CRO job before?").aspect == ("former", "known")
     assert analyze("what's the old title for a CRO?").aspect == ("former", "known")
     assert "former" not in analyze("what should we call the role?").aspect
+
+
+def test_qualifiers_are_not_what_is_asked() -> None:
+    # "specifically" would match "the CSO focuses specifically on ..." and nothing of what was asked
+    plain = analyze("which skills matter for a CSO?").aspect
+    assert analyze("which skills matter for a CSO specifically?").aspect == plain
