@@ -404,8 +404,8 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
     asked = _MORE.search(q.text)
     if not asked or "salary" not in q.aspect or len(q.core_roles) != 2:
         return ""
-    than = q.text.lower().index(" than ", asked.start()) if " than " in q.text.lower() else -1
-    after = [key for start, _, key in role_spans(q.text) if start > than >= 0 and key in q.core_roles]
+    than = re.compile(r"\bthan\b", re.IGNORECASE).search(q.text, asked.start())
+    after = [key for start, _, key in role_spans(q.text) if than and start > than.start() and key in q.core_roles]
     if not after:
         return ""
     other = after[0]

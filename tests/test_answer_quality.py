@@ -535,3 +535,8 @@ def test_a_yes_no_on_one_role_in_words_said_only_of_another_abstains(real_assist
     answer = real_assistant.ask("does a chief revenue officer have to have an MBA?")
     assert answer.abstained and answer.reason == "said only of another role: mba (the CSO)"
     assert not real_assistant.ask("do CSOs usually have an MBA?").abstained
+
+
+def test_a_comparative_with_nothing_after_than_is_no_error(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("is the CSO paid more than?")
+    assert answer.answer and not answer.answer.startswith(("More.", "Less."))
