@@ -39,7 +39,7 @@ _FRAME = frozenset(
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
-    especially""".split()  # noqa: SIM905
+    especially biggest""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -130,6 +130,8 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
                          + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)
 
 
+# "that hire", "our new hire": the person hired
+_THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the|one|them|him|her)\b)", re.IGNORECASE)
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
 _FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known as)\b[^?.]*\b(?:before|previously|formerly|originally|"
                           r"in the past)\b|\bused to be (?:called|named|known)\b|\b(?:old|former|previous|original|"
@@ -326,6 +328,9 @@ def analyze(text: str) -> Question:
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
         # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
+    if _THE_HIRE.search(text) and len(aspect_tokens) > 1:  # "the downsides of that hire": the person, not hiring
+        aspect_tokens = tuple(t for t in aspect_tokens if t != "hire")
+        rest = _THE_HIRE.sub(" ", rest)
     if _FORMER_NAME.search(text):  # "what was the CRO called before?": what it was formerly known as
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,

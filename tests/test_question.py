@@ -209,3 +209,10 @@ def test_qualifiers_are_not_what_is_asked() -> None:
     # "specifically" would match "the CSO focuses specifically on ..." and nothing of what was asked
     plain = analyze("which skills matter for a CSO?").aspect
     assert analyze("which skills matter for a CSO specifically?").aspect == plain
+
+
+def test_that_hire_is_the_person_hired_not_hiring() -> None:
+    q = analyze("what could go wrong with that hire? (the CSO)")
+    assert "hire" not in q.aspect and "hire" not in q.aspect_text
+    assert "hire" in analyze("how long does it take to hire a CSO?").aspect
+    assert "biggest" not in analyze("biggest downsides of a CRO?").aspect
