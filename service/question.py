@@ -115,9 +115,9 @@ _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\b(?:acronym|abbrevi
                         r"\bfull\s+(?:form|name|title)\b|\bspelled out\b", re.IGNORECASE)
 # "a CRO and a CSO at the same time" asks about having both, not about time
 _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bside by side\b", re.IGNORECASE)
-# "what does a CSO do all day" asks about the day-to-day, in the articles' words
 # "besides running the sales process, which functions ...": what is set aside is not what is asked
 _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than)\b[^,;?]*(?:,\s*|(?=\?)|$)", re.IGNORECASE)
+# "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
