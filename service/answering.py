@@ -179,6 +179,7 @@ class Answerer:
         q = prepared.question
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
+        reporting = _reporting_question(q.text)  # "" when no reporting line is asked
         asked_side = set(q.aspect) & set(_OPPOSITE)  # "benefit" or "drawback", when a side is asked
         opposite = _OPPOSITE[next(iter(asked_side))] if len(asked_side) == 1 else ""
         out: list[Candidate] = []
@@ -224,8 +225,9 @@ class Answerer:
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
                     # (the line between two asked roles is what "who reports to whom?" asks: weighed as a relation)
-                    role_adj += cfg.multi_role_bonus * _direction_match(
-                        q.text, _row_sentence(chunk, unit), q_roles, antecedent(unit))
+                    if reporting:  # (the unit's subject is read only for a reporting line)
+                        role_adj += cfg.multi_role_bonus * _direction_match(
+                            reporting, _row_sentence(chunk, unit), q_roles, antecedent(unit))
                     role_adj += cfg.multi_role_bonus * _relation_match(q.text, unit.text)
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
@@ -516,6 +518,17 @@ _SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b",
 _MANAGES = re.compile(r"^\W*(?:\w+\W+){0,7}?(?:manage|lead|oversee|supervise|head)s?\s+(?!to\b)", re.IGNORECASE)
 
 
+def _reporting_question(question: str) -> str:
+    """The question with its reporting line said as "report to", or "" when it asks none."""
+    # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
+    question = _SITS_UNDER.sub("report to", question)
+    question = _SITS_ABOVE.sub("is reported to by", question)
+    question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)
+    # "who manages the VP of Sales?" asks whom the VP of Sales reports to
+    question = boss_question(question) or question
+    return question if re.search(r"\breport", question, re.IGNORECASE) else ""
+
+
 def _direction_match(question: str, text: str, q_roles: set[str], subject: str = "") -> float:
     """+1 when a reporting-line sentence points the way the question asks, -1 when it points back.
 
@@ -523,13 +536,8 @@ def _direction_match(question: str, text: str, q_roles: set[str], subject: str =
     someone: `subject` is the role the unit speaks of, see units.antecedent); "Who does the CSO
     report to?" wants the CSO reporting to someone.
     """
-    # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
-    question = _SITS_UNDER.sub("report to", question)
-    question = _SITS_ABOVE.sub("is reported to by", question)
-    question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)
-    # "who manages the VP of Sales?" asks whom the VP of Sales reports to
-    question = boss_question(question) or question
-    if not re.search(r"\breport", question, re.IGNORECASE):
+    question = _reporting_question(question)
+    if not question:
         return 0.0
     asked_object = bool(_report_objects(question) & q_roles)
     if not re.search(r"\breport", text, re.IGNORECASE):

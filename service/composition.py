@@ -387,6 +387,7 @@ def _alike_reply(q: Question, part: _Part) -> str:
 # "is that more than a CRO gets?", "more or less than a CSO?": the amounts of two roles set against each other
 _MORE = re.compile(r"\b(?:(more|higher|bigger|larger)|(less|lower|smaller))\b(?:\s+or\s+(?:more|less|higher|lower))?"
                    r"[^?]*\bthan\b", re.IGNORECASE)
+_THAN = re.compile(r"\bthan\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|million)?\b", re.IGNORECASE)
 
 
@@ -404,7 +405,7 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
     asked = _MORE.search(q.text)
     if not asked or "salary" not in q.aspect or len(q.core_roles) != 2:
         return ""
-    than = re.compile(r"\bthan\b", re.IGNORECASE).search(q.text, asked.start())
+    than = _THAN.search(q.text, asked.start())
     after = [key for start, _, key in role_spans(q.text) if than and start > than.start() and key in q.core_roles]
     if not after:
         return ""

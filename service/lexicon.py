@@ -237,13 +237,13 @@ _FUNCTION_WORDS = sorted(["what", "which", "when", "where", "does", "should", "w
 
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "ly")
 _QUESTION_WORDS = ("what", "when", "whom", "whose")
+_AUXILIARIES = frozenset(("does", "have", "should", "would", "could"))
+_SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|she|this|that|[A-Z]{2,})\b")
 
 
 def _drops_one(word: str, typed: str) -> bool:
     """`typed` is `word` with one letter left out."""
     return len(word) == len(typed) + 1 and any(word[:i] + word[i + 1:] == typed for i in range(len(word)))
-_AUXILIARIES = frozenset(("does", "have", "should", "would", "could"))
-_SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|she|this|that|[A-Z]{2,})\b")
 
 
 @lru_cache(maxsize=1)
@@ -266,7 +266,7 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         low = word.lower()
         if len(low) == 3 and word.islower() and low not in vocabulary and low not in english_words() and (
                 low not in STOPWORDS):
-            # a question word with a letter left out ("wht does a CSO do", "hw much"): the likeliest slip
+            # a question word with a letter left out ("wht does a CSO do", "whn should we"): the likeliest slip
             return next((w for w in _QUESTION_WORDS if len(w) == 4 and _drops_one(w, low)), word)
         if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or _stem(low) in stems:
             return word
