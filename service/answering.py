@@ -564,11 +564,22 @@ _WORKS_WITH = re.compile(r"\b(?:support\w*|coach\w*|mentor\w*|partner\w*|collabo
                          r"(?:and\s+\w+\s+)?(?:the\s+|a\s+|an\s+|their\s+)?$", re.IGNORECASE)
 
 
+# "what does a VP of Sales do with the marketing team?": a partner that is no role
+_WITH_PARTNER = re.compile(r"\bdo(?:es)?\s+(?:\w+\s+){0,2}?with\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+)?([a-z][a-z-]+)",
+                           re.IGNORECASE)
+
+
 def _relation_match(question: str, text: str) -> float:
-    """+1 when the unit works "with" the role the question asks about working with ("do with the CEO")."""
+    """+1 when the unit works "with" the role (or team) the question asks about working with ("do with the CEO",
+    "do with the marketing team": "Working with the marketing team, ...", "Collaborating with marketing")."""
     wanted = {key for start, _, key in role_spans(question) if _WITH_ROLE.search(question[max(0, start - 20):start])}
     if not wanted:
-        return 0.0
+        m = _WITH_PARTNER.search(question)
+        if not m or role_spans(question[m.start(1):]) and role_spans(question[m.start(1):])[0][0] == 0:
+            return 0.0
+        partner = tokenize(m.group(1))
+        return 1.0 if partner and re.search(r"\bwith\s+(?:[\w,-]+\s+){0,3}?" + re.escape(m.group(1)),
+                                            text, re.IGNORECASE) else 0.0
     found = {key for start, _, key in role_spans(text) if _WITH_ROLE.search(text[max(0, start - 20):start])
              or _WORKS_WITH.search(text[max(0, start - 30):start])}
     return 1.0 if wanted & found else 0.0

@@ -56,7 +56,7 @@ ABBREVIATIONS: dict[str, str] = {
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "shd": "should", "shld": "should", "shud": "should", "wat": "what",
     "wut": "what", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
-    "nrr": "net revenue retention", "commish": "commission", "cac": "customer acquisition cost",
+    "nrr": "net revenue retention", "yr": "year", "commish": "commission", "cac": "customer acquisition cost",
     "cpa": "cost per acquisition", "avg": "average", "approx": "approximately", "exec": "executive",
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
@@ -68,13 +68,16 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
-                       "biz", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
+                       "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart"})
 
 
+# pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"
+TAKE_HOME = r"\b(?:takes?|taking|took)\s+home\b|\btake-home\b|\brak(?:e|es|ing)\s+in\b"
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
-HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
+HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
+                          r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
                           r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
                           # followed by a verb, a pronoun, a role or a word of pay; "how much PTO/equity" is
                           # something else that comes in amounts
@@ -94,7 +97,11 @@ HOW_MUCH_PAY = re.compile(r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|
 ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"
                         r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b|"
                         r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b|\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b|"
-                        r"\baccountable\s+to\b",
+                        r"\baccountable\s+to\b|"
+                        # "where does the VP of Sales fit (in)?": its place in the reporting structure
+                        r"^\W*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?where\s+(?:does|do|would|will|should)\s+"
+                        r"[^?]{2,40}?\s+(?:fit|sit)(?:\s+in)?(?:\s+(?:in\s+)?(?:there|here|this|that|all this|"
+                        r"the (?:org|org chart|structure|hierarchy|picture|setup|mix)))?\s*\??\s*$",
                         re.IGNORECASE)
 
 

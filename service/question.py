@@ -14,6 +14,7 @@ from service.lexicon import (
     ANSWERS_TO,
     CORE_ROLES,
     HOW_MUCH_PAY,
+    TAKE_HOME,
     boss_question,
     find_roles,
     role_spans,
@@ -39,7 +40,7 @@ _FRAME = frozenset(
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
-    especially biggest""".split()  # noqa: SIM905
+    especially biggest ballpark""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -48,7 +49,9 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
                   r"\bwhich\s+(?:(?:other|sales|revenue|senior|c-level|c-suite|top)\s+)*"
                   r"(?:one|role|position|exec\w*|of (?:them|the two|these)|titles?|leaders?|officers?|person|people|"
                   r"folks|colleagues|peers|is)\b"
-                  r"|\bwho\s+(?:should|would|does|do|is|reports)\b",
+                  r"|\bwho\s+(?:should|would|does|do|is|reports)\b"
+                  r"|\bwhich\s+of\s+(?:the|these|those|our|your)\s+(?:[a-z-]+\s+){0,3}?(?:roles?|positions?|execs?|"
+                  r"executives?|leaders?|titles?|jobs?|officers?)\b",
                   re.IGNORECASE)
 # "should we get a CSO?", "do we need a CRO yet?"
 _SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:should|do|would|must|shall)\s+"
@@ -140,6 +143,15 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
                                    "former previous original earlier name names title titles"))
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
+# "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
+# which says nothing of what is asked
+_ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:of\s+(?:the|these|those|our|your)\s+)?"
+                         r"(?:(?!(?:is|are|was|were|does|do|did|should|would|could|can|will|has|have|the|a|an)\b)"
+                         r"[a-z-]+\s+){0,3}?(?:roles|positions|execs|executives|leaders|titles|jobs|officers|ones|"
+                         r"role|position|exec|executive|leader|title|job|officer|one)\b", re.IGNORECASE)
+# "the head sales exec (CSO)": the words before a role in brackets describe that role
+_GLOSS = re.compile(r"\b(?:the|a|an|our|their|your|my|this|that)\s+((?:[a-z][\w'-]*\s+){1,4}?)(?=\(\s*[^()]{2,40}\))",
+                    re.IGNORECASE)
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
                                "option situation case circumstance scenario decide"))
 
@@ -295,13 +307,28 @@ def asked_roles(text: str) -> list[str]:
 _WHO_MANAGES_VERBS = "manages leads oversees supervises"
 
 
+def _without_glosses(text: str) -> str:
+    """ "the head sales exec (CSO)" -> "the (CSO)": a description of the role in brackets is no aspect."""
+    def drop(m: re.Match[str]) -> str:
+        bracket = text[m.end():text.index(")", m.end()) + 1]
+        return m.group(0)[: m.start(1) - m.start()] if find_roles(bracket) else m.group(0)
+    return _GLOSS.sub(drop, text)
+
+
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     roles = asked_roles(text)
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", text))  # ("all day long": from day to day)
+    # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
+    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
+    asked = _without_glosses(asked)
     framed = _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked))
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
-    found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", rest.lower().replace("’", "'")))
+    # "which of the sales leadership roles ...?": the class of the role asked for is not the aspect
+    # (the encoder still reads it: "which executives" are best answered by a unit naming executives)
+    plain = _ROLE_CLASS.sub(" ", rest) if kind == "role" else rest
+    found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", plain.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
     if (HOW_MUCH_PAY.search(text) or "$" in text) and "salary" not in aspect_tokens:  # ("$$-wise": pay)
@@ -311,13 +338,11 @@ def analyze(text: str) -> Question:
         aspect_tokens = tuple(t for t in aspect_tokens if t not in tokenize(_WHO_MANAGES_VERBS, query=False))
     # "roll up under", "sit under", "answer to": a reporting line in other words, whose words are not the aspect
     idiom = {t for m in ANSWERS_TO.finditer(text) for t in tokenize(m.group(0), query=False)} - {"report"}
+    idiom |= {t for m in re.finditer(TAKE_HOME, text, re.IGNORECASE) for t in tokenize(m.group(0))} - {"salary"}
     aspect_tokens = tuple(t for t in aspect_tokens if t not in idiom)
     if (boss or ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
             "report" not in aspect_tokens):
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)
-    # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
-    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
     if len(set(roles) & CORE_ROLES) > 1 and (_DECIDE.search(asked) or (
             len(sentences) > 1 and choice_between_roles(sentences[-1]) and kind == "role")):
         # "our revenue is mostly one-off deals. CSO or CRO?", "how do we decide between a CSO and a CRO?":
