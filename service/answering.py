@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -114,6 +114,7 @@ class AnswerSettings:
     min_support_uncovered: float = 0.74
     # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
     min_bare_reply: float = 0.8
+    more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
 
@@ -250,12 +251,20 @@ class Answerer:
         return out
 
     def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage],
-               extra: list[Passage] | None = None) -> Answer:
+               extra: list[Passage] | None = None, said: str = "") -> Answer:
         """Compose a cited answer for `question`, or abstain (the reason is kept in the answer).
 
-        `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved.
+        `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved;
+        units `said` already quotes (the last answer, when asked for more) are not quoted again.
         """
         cands = self.candidates(question, prepared, passages, extra)
+        if said:  # "any others?": the rest, from where the last answer quoted first
+            quoted = _folded(said)
+            done = {id(c) for c in cands if _quoted_in(c.unit, quoted)}
+            where = {c.passage.chunk.id for c in cands if id(c) in done}
+            cands = sorted((replace(c, score=c.score + (self.settings.more_bonus if c.passage.chunk.id in where
+                                                          else 0.0)) for c in cands if id(c) not in done),
+                           key=lambda c: -c.score)
         reason = self._abstain_reason(prepared, cands)
         support = _support(cands)
         if reason:
@@ -594,6 +603,19 @@ def _unknown_titles(question: str) -> list[str]:
     return [m.group(0) for m in _UNKNOWN_TITLE.finditer(question)
             if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in known)
             and (m.group(0)[0].lower() == "c" and (len(m.group(0)) > 3 or m.group(0).isupper()))]
+
+
+def _folded(text: str) -> str:
+    """Lower-case words only, so a quote is found in an answer whatever its punctuation and role labels."""
+    return " ".join(re.findall(r"[a-z0-9$]+", text.lower().replace("’", "'")))
+
+
+def _quoted_in(unit: Unit, quoted: str) -> bool:
+    """Whether folded answer text `quoted` quotes `unit` (a table row: its label and one of its cells)."""
+    if unit.kind != "row":
+        return _folded(unit.text)[:80] in quoted
+    label, *cells = [_folded(c) for c in unit.text.split("|") if c.strip()]
+    return label in quoted and any(c[:60] in quoted for c in cells if c)
 
 
 def _quotable(unit: Unit) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from service.answering import Answer, Answerer, AnswerSettings
 from service.config import Settings
-from service.conversation import Turn, previous_topic, rewrite
+from service.conversation import Turn, answers_so_far, asks_for_more, previous_topic, rewrite
 from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
@@ -51,7 +51,8 @@ class Assistant:
     def standalone(self, question: str, history: Sequence[Turn] = ()) -> str:
         return rewrite(question, history) if history else question.strip()
 
-    def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float]) -> Answer:
+    def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
+                said: str = "") -> Answer:
         """Retrieve for and answer one standalone question (per-stage milliseconds go into `stages`)."""
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone, stages)
@@ -68,7 +69,7 @@ class Assistant:
                     for r in self.index.sentence_rows(p.index) if self.index.units[r].kind != "heading"]
             extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
                                                   float(prepared.unit_aspects[read].max()) if read else 0.0)
-        answer = self.answerer.answer(standalone, prepared, passages, extra)
+        answer = self.answerer.answer(standalone, prepared, passages, extra, said)
         stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
         stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
         return answer
@@ -85,14 +86,16 @@ class Assistant:
         standalone = self.standalone(question, history)
         t1 = time.perf_counter()
         stages: dict[str, float] = {}
-        answer = self._answer(standalone, top_k, mode, stages)
+        # "any others?": what the last answer already quoted is not quoted again
+        said = answers_so_far(history) if history and asks_for_more(question) else ""
+        answer = self._answer(standalone, top_k, mode, stages, said)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
         topic = previous_topic(history) if weak else ""
         if topic and topic.lower() not in standalone.lower():
             # "what comes right after the AE step?" after a question on the career ladder: a follow-up that
             # nothing answers (or answers well) on its own is asked again in the topic of the question before it
-            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages)
+            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages, said)
             if not again.abstained and (answer.abstained or again.support > answer.support):
                 answer = again
         t4 = time.perf_counter()

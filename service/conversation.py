@@ -125,6 +125,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     previous = _last_standalone(history)
     if not previous:
         return question
+    if asks_for_more(question):  # "any others?": the last question, answered past what was said
+        return previous
     standalone = _rewrite(question, history, previous)
     before, now = analyze(previous), analyze(standalone)
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
@@ -353,6 +355,29 @@ def _last_answer_roles(history: Sequence[Turn], asked: list[str]) -> list[str]:
         if turn.role == "user":
             break
     return []
+
+
+# "any others?", "anything else?", "more?": the same question again, for what the last answer left out
+_MORE_WORDS = frozenset({"else", "other", "others", "more"})
+_MORE_FILLER = frozenset("""and any anything what whats what's is are there got some something tell me give list name ok
+    okay so also pls please plz ones one thing things stuff examples go on keep going you can i we""".split())
+
+
+def asks_for_more(question: str) -> bool:
+    """Whether a follow-up asks only for more of what was just asked ("any others?", "what else?")."""
+    said = re.findall(r"[a-z']+", question.lower())
+    return bool(said) and len(said) <= 6 and bool(_MORE_WORDS & set(said)) and set(said) <= _MORE_WORDS | _MORE_FILLER
+
+
+def answers_so_far(history: Sequence[Turn]) -> str:
+    """The answers given to the last question and to every "any others?" asked after it."""
+    said: list[str] = []
+    for turn in reversed(history):
+        if turn.role == "assistant":
+            said.append(turn.content)
+        elif not asks_for_more(turn.content):
+            break
+    return "\n".join(said)
 
 
 def previous_topic(history: Sequence[Turn]) -> str:

@@ -540,3 +540,8 @@ def test_a_yes_no_on_one_role_in_words_said_only_of_another_abstains(real_assist
 def test_a_comparative_with_nothing_after_than_is_no_error(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("is the CSO paid more than?")
     assert answer.answer and not answer.answer.startswith(("More.", "Less."))
+
+
+def test_what_a_role_does_with_a_team_is_the_unit_working_with_that_team(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what does a VP of Sales do with the marketing team?").answer
+    assert answer.startswith("Working with the marketing team"), answer

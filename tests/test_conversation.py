@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.conversation import Turn, rewrite
+from service.conversation import Turn, answers_so_far, asks_for_more, rewrite
 from service.lexicon import find_roles
 from service.question import analyze
 
@@ -198,3 +198,34 @@ def test_who_reports_to_whom_after_a_question_on_two_roles_keeps_the_pair() -> N
     history = [Turn("user", "can a company have both a CRO and a CSO?"),
                Turn("assistant", "Yes, especially in large organizations. [1]")]
     assert set(find_roles(rewrite("who'd report to who then?", history))) == {"cro", "cso"}
+
+
+def test_asking_for_more_is_the_last_question_again() -> None:
+    history = [Turn("user", "What are the benefits of having a CSO?"), Turn("assistant", "Benefits of a CSO: ...")]
+    assert rewrite("any others?", history) == "What are the benefits of having a CSO?"
+    assert rewrite("anything else?", history) == "What are the benefits of having a CSO?"
+    # a question of its own is not a request for more
+    assert asks_for_more("what else do they measure?") is False
+    assert asks_for_more("who earns more?") is False
+    assert asks_for_more("any more?") and asks_for_more("What else?")
+
+
+def test_answers_so_far_gathers_every_answer_since_the_question() -> None:
+    history = [Turn("user", "What skills does a CSO need?"), Turn("assistant", "first"),
+               Turn("user", "any others?"), Turn("assistant", "second")]
+    said = answers_so_far(history)
+    assert "first" in said and "second" in said
+    assert answers_so_far([*history, Turn("user", "who does the CRO report to?"), Turn("assistant", "third")]) == "third"
+
+
+@pytest.mark.slow
+def test_any_others_quotes_what_the_last_answer_left_out(real_assistant: Assistant) -> None:
+    question = "What skills do you need to grow into exec sales leadership?"
+    first = real_assistant.ask(question)
+    history = [Turn("user", question), Turn("assistant", first.answer)]
+    more = real_assistant.ask("any others?", history)
+    assert not more.abstained
+    quoted = {c.quote for c in first.citations}
+    again = {c.quote for c in more.citations}
+    assert again and not quoted & again, (first.answer, more.answer)
+    assert "financial acumen" in more.answer  # the next skills, from the passage the last answer quoted

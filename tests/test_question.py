@@ -216,3 +216,26 @@ def test_that_hire_is_the_person_hired_not_hiring() -> None:
     assert "hire" not in q.aspect and "hire" not in q.aspect_text
     assert "hire" in analyze("how long does it take to hire a CSO?").aspect
     assert "biggest" not in analyze("biggest downsides of a CRO?").aspect
+
+
+def test_a_role_described_before_its_bracketed_name_is_no_aspect() -> None:
+    q = analyze("who does the head sales executive (CSO) answer to?")
+    assert q.roles == ("cso",) and q.aspect == ("report",)
+    # words in front of brackets that hold no role stay
+    assert "pipelin" in analyze("what does the CRO do about the sales pipeline (forecasts)?").aspect
+
+
+def test_which_of_the_roles_asks_for_a_role_whose_class_is_no_aspect() -> None:
+    q = analyze("which of the sales leadership roles is newer?")
+    assert q.answer_type == "role" and q.aspect == ("newer",)
+    # a question word followed by a verb names no class: "newer" is what is asked
+    assert "newer" in analyze("Which is the newer role, CRO or CSO?").aspect
+
+
+def test_take_home_is_pay_and_where_something_fits_is_its_reporting_line() -> None:
+    q = analyze("ballpark, what does a chief sales officer take home per year?")
+    assert q.answer_type == "amount" and "salary" in q.aspect and not {"take", "home", "ballpark"} & set(q.aspect)
+    q = analyze("and where does the VP of Sales fit?")
+    assert q.answer_type == "role" and q.aspect == ("report",)
+    assert analyze("where does the CRO fit in the org chart?").aspect == ("report",)
+    assert "report" not in analyze("where does a CRO spend most of the day?").aspect
