@@ -30,7 +30,7 @@ from service.lexicon import (
     words,
 )
 from service.question import Question
-from service.retrieval import Passage, PreparedQuery
+from service.retrieval import Passage, PreparedQuery, advice_section
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
 
@@ -114,6 +114,7 @@ class AnswerSettings:
     min_support_uncovered: float = 0.74
     # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
     min_bare_reply: float = 0.8
+    advice_bonus: float = 0.2  # what a company should do: a unit of the articles' advice sections (dev: 0.12 -> 0.2 +1)
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
@@ -192,6 +193,7 @@ class Answerer:
             chunk_roles = set(find_roles(chunk.text)) | set(find_roles(chunk.section or ""))
             # the nearest heading only: "Benefits and Challenges > Benefits of a CRO" is about benefits
             section_tokens = frozenset(tokenize((chunk.section or "").split(" > ")[-1]))
+            advice = advice_section(chunk.section)  # "Practical Tips", for what a company should do
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             lead_sim = -1.0  # how well a list's lead-in matches ("This is how the day-to-day life ...:")
             for row, sim, asp in zip(rows, sims.tolist(), aspects.tolist(), strict=True):
@@ -242,7 +244,7 @@ class Answerer:
                 score = (cfg.w_similarity * sim + (cfg.w_aspect * asp if has_aspect else 0.0)
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
-                         + cfg.type_bonus * _type_fit(q, unit)
+                         + cfg.type_bonus * _type_fit(q, unit) + (cfg.advice_bonus if q.advice and advice else 0.0)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
                          - (cfg.opposite_penalty if clash else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score,

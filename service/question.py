@@ -132,6 +132,12 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)
 
+# what a company should do: "how do we keep costs down?", "any tips for ...?", "what should we do to ...?"
+# (answered by the articles' advice: "Practical Tips", "Best Practices", "Give a CRO authority ...")
+ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|an? (?:org|organi[sz]ation|"
+                    r"business|team)|orgs|organi[sz]ations|businesses|our\b)|\bwhat\s+(?:should|can|do)\s+we\b|"
+                    r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
+                    re.IGNORECASE)
 
 # "that hire", "our new hire": the person hired
 _THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the|one|them|him|her)\b)", re.IGNORECASE)
@@ -143,6 +149,12 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
                                    "former previous original earlier name names title titles"))
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
+# what a company should do: "how do we keep costs down?", "any tips for ...?", "what should we do to ...?"
+# (answered by the articles' advice: "Practical Tips", "Best Practices", "Give a CRO authority ...")
+ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|an? (?:org|organi[sz]ation|"
+                    r"business|team)|orgs|organi[sz]ations|businesses|our\b)|\bwhat\s+(?:should|can|do)\s+we\b|"
+                    r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
+                    re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
 # which says nothing of what is asked
 _ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:of\s+(?:the|these|those|our|your)\s+)?"
@@ -168,6 +180,7 @@ class Question:
     focus: str = ""  # the role asked about when another is named only as the alternative ("X instead of Y")
     scope: bool = False  # asks how far a remit reaches ("X too, or just Y?"), see asks_scope
     basis: bool = False  # asks what pay is based on, see asks_basis
+    advice: bool = False  # asks what a company should do ("how do we set them up to succeed?"), see ADVICE
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -360,4 +373,5 @@ def analyze(text: str) -> Question:
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
-                    scope=asks_scope(text), basis=asks_basis(text))
+                    scope=asks_scope(text), basis=asks_basis(text),
+                    advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -202,6 +203,28 @@ class Retriever:
         # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)
         return [r for r in sorted(best, key=lambda r: (-best[r], r))[:_CELL_ROWS] if which or best[r] > floor]
 
+    def advice_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
+        """For what a company should do ("how do we set a CRO up to succeed?"): the chunks of the articles'
+        advice sections ("Practical Tips", "Best Practices") whose units best match the aspect."""
+        q = prepared.question
+        if not q.advice:
+            return []
+        sims = prepared.unit_aspects
+        aspect = set(q.aspect)
+        best: dict[int, float] = {}
+        for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
+            if unit.kind == "heading" or unit.chunk in exclude or not advice_section(
+                    self.index.chunks[unit.chunk].section):
+                continue
+            if aspect:
+                sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in unit.tokens) for t in aspect) / len(aspect)
+            best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
+        out: list[Passage] = []
+        for row in sorted(best, key=lambda r: -best[r])[:n]:
+            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+            out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
+        return out
+
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
         """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about
         that role best match the aspect (for a condition, among units that state one).
@@ -324,3 +347,13 @@ class Retriever:
         if timings is not None:
             timings.update(dense=(t1 - t0) * 1000, bm25=(t2 - t1) * 1000, fuse=(time.perf_counter() - t2) * 1000)
         return passages
+
+
+# the articles' advice to the reader: "Practical Tips: Choosing and Working with a CRO or CSO", "Best Practices"
+_ADVICE_SECTION = re.compile(r"\btips?\b|\bbest practices?\b|\bhow to\b|\bworking with\b|\badvice\b|\bchecklist\b|"
+                             r"\brecommendations?\b", re.IGNORECASE)
+
+
+def advice_section(section: str | None) -> bool:
+    """Whether a chunk's section path is one of the articles' advice sections."""
+    return bool(section and _ADVICE_SECTION.search(section))

@@ -545,3 +545,9 @@ def test_a_comparative_with_nothing_after_than_is_no_error(real_assistant: Assis
 def test_what_a_role_does_with_a_team_is_the_unit_working_with_that_team(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what does a VP of Sales do with the marketing team?").answer
     assert answer.startswith("Working with the marketing team"), answer
+
+
+def test_what_a_company_should_do_is_answered_from_the_articles_advice(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how do we set the CRO up so it actually works?")
+    assert "authority across departments" in answer.answer, answer.answer
+    assert any("Practical Tips" in (c.section or "") for c in answer.citations)
