@@ -359,8 +359,10 @@ def _last_answer_roles(history: Sequence[Turn], asked: list[str]) -> list[str]:
 
 # "any others?", "anything else?", "more?": the same question again, for what the last answer left out
 _MORE_WORDS = frozenset({"else", "other", "others", "more"})
-_MORE_FILLER = frozenset("""and any anything what whats what's is are there got some something tell me give list name ok
-    okay so also pls please plz ones one thing things stuff examples go on keep going you can i we""".split())
+_MORE_FILLER = frozenset((
+    "and", "any", "anything", "what", "whats", "what's", "is", "are", "there", "got", "some", "something", "tell", "me",
+    "give", "list", "name", "ok", "okay", "so", "also", "pls", "please", "plz", "ones", "one", "thing", "things",
+    "stuff", "examples", "go", "on", "keep", "going", "you", "can", "i", "we"))
 
 
 def asks_for_more(question: str) -> bool:

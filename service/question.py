@@ -134,8 +134,9 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
 
 # what a company should do: "how do we keep costs down?", "any tips for ...?", "what should we do to ...?"
 # (answered by the articles' advice: "Practical Tips", "Best Practices", "Give a CRO authority ...")
-ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|an? (?:org|organi[sz]ation|"
-                    r"business|team)|orgs|organi[sz]ations|businesses|our\b)|\bwhat\s+(?:should|can|do)\s+we\b|"
+ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|our\b|"
+                    r"an? (?:org|organi[sz]ation|business|team)|orgs|organi[sz]ations|businesses)|"
+                    r"\bwhat\s+(?:should|can|do)\s+we\b|"
                     r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
                     re.IGNORECASE)
 
@@ -149,12 +150,6 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
                                    "former previous original earlier name names title titles"))
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
-# what a company should do: "how do we keep costs down?", "any tips for ...?", "what should we do to ...?"
-# (answered by the articles' advice: "Practical Tips", "Best Practices", "Give a CRO authority ...")
-ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|an? (?:org|organi[sz]ation|"
-                    r"business|team)|orgs|organi[sz]ations|businesses|our\b)|\bwhat\s+(?:should|can|do)\s+we\b|"
-                    r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
-                    re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
 # which says nothing of what is asked
 _ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:of\s+(?:the|these|those|our|your)\s+)?"
