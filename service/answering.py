@@ -29,8 +29,8 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question
-from service.retrieval import Passage, PreparedQuery, advice_section
+from service.question import Question, asks_line_between
+from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
 
@@ -115,6 +115,7 @@ class AnswerSettings:
     # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
     min_bare_reply: float = 0.8
     advice_bonus: float = 0.2  # what a company should do: a unit of the articles' advice sections (dev: 0.12 -> 0.2 +1)
+    line_bonus: float = 0.3  # a reporting line stated between two asked roles, for "who reports to whom?"
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
 
@@ -182,6 +183,9 @@ class Answerer:
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
         reporting = _reporting_question(q.text)  # "" when no reporting line is asked
+        # "who reports to whom?", "who's more senior?" between asked roles: the line stated between them
+        line = set(q.core_roles) if (len(q.core_roles) > 1 and "report" in q.aspect and q.answer_type == "role"
+                                     and asks_line_between(q.text)) else set()
         asked_side = set(q.aspect) & set(_OPPOSITE)  # "benefit" or "drawback", when a side is asked
         opposite = _OPPOSITE[next(iter(asked_side))] if len(asked_side) == 1 else ""
         out: list[Candidate] = []
@@ -232,6 +236,8 @@ class Answerer:
                         role_adj += cfg.multi_role_bonus * _direction_match(
                             reporting, _row_sentence(chunk, unit), q_roles, antecedent(unit))
                     role_adj += cfg.multi_role_bonus * _relation_match(q.text, unit.text)
+                    if line and line_between(unit.text, line):  # "the CSO would report to the CRO"
+                        role_adj += cfg.line_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)

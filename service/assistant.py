@@ -65,6 +65,8 @@ class Assistant:
         extra = self.retriever.role_passages(prepared, considered) if mode == "hybrid" else []
         if mode == "hybrid":  # "how do we set a CRO up to succeed?": the articles' advice sections
             extra += self.retriever.advice_passages(prepared, considered | {p.index for p in extra})
+            # "who reports to whom, the CRO or the CSO?": a line stated between two asked roles
+            extra += self.retriever.line_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:
             # a table row whose cell under the asked role says it best (quoted from, not ranked)
             read = [r for p in passages[: self.answerer.settings.passages_considered]

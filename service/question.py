@@ -192,6 +192,15 @@ def _strip_roles(text: str) -> str:
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
+# "who reports to who?", "which of them reports to the other?", "who's more senior?": the line between two roles
+_RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b|\bthe other\b", re.IGNORECASE)
+
+
+def asks_line_between(text: str) -> bool:
+    """Whether a question about two roles asks how they stand to each other (not whom each reports to)."""
+    return bool(_RECIPROCAL.search(text) or _RANKS.search(text))
+
+
 def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)

@@ -18,6 +18,7 @@ from service.lexicon import (
     expand_abbreviations,
     find_roles,
     repair_spelling,
+    role_spans,
     same_family,
     tokenize,
 )
@@ -225,6 +226,26 @@ class Retriever:
             out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
         return out
 
+    def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
+        """For "who reports to whom?" between asked roles: the chunks with a unit that states a reporting line
+        naming two of them ("Typically, the CSO would report to the CRO"), best matches first; per-role
+        passages pass these over (they name more than one asked role)."""
+        q = prepared.question
+        asked = set(q.core_roles)
+        if len(asked) < 2 or "report" not in q.aspect:
+            return []
+        best: dict[int, float] = {}
+        for unit, sim in zip(self.index.units, prepared.unit_aspects.tolist(), strict=True):
+            if unit.kind == "heading" or unit.chunk in exclude or "report" not in unit.tokens:
+                continue
+            if len(asked & set(unit.about)) >= 2 and line_between(unit.text, asked):
+                best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
+        out: list[Passage] = []
+        for row in sorted(best, key=lambda r: -best[r])[:n]:
+            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+            out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
+        return out
+
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
         """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about
         that role best match the aspect (for a condition, among units that state one).
@@ -357,3 +378,18 @@ _ADVICE_SECTION = re.compile(r"\btips?\b|\bbest practices?\b|\bhow to\b|\bworkin
 def advice_section(section: str | None) -> bool:
     """Whether a chunk's section path is one of the articles' advice sections."""
     return bool(section and _ADVICE_SECTION.search(section))
+
+
+_REPORTS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)
+
+
+def line_between(text: str, asked: set[str]) -> bool:
+    """Whether `text` has one asked role report to another ("the CSO would report to the CRO"; not "VPs of Sales
+    report to the CSO or CRO", a line from a third role)."""
+    spans = role_spans(text)
+    for m in _REPORTS.finditer(text):
+        before = {key for _, end, key in spans if end <= m.start()} & asked
+        after = {key for start, _, key in spans if start >= m.end()} & asked
+        if any(a != b for a in before for b in after):
+            return True
+    return False

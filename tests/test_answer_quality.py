@@ -11,6 +11,7 @@ from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
 from service.conversation import Turn
+from service.retrieval import line_between
 
 pytestmark = pytest.mark.slow
 
@@ -551,3 +552,19 @@ def test_what_a_company_should_do_is_answered_from_the_articles_advice(real_assi
     answer = real_assistant.ask("how do we set the CRO up so it actually works?")
     assert "authority across departments" in answer.answer, answer.answer
     assert any("Practical Tips" in (c.section or "") for c in answer.citations)
+
+
+def test_a_line_stated_between_two_asked_roles_answers_who_reports_to_whom() -> None:
+    assert line_between("Typically, the CSO would report to the CRO, ensuring ...", {"cso", "cro"})
+    # a third role's line to either of them is not the line between them
+    assert not line_between("VPs of Sales commonly report directly to the CSO or CRO.", {"cso", "cro"})
+
+
+def test_who_is_more_senior_of_two_roles_is_the_line_between_them(real_assistant: Assistant) -> None:
+    history = [Turn("user", "Can a company have both a CRO and a CSO?"),
+               Turn("assistant", real_assistant.ask("Can a company have both a CRO and a CSO?").answer)]
+    answer = real_assistant.ask("ok so who reports to who in that setup?", history).answer
+    assert answer.startswith("Typically, the CSO would report to the CRO"), answer
+    # whom each reports to is still answered with each one's boss
+    answer = real_assistant.ask("How do the reporting lines of a CSO and a CRO differ?").answer
+    assert "CEO" in answer, answer

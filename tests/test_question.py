@@ -4,7 +4,7 @@ aside) and the expected answer type."""
 import pytest
 
 from service.lexicon import boss_question
-from service.question import analyze, asks_basis, asks_scope
+from service.question import analyze, asks_basis, asks_line_between, asks_scope
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -247,3 +247,11 @@ def test_what_a_company_should_do_asks_for_advice() -> None:
     # a person's own career and a question about what a role does are not advice to a company
     assert not analyze("how do i get from AE to VP of Sales?").advice
     assert not analyze("how does a CRO set targets?").advice
+
+
+def test_how_two_roles_stand_to_each_other_is_a_line_between_them() -> None:
+    assert asks_line_between("in that setup who reports to who? (the CRO and the CSO)")
+    assert asks_line_between("who's more senior, the CRO or the CSO?")
+    # whom each one reports to is not the line between them
+    assert not asks_line_between("Who does the CSO report to, and who does the CRO report to?")
+    assert not asks_line_between("How do the reporting lines of a CSO and a CRO differ?")
