@@ -334,7 +334,9 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         return False
     if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):
         return False
-    return not _NEGATION.search(q.text) and not _NEGATION.search(best.text) and len(q.core_roles) <= 1
+    # ("or" in the question offers another answer; in the quote it only joins words: "Sandler or Challenger")
+    return not _NEGATION.search(q.text) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
+        q.core_roles) <= 1
 
 
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"
