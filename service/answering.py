@@ -360,6 +360,10 @@ class Answerer:
             missing = [r for r in q.roles if r not in CORE_ROLES and r not in named]
             if missing:
                 return f"role not covered: {', '.join(missing)}"
+        if q.answer_type == "amount" and "salary" in q.aspect and not q.roles and not _SOMEONE_COVERED.search(
+                prepared.text):
+            # "how much does a regional sales manager earn?": pay is given for the three roles only
+            return "pay of a job the articles don't cover"
         support = _support(cands)
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
@@ -407,6 +411,13 @@ _COORDINATED = re.compile(r"^\s*(?:,|or|and|/)\s*(?:(?:the|a|an)\s+)?$", re.IGNO
 _REPORTS_TO = re.compile(
     r"\breport(?:s|ing|ed)?\s+(?:directly\s+|straight\s+|up\s+)?(?:in)?to\s+(?:(?:the|a|an|our|your|their|its)\s+)?$",
     re.IGNORECASE)
+
+
+# words that stand for the covered roles in a pay question that names none ("what do sales execs make?")
+_SOMEONE_COVERED = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|positions?|titles?|"
+                              r"they|them|their|he|she|it|one|ones|heads?|chiefs?|officers?|"
+                              # a referent a follow-up left unresolved: "that job", "the latter"
+                              r"latter|former|jobs?|person|people|(?:that|this|those|these)\s+\w+)\b", re.IGNORECASE)
 
 
 def _support(cands: list[Candidate]) -> float:

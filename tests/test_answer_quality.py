@@ -568,3 +568,11 @@ def test_who_is_more_senior_of_two_roles_is_the_line_between_them(real_assistant
     # whom each reports to is still answered with each one's boss
     answer = real_assistant.ask("How do the reporting lines of a CSO and a CRO differ?").answer
     assert "CEO" in answer, answer
+
+
+def test_pay_of_a_job_the_articles_do_not_cover_is_not_answered_with_a_leaders_pay(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What does a sales engineer earn per year?")
+    assert answer.abstained and "pay of a job" in answer.reason, answer.answer
+    # a pay question that names the covered roles in general words is still answered
+    answer = real_assistant.ask("how much do sales execs make?")
+    assert not answer.abstained and "$" in answer.answer, answer.reason
