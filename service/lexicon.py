@@ -74,7 +74,9 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"
-TAKE_HOME = r"\b(?:takes?|taking|took)\s+home\b|\btake-home\b|\brak(?:e|es|ing)\s+in\b"
+# (and what a hire costs the company: "what would a CSO cost us?")
+TAKE_HOME = (r"\b(?:takes?|taking|took)\s+home\b|\btake-home\b|\brak(?:e|es|ing)\s+in\b|"
+             r"\bcosts?\s+(?:us|me|you|the company|our company|a company|the business)\b")
 # "how much does a CRO make/take home" asks for pay; "how much experience" does not
 HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
                           r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"

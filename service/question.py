@@ -148,6 +148,8 @@ _FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known as)\b[^?.]*\b(?:
                           r"earlier) (?:name|title)s?\b", re.IGNORECASE)
 _FORMER_WORDS = frozenset(tokenize("call called named titled known before previously formerly originally past used old "
                                    "former previous original earlier name names title titles"))
+# "what does a VP of Sales do?", "what do CROs actually do all day?"
+_WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b", re.IGNORECASE)
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
@@ -373,6 +375,9 @@ def analyze(text: str) -> Question:
     if _THE_HIRE.search(text) and len(aspect_tokens) > 1:  # "the downsides of that hire": the person, not hiring
         aspect_tokens = tuple(t for t in aspect_tokens if t != "hire")
         rest = _THE_HIRE.sub(" ", rest)
+    if not aspect_tokens and roles and _WHAT_DOES_DO.search(text):
+        # "what does a VP of Sales do?": what a role does is its responsibilities
+        aspect_tokens = ("responsibility",)
     if _FORMER_NAME.search(text):  # "what was the CRO called before?": what it was formerly known as
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,

@@ -576,3 +576,8 @@ def test_pay_of_a_job_the_articles_do_not_cover_is_not_answered_with_a_leaders_p
     # a pay question that names the covered roles in general words is still answered
     answer = real_assistant.ask("how much do sales execs make?")
     assert not answer.abstained and "$" in answer.answer, answer.reason
+
+
+def test_what_a_vp_of_sales_does_is_answered_with_their_responsibilities(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What does a VP of Sales do?").answer
+    assert "responsibilities" in answer.lower() or "leading and managing the sales team" in answer, answer

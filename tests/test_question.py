@@ -255,3 +255,11 @@ def test_how_two_roles_stand_to_each_other_is_a_line_between_them() -> None:
     # whom each one reports to is not the line between them
     assert not asks_line_between("Who does the CSO report to, and who does the CRO report to?")
     assert not asks_line_between("How do the reporting lines of a CSO and a CRO differ?")
+
+
+def test_what_a_role_does_is_its_responsibilities_and_what_it_costs_us_is_its_pay() -> None:
+    assert analyze("What does a VP of Sales do?").aspect == ("responsibility",)
+    assert analyze("what would a CSO cost us?").answer_type == "amount"
+    assert "salary" in analyze("what would a CSO cost us?").aspect
+    # costs the articles discuss are not pay
+    assert analyze("how can a CRO help cut costs?").answer_type != "amount"
