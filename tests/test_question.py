@@ -64,8 +64,9 @@ def test_aspect_folds_synonyms_and_adds_pay_to_how_much() -> None:
 
 
 def test_a_question_about_a_role_alone_has_no_aspect() -> None:
-    q = analyze("What does a Chief Revenue Officer do?")
+    q = analyze("Tell me about the Chief Revenue Officer")
     assert q.roles == ("cro",) and q.aspect == ()
+    assert analyze("what's a CRO?").aspect == ()
 
 
 def test_comparison_keeps_both_roles_in_order() -> None:
