@@ -372,6 +372,9 @@ def analyze(text: str) -> Question:
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
         # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
+        if kind == "reason" and focus and not aspect_tokens:
+            # "why would a company pick a CSO over a CRO?": the reason to pick one is when it fits
+            kind = "condition"
     if _THE_HIRE.search(text) and len(aspect_tokens) > 1:  # "the downsides of that hire": the person, not hiring
         aspect_tokens = tuple(t for t in aspect_tokens if t != "hire")
         rest = _THE_HIRE.sub(" ", rest)
