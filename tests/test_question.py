@@ -269,4 +269,4 @@ def test_what_a_role_does_is_its_responsibilities_and_what_it_costs_us_is_its_pa
 def test_why_pick_one_role_over_another_asks_when_it_fits() -> None:
     q = analyze("why would a company pick a CSO over a CRO?")
     assert q.answer_type == "condition" and q.focus == "cso"
-    assert analyze("why does the CSO report to the CRO?").answer_type == "reason"
+    assert analyze("why does the CSO own sales strategy?").answer_type == "reason"
