@@ -365,6 +365,10 @@ class Answerer:
             # "how much does a regional sales manager earn?": pay is given for the three roles only
             return "pay of a job the articles don't cover"
         support = _support(cands)
+        if not q.roles and q.answer_type == "role":
+            # "which role should a startup hire first?": the role is the answer, so the question names none and
+            # matches a unit that names one less well as a whole than in what it asks
+            support = max(support, max((c.aspect for c in cands[:5]), default=0.0))
         if support < cfg.min_support:
             return f"weak support ({support:.2f})"
         if q.quantity and not any(_has_quantity(q.quantity, c.unit) for c in cands[: cfg.quantity_units]):

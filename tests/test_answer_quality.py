@@ -581,3 +581,8 @@ def test_pay_of_a_job_the_articles_do_not_cover_is_not_answered_with_a_leaders_p
 def test_what_a_vp_of_sales_does_is_answered_with_their_responsibilities(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What does a VP of Sales do?").answer
     assert "responsibilities" in answer.lower() or "leading and managing the sales team" in answer, answer
+
+
+def test_which_role_to_hire_first_names_the_role_though_the_question_names_none(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which role should a startup hire first?")
+    assert not answer.abstained and "VP of Sales first" in answer.answer, answer.reason
