@@ -10,7 +10,7 @@ from pathlib import Path
 
 from service.answering import Answer, Answerer, AnswerSettings
 from service.config import Settings
-from service.conversation import Turn, answers_so_far, asks_for_more, previous_topic, rewrite
+from service.conversation import Turn, answers_so_far, asks_for_more, asks_why, previous_topic, rewrite
 from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
@@ -91,7 +91,8 @@ class Assistant:
         t1 = time.perf_counter()
         stages: dict[str, float] = {}
         # "any others?": what the last answer already quoted is not quoted again
-        said = answers_so_far(history) if history and asks_for_more(question) else ""
+        # (and "why?" asks for the reason behind it, which the answer that said it did not give)
+        said = answers_so_far(history) if history and (asks_for_more(question) or asks_why(question)) else ""
         answer = self._answer(standalone, top_k, mode, stages, said)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))

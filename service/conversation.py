@@ -167,7 +167,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     carried_only = len(prev_roles) == 1 and not find_roles(re.sub(r"\([^()]*\)", "", previous))
     # (an answer that named several roles to a question that named none, "from sales rep to the C-suite?",
     # gives no referent to "that jump", only to a pronoun: "what do they earn?")
-    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question)
+    # (a who/which question's answer names the chosen role first: "Companies typically hire a VP of Sales
+    # first, and as they scale, introduce a CSO")
+    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question) and not _ASKS_WHO.match(previous)
     # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
     offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
     if answered and not carried_only and not vague and not offered and (
@@ -269,6 +271,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
                 # "ok, so who is above whom?": a question of its own about the same roles
                 pair = " and ".join(short_name(r) for r in core) if len(core) > 1 else role
                 topic = re.sub(r"^(?:(?:so|then|ok|okay|well)\s+)+", "", topic, flags=re.IGNORECASE)
+                asked = analyze(question)
+                if asked.answer_type == "reason" and not asked.aspect and analyze(previous).aspect_words:
+                    # "why?" asks why of what was just asked: "why? (the VP of Sales) (startup hire first)"
+                    return f"{topic[:1].upper()}{topic[1:]}? ({pair}) ({' '.join(analyze(previous).aspect_words)})"
                 return f"{topic[:1].upper()}{topic[1:]}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
@@ -369,6 +375,18 @@ def asks_for_more(question: str) -> bool:
     """Whether a follow-up asks only for more of what was just asked ("any others?", "what else?")."""
     said = re.findall(r"[a-z']+", question.lower())
     return bool(said) and len(said) <= 6 and bool(_MORE_WORDS & set(said)) and set(said) <= _MORE_WORDS | _MORE_FILLER
+
+
+_WHY_WORDS = frozenset(("why", "how", "come", "so", "that", "is", "s", "ok", "okay", "and", "but", "really", "though",
+                        "tho", "exactly", "what", "for", "the", "reason", "that's", "why's"))
+
+
+def asks_why(question: str) -> bool:
+    """Whether a follow-up only asks why ("why?", "how come?", "why's that?"): the reason for what was just
+    said, which the answer that said it does not give again."""
+    said = re.findall(r"[a-z']+", question.lower())
+    return bool(said) and len(said) <= 4 and bool({"why", "why's", "come", "reason"} & set(said)) and set(
+        said) <= _WHY_WORDS
 
 
 def answers_so_far(history: Sequence[Turn]) -> str:

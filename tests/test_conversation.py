@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.conversation import Turn, answers_so_far, asks_for_more, rewrite
+from service.conversation import Turn, answers_so_far, asks_for_more, asks_why, rewrite
 from service.lexicon import find_roles
 from service.question import analyze
 
@@ -230,3 +230,21 @@ def test_any_others_quotes_what_the_last_answer_left_out(real_assistant: Assista
     again = {c.quote for c in more.citations}
     assert again and not quoted & again, (first.answer, more.answer)
     assert "financial acumen" in more.answer  # the next skills, from the passage the last answer quoted
+
+
+def test_a_bare_why_asks_the_reason_for_the_role_the_answer_named() -> None:
+    answer = "Companies typically hire a VP of Sales first, and as they scale, introduce a CSO. [1]"
+    history = [Turn("user", "which role should a startup hire first?"), Turn("assistant", answer)]
+    standalone = rewrite("why?", history)
+    assert find_roles(standalone) == ["vpsales"] and "first" in standalone, standalone
+    assert asks_why("why?") and asks_why("how come?") and asks_why("why's that?")
+    assert not asks_why("why does the CSO report to the CRO?")
+
+
+@pytest.mark.slow
+def test_why_gives_a_reason_the_last_answer_did_not(real_assistant: Assistant) -> None:
+    question = "We sell subscriptions. Should we hire a CSO or a CRO?"
+    first = real_assistant.ask(question)
+    why = real_assistant.ask("why?", [Turn("user", question), Turn("assistant", first.answer)])
+    assert not why.abstained
+    assert not {c.quote for c in first.citations} & {c.quote for c in why.citations}, (first.answer, why.answer)
