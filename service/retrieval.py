@@ -12,7 +12,7 @@ import numpy as np
 
 from service.chunking import Chunk
 from service.embedding import Encoder
-from service.index import Index
+from service.index import Index, role_cells
 from service.lexicon import (
     canonicalize_roles,
     expand_abbreviations,
@@ -100,6 +100,11 @@ class Retriever:
         self.candidate_k = candidate_k
         # vectors by text, questions and aspects alike (two per question: as many vectors as the pair cache held)
         self._vectors = _VectorCache(2 * cache_size)
+        # the words of each table cell under a role's column, in the order of index.cell_vectors
+        cells = role_cells(index.chunks) if index.cell_vectors is not None else []
+        self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
+            (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
+                                                                strict=False)) else []
 
     def clear_cache(self) -> None:
         self._vectors.clear()
@@ -197,8 +202,13 @@ class Retriever:
         if not wanted.any():
             return []
         sims = np.asarray(index.cell_vectors)[wanted] @ prepared.aspect_vector
+        # (a cell with the aspect's words goes first, as in role_passages: "mid-sized" for "what size company")
+        aspect = set(q.aspect)
+        tokens = [t for t, w in zip(self._cell_tokens, wanted.tolist(), strict=False) if w] if aspect else []
         best: dict[int, float] = {}
-        for row, sim in zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True):
+        for i, (row, sim) in enumerate(zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True)):
+            if tokens:
+                sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in tokens[i]) for t in aspect) / len(aspect)
             best[row] = max(best.get(row, -1.0), sim)
         # only a cell that matches the question better than any whole passage does
         # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)

@@ -586,3 +586,8 @@ def test_what_a_vp_of_sales_does_is_answered_with_their_responsibilities(real_as
 def test_which_role_to_hire_first_names_the_role_though_the_question_names_none(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("which role should a startup hire first?")
     assert not answer.abstained and "VP of Sales first" in answer.answer, answer.reason
+
+
+def test_a_table_cell_with_the_asked_words_is_read_for_its_role(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what size of company suits a VP of Sales?").answer
+    assert "mid-sized" in answer, answer
