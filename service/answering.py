@@ -19,6 +19,7 @@ from service.composition import BARE_REPLY, GIVES_REASON, Citation, compose, ren
 from service.index import Index
 from service.lexicon import (
     ABBREVIATIONS,
+    ANSWERS_TO,
     CORE_ROLES,
     ROLES_BY_KEY,
     boss_question,
@@ -183,6 +184,7 @@ class Answerer:
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
         reporting = _reporting_question(q.text)  # "" when no reporting line is asked
+        subject_asked = _asks_of_subject(q.text)  # "who does the VP of Sales coach?": the asked role does it
         # "who reports to whom?", "who's more senior?" between asked roles: the line stated between them
         line = set(q.core_roles) if (len(q.core_roles) > 1 and "report" in q.aspect and q.answer_type == "role"
                                      and asks_line_between(q.text)) else set()
@@ -224,7 +226,9 @@ class Answerer:
                     doer = unit.subject or (unit.context_roles[0] if unit.kind == "item"
                                             and len(unit.context_roles) == 1 else "")
                     off_topic = bool(about) and not q_roles & (about | {doer})
-                    other_doer = doer and doer not in q_roles and len(q_roles) == 1 and q.answer_type != "role"
+                    # ("who does the VP of Sales coach?" asks what the VP does: another role's doing is no answer)
+                    other_doer = doer and doer not in q_roles and len(q_roles) == 1 and (
+                        q.answer_type != "role" or subject_asked)
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     if other_doer:
                         role_adj = -cfg.doer_penalty
@@ -599,6 +603,18 @@ _WORKS_WITH = re.compile(r"\b(?:support\w*|coach\w*|mentor\w*|partner\w*|collabo
 # "what does a VP of Sales do with the marketing team?": a partner that is no role
 _WITH_PARTNER = re.compile(r"\bdo(?:es)?\s+(?:\w+\s+){0,2}?with\s+(?:the\s+|a\s+|an\s+|our\s+|their\s+)?([a-z][a-z-]+)",
                            re.IGNORECASE)
+
+
+_WHO_DOES = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|then)\W+)?(?:who|whom)\s+(?:do|does|did|would|will|should|can|could)"
+                       r"\s+(?:(?:the|a|an|our|their|your)\s+)?", re.IGNORECASE)
+
+
+def _asks_of_subject(question: str) -> bool:
+    """ "who does the VP of Sales coach?": a who-question whose subject is the asked role (not "who coaches
+    the VP of Sales?", whose answer is the one who does it)."""
+    m = _WHO_DOES.match(question)
+    return bool(m) and any(start == m.end() for start, _, _ in role_spans(question)) and not (
+        _reporting_question(question) or ANSWERS_TO.search(question))
 
 
 def _relation_match(question: str, text: str) -> float:
