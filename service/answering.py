@@ -605,8 +605,9 @@ _WITH_PARTNER = re.compile(r"\bdo(?:es)?\s+(?:\w+\s+){0,2}?with\s+(?:the\s+|a\s+
                            re.IGNORECASE)
 
 
-_WHO_DOES = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|then)\W+)?(?:who|whom)\s+(?:do|does|did|would|will|should|can|could)"
-                       r"\s+(?:(?:the|a|an|our|their|your)\s+)?", re.IGNORECASE)
+_WHO_DOES = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|then)\W+)?(?:who|whom)\s+"
+                       r"(?:do|does|did|would|will|should|can|could)\s+(?:(?:the|a|an|our|their|your)\s+)?",
+                       re.IGNORECASE)
 
 
 def _asks_of_subject(question: str) -> bool:

@@ -594,7 +594,7 @@ def test_a_table_cell_with_the_asked_words_is_read_for_its_role(real_assistant: 
 
 
 def test_who_the_asked_role_coaches_is_not_who_coaches_it(real_assistant: Assistant) -> None:
-    # "Coaching and supporting the VP of Sales" is the CRO's doing: it answers who coaches the VP, not whom the VP coaches
+    # "Coaching and supporting the VP of Sales" is the CRO's doing: who coaches the VP, not whom the VP coaches
     answer = real_assistant.ask("whom does a VP of Sales coach?").answer
     assert "Coaching and supporting the VP of Sales" not in answer, answer
     answer = real_assistant.ask("who coaches the VP of Sales?").answer
