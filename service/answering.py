@@ -30,7 +30,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asks_line_between
+from service.question import Question, asks_line_between, negated_roles
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -242,6 +242,9 @@ class Answerer:
                     role_adj += cfg.multi_role_bonus * _relation_match(q.text, unit.text)
                     if line and line_between(unit.text, line):  # "the CSO would report to the CRO"
                         role_adj += cfg.line_bonus
+                    if q.without and set(q.without) & set(negated_roles(unit.text)):
+                        # "we have no CRO: who should the CSO team up with?" meets "... if you don't have a CRO"
+                        role_adj += cfg.multi_role_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
                 coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
@@ -614,8 +617,9 @@ def _asks_of_subject(question: str) -> bool:
     """ "who does the VP of Sales coach?": a who-question whose subject is the asked role (not "who coaches
     the VP of Sales?", whose answer is the one who does it)."""
     m = _WHO_DOES.match(question)
-    return bool(m) and any(start == m.end() for start, _, _ in role_spans(question)) and not (
-        _reporting_question(question) or ANSWERS_TO.search(question))
+    if m is None or _reporting_question(question) or ANSWERS_TO.search(question):
+        return False
+    return any(start == m.end() for start, _, _ in role_spans(question))
 
 
 def _relation_match(question: str, text: str) -> float:

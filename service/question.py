@@ -178,6 +178,7 @@ class Question:
     scope: bool = False  # asks how far a remit reaches ("X too, or just Y?"), see asks_scope
     basis: bool = False  # asks what pay is based on, see asks_basis
     advice: bool = False  # asks what a company should do ("how do we set them up to succeed?"), see ADVICE
+    without: tuple[str, ...] = ()  # roles the question sets aside ("we have no CRO"), see negated_roles
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -314,10 +315,15 @@ def focus_role(text: str) -> str:
     return ""
 
 
+def negated_roles(text: str) -> list[str]:
+    """Roles `text` sets aside: "we have no CRO", "if you don't have a CRO", "without a CRO"."""
+    return list(dict.fromkeys(key for start, _, key in role_spans(text)
+                              if _NEGATED.search(text[max(0, start - 30):start])))
+
+
 def asked_roles(text: str) -> list[str]:
     """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
-    spans = role_spans(text)
-    negated = {key for start, _, key in spans if _NEGATED.search(text[max(0, start - 30):start])}
+    negated = set(negated_roles(text))
     roles = find_roles(text)
     kept = [r for r in roles if r not in negated]
     return kept or roles
@@ -386,4 +392,5 @@ def analyze(text: str) -> Question:
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
                     scope=asks_scope(text), basis=asks_basis(text),
-                    advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"))
+                    advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
+                    without=tuple(r for r in negated_roles(text) if r not in roles))

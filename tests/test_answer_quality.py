@@ -599,3 +599,8 @@ def test_who_the_asked_role_coaches_is_not_who_coaches_it(real_assistant: Assist
     assert "Coaching and supporting the VP of Sales" not in answer, answer
     answer = real_assistant.ask("who coaches the VP of Sales?").answer
     assert "Coaching and supporting the VP of Sales" in answer, answer
+
+
+def test_a_unit_for_the_case_without_a_role_answers_a_question_without_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("we have no CRO. who should our CSO partner with?").answer
+    assert "CMO" in answer, answer

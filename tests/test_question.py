@@ -4,7 +4,7 @@ aside) and the expected answer type."""
 import pytest
 
 from service.lexicon import boss_question
-from service.question import analyze, asks_basis, asks_line_between, asks_scope
+from service.question import analyze, asks_basis, asks_line_between, asks_scope, negated_roles
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -270,3 +270,10 @@ def test_why_pick_one_role_over_another_asks_when_it_fits() -> None:
     q = analyze("why would a company pick a CSO over a CRO?")
     assert q.answer_type == "condition" and q.focus == "cso"
     assert analyze("why does the CSO own sales strategy?").answer_type == "reason"
+
+
+def test_a_role_the_question_sets_aside_is_kept_apart_from_the_asked_ones() -> None:
+    q = analyze("if we don't have a CRO, who should the CSO work with?")
+    assert q.roles == ("cso",) and q.without == ("cro",)
+    assert negated_roles("Encourage the CSO and CMO to collaborate if you don't have a CRO.") == ["cro"]
+    assert analyze("who should the CSO work with?").without == ()
