@@ -135,7 +135,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    row = _ROW_ANSWER.match(_last_answer(history))
+    # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
+    row = next((m for part in re.split(r"(?<=\])\s+", _last_answer(history)) if (m := _ROW_ANSWER.match(part))), None)
     if row and _is_fragment(question) and set(find_roles(question)) - set(find_roles(row.group(2))):
         # "and a VP of Sales?" after "Company stage: CSO: Ideal for large ...": the same row's other cell
         return f"{standalone.rstrip()} ({row.group(1)})"

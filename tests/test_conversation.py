@@ -248,3 +248,10 @@ def test_why_gives_a_reason_the_last_answer_did_not(real_assistant: Assistant) -
     why = real_assistant.ask("why?", [Turn("user", question), Turn("assistant", first.answer)])
     assert not why.abstained
     assert not {c.quote for c in first.citations} & {c.quote for c in why.citations}, (first.answer, why.answer)
+
+
+def test_a_row_quoted_after_prose_is_still_the_row_a_new_role_asks_about() -> None:
+    answer = ("VPs of Sales commonly report to the CSO or CRO, depending on size. [1] Company stage: VP of Sales: "
+              "Suited for mid-sized or growing companies. [2]")
+    history = [Turn("user", "what size company is a VP of Sales right for?"), Turn("assistant", answer)]
+    assert "(Company stage)" in rewrite("and a CSO?", history)
