@@ -247,7 +247,8 @@ class Answerer:
                         role_adj += cfg.multi_role_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
-                coverage = self.coverage(q.aspect, self._row_tokens(chunk, unit, q_roles) | section_tokens)
+                coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles) - _pointed_back(unit.text))
+                                         | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
                     continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
@@ -652,6 +653,20 @@ def _unknown_titles(question: str) -> list[str]:
 def _folded(text: str) -> str:
     """Lower-case words only, so a quote is found in an answer whatever its punctuation and role labels."""
     return " ".join(re.findall(r"[a-z0-9$]+", text.lower().replace("’", "'")))
+
+
+_POINTING_BACK = re.compile(r"\b(?:these|those|such)\s+([a-z][a-z-]*)", re.IGNORECASE)
+
+
+def _pointed_back(text: str) -> frozenset[str]:
+    """Words a unit only points back to ("to maximize these metrics"): named, not stated, so they do not
+    count as the unit having the aspect's words (unless it also has them elsewhere)."""
+    found = _POINTING_BACK.findall(text)
+    if not found:
+        return frozenset()
+    back = set(tokenize(" ".join(found)))
+    rest = tokenize(_POINTING_BACK.sub(" ", text))
+    return frozenset(back - set(rest))
 
 
 def _quoted_in(unit: Unit, quoted: str) -> bool:

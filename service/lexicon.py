@@ -29,7 +29,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
     # "KPIs" and "metrics" are one thing; spelled out, "key performance indicators" would outweigh the
     # rest of a question three words to one
-    "metric": ("metric", "metrics", "kpi", "kpis"),
+    # (what a role is "measured on" is its metrics)
+    "metric": ("metric", "metrics", "kpi", "kpis", "measure", "measures", "measured", "measuring"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
     # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.

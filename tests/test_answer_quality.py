@@ -604,3 +604,10 @@ def test_who_the_asked_role_coaches_is_not_who_coaches_it(real_assistant: Assist
 def test_a_unit_for_the_case_without_a_role_answers_a_question_without_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("we have no CRO. who should our CSO partner with?").answer
     assert "CMO" in answer, answer
+
+
+def test_what_a_role_is_measured_on_is_its_metrics_not_a_sentence_pointing_back_at_them(
+        real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what is the CRO measured on?").answer
+    assert "YoY revenue growth" in answer, answer
+    assert not answer.startswith("They must think beyond the VP of Sales to maximize these metrics"), answer
