@@ -255,3 +255,10 @@ def test_a_row_quoted_after_prose_is_still_the_row_a_new_role_asks_about() -> No
               "Suited for mid-sized or growing companies. [2]")
     history = [Turn("user", "what size company is a VP of Sales right for?"), Turn("assistant", answer)]
     assert "(Company stage)" in rewrite("and a CSO?", history)
+
+
+def test_a_pronoun_before_the_alternative_role_is_the_role_before() -> None:
+    history = [Turn("user", "What's a CRO?"), Turn("assistant", "A CRO oversees the entire revenue process. [1]")]
+    assert find_roles(rewrite("When should we hire one instead of a CSO?", history))[0] == "cro"
+    # a pronoun after the role the question names is that role
+    assert find_roles(rewrite("and a CSO, what do they usually study?", history)) == ["cso"]

@@ -153,3 +153,7 @@ def test_word_families_the_stemmer_leaves_apart() -> None:
     assert same_family("incent", "incentiv") and same_family("strategi", "strateg")
     assert not same_family("sal", "salary")  # too short to be a family
     assert not same_family("market", "margin")
+
+
+def test_what_could_go_wrong_asks_for_drawbacks() -> None:
+    assert "drawback" in tokenize("what could go wrong with a CRO?", query=True)
