@@ -255,6 +255,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):
         # "does that person report to the CEO?": the CEO is the object; the pronoun is the role before
         return _name_pronoun(question, short_name(prev_roles[0]))
+    if roles and not set(roles) & CORE_ROLES and set(prev_roles) & CORE_ROLES and _WHICH_OF.search(question):
+        # "which of those involve the CFO?" after the CRO's day-to-day: those are still the CRO's
+        return f"{question.rstrip()} ({short_name(next(r for r in prev_roles if r in CORE_ROLES))})"
     pronoun = _PRONOUN.search(question)
     if roles and prev_roles and prev_roles[0] not in roles and pronoun and pronoun.start() < role_spans(question)[0][0]:
         # "when should we hire one instead of a CSO?" after "what's a CRO?": the CSO is the alternative,

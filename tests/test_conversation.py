@@ -262,3 +262,9 @@ def test_a_pronoun_before_the_alternative_role_is_the_role_before() -> None:
     assert find_roles(rewrite("When should we hire one instead of a CSO?", history))[0] == "cro"
     # a pronoun after the role the question names is that role
     assert find_roles(rewrite("and a CSO, what do they usually study?", history)) == ["cso"]
+
+
+def test_which_of_those_with_another_c_level_keeps_the_role_those_belong_to() -> None:
+    history = [Turn("user", "What does a CRO's day-to-day look like?"),
+               Turn("assistant", "The CRO's day-to-day responsibilities are primarily focused around: ... [1]")]
+    assert set(find_roles(rewrite("which of those involve the CFO?", history))) == {"cro", "cfo"}
