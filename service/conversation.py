@@ -136,6 +136,11 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
     # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
+    if _ELIDED.search(question) and find_roles(question):
+        # "how does the CRO's compare?" after the CSO's pay package: the CRO's pay package
+        carried = "pay" if "salary" in before.aspect else " ".join(before.aspect_words)
+        if carried:
+            return f"{standalone.rstrip()} ({carried})"
     row = next((m for part in re.split(r"(?<=\])\s+", _last_answer(history)) if (m := _ROW_ANSWER.match(part))), None)
     if row and _is_fragment(question) and set(find_roles(question)) - set(find_roles(row.group(2))):
         # "and a VP of Sales?" after "Company stage: CSO: Ideal for large ...": the same row's other cell
@@ -190,6 +195,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         chosen = _chosen_role(_last_answer(history), asked_core, previous)
         if chosen:
             prev_roles = [chosen]
+    named_one = _NAMED_ONE.search(question) if not roles else None
+    if named_one:
+        # "the revenue one" after "a CSO or a CRO": the role whose title has that word
+        offered = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
+        word = named_one.group(1).lower()
+        fits = [r for r in offered if word in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())]
+        if len(fits) == 1:
+            return f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
     degree = _DEGREE_ONE.search(question) if not roles else None
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
@@ -302,6 +315,11 @@ _RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 
+# "how does the CRO's compare?": a role's what-was-asked, left unsaid
+_ELIDED = re.compile(r"['’]s\s+(?:compare|stack|differ|look|measure|line up)\w*\b|['’]s\s*\??\s*$", re.IGNORECASE)
+# "the revenue one", "the sales guy": a role told by a word of its title
+_NAMED_ONE = re.compile(r"\bthe\s+(revenue|sales)\s+(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief)\b",
+                        re.IGNORECASE)
 # "the less strategic one", "the more senior of the two"
 _DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|role|option|of\s+(?:the|those)\s+two)\b",
                          re.IGNORECASE)

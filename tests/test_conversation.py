@@ -268,3 +268,11 @@ def test_which_of_those_with_another_c_level_keeps_the_role_those_belong_to() ->
     history = [Turn("user", "What does a CRO's day-to-day look like?"),
                Turn("assistant", "The CRO's day-to-day responsibilities are primarily focused around: ... [1]")]
     assert set(find_roles(rewrite("which of those involve the CFO?", history))) == {"cro", "cfo"}
+
+
+def test_a_role_told_by_a_title_word_or_an_elided_noun_keeps_the_thread() -> None:
+    history = [Turn("user", "any tips for keeping costs down when hiring a CSO or CRO?"),
+               Turn("assistant", "Whether appointing a CSO or CRO, consider these tips: ... [1]")]
+    assert find_roles(rewrite("how does the revenue one save money?", history)) == ["cro"]
+    history = [Turn("user", "How much does a CSO make?"), Turn("assistant", "The average CSO makes $500,000. [1]")]
+    assert rewrite("how does the CRO's compare?", history).endswith("(pay)")
