@@ -318,8 +318,8 @@ _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?
 # "how does the CRO's compare?": a role's what-was-asked, left unsaid
 _ELIDED = re.compile(r"['’]s\s+(?:compare|stack|differ|look|measure|line up)\w*\b|['’]s\s*\??\s*$", re.IGNORECASE)
 # "the revenue one", "the sales guy": a role told by a word of its title
-_NAMED_ONE = re.compile(r"\bthe\s+(revenue|sales)\s+(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief)\b",
-                        re.IGNORECASE)
+_NAMED_ONE = re.compile(r"\bthe\s+(revenue|sales)\s+"
+                        r"(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief)\b", re.IGNORECASE)
 # "the less strategic one", "the more senior of the two"
 _DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|role|option|of\s+(?:the|those)\s+two)\b",
                          re.IGNORECASE)
