@@ -198,9 +198,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     named_one = _NAMED_ONE.search(question) if not roles else None
     if named_one:
         # "the revenue one" after "a CSO or a CRO": the role whose title has that word
-        offered = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
+        spoken = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
         word = named_one.group(1).lower()
-        fits = [r for r in offered if word in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())]
+        fits = [r for r in spoken if word in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())]
         if len(fits) == 1:
             return f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
     degree = _DEGREE_ONE.search(question) if not roles else None
