@@ -259,6 +259,7 @@ class Answerer:
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
                          + cfg.type_bonus * _type_fit(q, unit) + (cfg.advice_bonus if q.advice and advice else 0.0)
+                         + (cfg.advice_bonus if q.sequence and _states_sequence(unit.text) else 0.0)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
                          - (cfg.opposite_penalty if clash else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score,
@@ -472,6 +473,18 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
 
 
 # job titles the lexicon has no entry for ("account executives", "team leaders")
+# steps in order: "advance from sales representative to account executive, sales manager, ...",
+# "second-line management roles, such as regional sales manager, before transitioning into ... VP of Sales"
+_IN_ORDER = re.compile(r"\b(?:before|after|then|eventually|advanc\w*|progress\w*|transition\w*|"
+                       r"mov(?:e|es|ing) (?:up|into)|step)\b", re.IGNORECASE)
+
+
+def _states_sequence(text: str) -> bool:
+    """Whether a unit sets roles or job titles in order (two or more of them, with a word of order)."""
+    titles = len(set(find_roles(text))) + len({m.group(0).lower() for m in _JOB_TITLE.finditer(text)})
+    return titles >= 2 and bool(_IN_ORDER.search(text))
+
+
 _JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|reps|leaders?|directors?|heads)\b",
                         re.IGNORECASE)
 

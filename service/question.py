@@ -68,7 +68,9 @@ _MONEY = r"\$|\bsalar|\bpa(?:y|ys|ying)\b|\bpaid\b|\bearn|\bcomp\b|\bcompensatio
 _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|most|less)\s+sense\b|"
                      r"(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
-                     r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress)\b)", re.IGNORECASE)
+                     r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress|"
+                     # "right before they make VP": become one
+                     r"vp|vps|svp|evp|cro|cso|c-level|director|partner|chief|exec\w*|it\s+to)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
 _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set|"
@@ -143,7 +145,8 @@ ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a co
 # "that hire", "our new hire": the person hired
 _THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the|one|them|him|her)\b)", re.IGNORECASE)
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
-_FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known as)\b[^?.]*\b(?:before|previously|formerly|originally|"
+_FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by))\b[^?.]*\b"
+                          r"(?:before|previously|formerly|originally|"
                           r"in the past)\b|\bused to be (?:called|named|known)\b|\b(?:old|former|previous|original|"
                           r"earlier) (?:name|title)s?\b", re.IGNORECASE)
 _FORMER_WORDS = frozenset(tokenize("call called named titled known before previously formerly originally past used old "
@@ -152,6 +155,12 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
 _WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b", re.IGNORECASE)
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
+# a place in a sequence of steps: "what's the step right before VP?", "and what comes after that?",
+# "what's the next rung up from sales manager?"
+SEQUENCE = re.compile(r"\b(?:right\s+)?(?:before|after|prior to|precedes?|follows?)\b.*\b(?:step|rung|stage|role|job|"
+                      r"position|level|title|comes?|ladder|path)\b|\b(?:step|rung|stage|role|job|position|level|title|"
+                      r"comes?)\b.*\b(?:before|after|prior to|next|above|below)\b|\bnext\s+(?:step|rung|level|role|"
+                      r"job|move)\b", re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
 # which says nothing of what is asked
 _ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:of\s+(?:the|these|those|our|your)\s+)?"
@@ -179,6 +188,7 @@ class Question:
     basis: bool = False  # asks what pay is based on, see asks_basis
     advice: bool = False  # asks what a company should do ("how do we set them up to succeed?"), see ADVICE
     without: tuple[str, ...] = ()  # roles the question sets aside ("we have no CRO"), see negated_roles
+    sequence: bool = False  # asks what comes before or after a step ("the step right before VP?"), see SEQUENCE
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -393,4 +403,6 @@ def analyze(text: str) -> Question:
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
                     scope=asks_scope(text), basis=asks_basis(text),
                     advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
-                    without=tuple(r for r in negated_roles(text) if r not in roles))
+                    without=tuple(r for r in negated_roles(text) if r not in roles),
+                    sequence=bool(SEQUENCE.search(text)) and kind not in ("amount", "comparison")
+                    and not _FORMER_NAME.search(text))  # ("what was the title before?" asks its former name)

@@ -611,3 +611,8 @@ def test_what_a_role_is_measured_on_is_its_metrics_not_a_sentence_pointing_back_
     answer = real_assistant.ask("what is the CRO measured on?").answer
     assert "YoY revenue growth" in answer, answer
     assert not answer.startswith("They must think beyond the VP of Sales to maximize these metrics"), answer
+
+
+def test_the_step_before_a_role_is_answered_by_the_steps_in_order(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which job usually comes right before VP of Sales?").answer
+    assert "regional sales manager" in answer, answer

@@ -277,3 +277,12 @@ def test_a_role_the_question_sets_aside_is_kept_apart_from_the_asked_ones() -> N
     assert q.roles == ("cso",) and q.without == ("cro",)
     assert negated_roles("Encourage the CSO and CMO to collaborate if you don't have a CRO.") == ["cro"]
     assert analyze("who should the CSO work with?").without == ()
+
+
+def test_a_place_in_a_sequence_of_steps_is_asked_as_such() -> None:
+    assert analyze("what's the step right before VP of Sales?").sequence
+    assert analyze("what job do ppl usually hold right before they make VP?").sequence
+    # "make VP" is becoming one, not pay
+    assert analyze("right before they make VP, what job do people hold?").answer_type != "amount"
+    assert not analyze("What job titles was the CRO role known by before?").sequence
+    assert not analyze("who reports to the CSO?").sequence
