@@ -67,6 +67,8 @@ class Assistant:
             extra += self.retriever.advice_passages(prepared, considered | {p.index for p in extra})
             # "who reports to whom, the CRO or the CSO?": a line stated between two asked roles
             extra += self.retriever.line_passages(prepared, considered | {p.index for p in extra})
+            # "any cons to going with a CSO?": the list headed "Challenges with a CSO"
+            extra += self.retriever.side_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:
             # a table row whose cell under the asked role says it best (quoted from, not ranked)
             read = [r for p in passages[: self.answerer.settings.passages_considered]

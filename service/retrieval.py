@@ -236,6 +236,23 @@ class Retriever:
             out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
         return out
 
+    def side_passages(self, prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
+        """For "any cons to going with a CSO?": the chunk under a heading that names the asked side and role
+        ("Challenges with a CSO"), which the question's few words rarely rank high."""
+        q = prepared.question
+        sides = set(q.aspect) & _SIDES
+        if len(sides) != 1 or len(q.core_roles) != 1:
+            return []
+        side, role = next(iter(sides)), q.core_roles[0]
+        out: list[Passage] = []
+        for row, chunk in enumerate(self.index.chunks):
+            heading = (chunk.section or "").split(" > ")[-1]
+            if row in exclude or side not in tokenize(heading) or find_roles(heading) != [role]:
+                continue
+            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+            out.append(Passage(chunk, row, 0.0, dense, 0.0, len(exclude) + len(out)))
+        return out[:_SIDE_CHUNKS]
+
     def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For "who reports to whom?" between asked roles: the chunks with a unit that states a reporting line
         naming two of them ("Typically, the CSO would report to the CRO"), best matches first; per-role
@@ -388,6 +405,10 @@ _ADVICE_SECTION = re.compile(r"\btips?\b|\bbest practices?\b|\bhow to\b|\bworkin
 def advice_section(section: str | None) -> bool:
     """Whether a chunk's section path is one of the articles' advice sections."""
     return bool(section and _ADVICE_SECTION.search(section))
+
+
+_SIDES = frozenset(("drawback", "benefit"))  # the two sides of pros-and-cons lists (lexicon.TERM_GROUPS)
+_SIDE_CHUNKS = 2
 
 
 _REPORTS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)

@@ -616,3 +616,9 @@ def test_what_a_role_is_measured_on_is_its_metrics_not_a_sentence_pointing_back_
 def test_the_step_before_a_role_is_answered_by_the_steps_in_order(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("which job usually comes right before VP of Sales?").answer
     assert "regional sales manager" in answer, answer
+
+
+def test_a_side_of_pros_and_cons_asked_in_few_words_reads_the_list_under_that_heading(
+        real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("cons of going with a CSO?").answer
+    assert answer.startswith("Challenges with a CSO"), answer
