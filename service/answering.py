@@ -341,6 +341,10 @@ class Answerer:
         absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
+        person = _PERSON.search(canonicalize_roles(prepared.text, "key"))
+        if person and person.group(2) not in ROLES_BY_KEY:
+            # "who is Salesforce's CSO right now?": a person, and the articles name no one
+            return "asks for a person the articles don't name"
         passing = self._in_passing(q, names, cands) if names and not q.core_roles else ""
         if passing:
             return f"only mentioned in passing: {passing}"
@@ -426,6 +430,10 @@ _REPORTS_TO = re.compile(
     re.IGNORECASE)
 
 
+# who holds a role somewhere: "who is Salesforce's CSO?", "who's the current CRO at HubSpot?"
+_PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:current|present|new|former|actual|"
+                     r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"
+                     r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
 # words that stand for the covered roles in a pay question that names none ("what do sales execs make?")
 _SOMEONE_COVERED = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|positions?|titles?|"
                               r"they|them|their|he|she|it|one|ones|heads?|chiefs?|officers?|"

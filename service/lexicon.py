@@ -61,7 +61,8 @@ ABBREVIATIONS: dict[str, str] = {
     "cpa": "cost per acquisition", "avg": "average", "approx": "approximately", "exec": "executive",
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
-    "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure",
+    "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
+    "b4": "before",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -71,7 +72,7 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
-                       "collab", "x-functional", "xfn", "wats", "org chart"})
+                       "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4"})
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"

@@ -40,7 +40,7 @@ _FRAME = frozenset(
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
-    especially biggest ballpark""".split()  # noqa: SIM905
+    especially biggest ballpark now currently""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -160,7 +160,8 @@ _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)
 SEQUENCE = re.compile(r"\b(?:right\s+)?(?:before|after|prior to|precedes?|follows?)\b.*\b(?:step|rung|stage|role|job|"
                       r"position|level|title|comes?|ladder|path)\b|\b(?:step|rung|stage|role|job|position|level|title|"
                       r"comes?)\b.*\b(?:before|after|prior to|next|above|below)\b|\bnext\s+(?:step|rung|level|role|"
-                      r"job|move)\b", re.IGNORECASE)
+                      r"job|move)\b|\b(?:steps?|path|route|way)\s+(?:up\s+)?to\b|\bladder\b|\brungs?\b", re.IGNORECASE)
+_FOR_THE_STEP = re.compile(r"\b(?:skills?|experience|qualit\w+|traits?|background|degree|education)\b", re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
 # which says nothing of what is asked
 _ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:of\s+(?:the|these|those|our|your)\s+)?"
@@ -405,4 +406,5 @@ def analyze(text: str) -> Question:
                     advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
                     without=tuple(r for r in negated_roles(text) if r not in roles),
                     sequence=bool(SEQUENCE.search(text)) and kind not in ("amount", "comparison")
-                    and not _FORMER_NAME.search(text))  # ("what was the title before?" asks its former name)
+                    and not _FORMER_NAME.search(text)  # ("what was the title before?" asks its former name)
+                    and not _FOR_THE_STEP.search(text))  # ("what skills for that jump?" asks for skills)

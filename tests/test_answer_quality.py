@@ -622,3 +622,15 @@ def test_a_side_of_pros_and_cons_asked_in_few_words_reads_the_list_under_that_he
         real_assistant: Assistant) -> None:
     answer = real_assistant.ask("cons of going with a CSO?").answer
     assert answer.startswith("Challenges with a CSO"), answer
+
+
+def test_who_holds_a_role_at_a_named_company_is_a_person_the_articles_do_not_name(
+        real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("who is salesforce's CRO these days?")
+    assert answer.abstained and "person" in answer.reason, answer.answer
+    assert not real_assistant.ask("who is the CRO's boss?").abstained
+
+
+def test_chat_shorthand_is_read_as_words(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what makes a gr8 vp of sales?")
+    assert not answer.abstained and "leadership" in answer.answer, answer.reason

@@ -286,3 +286,8 @@ def test_a_place_in_a_sequence_of_steps_is_asked_as_such() -> None:
     assert analyze("right before they make VP, what job do people hold?").answer_type != "amount"
     assert not analyze("What job titles was the CRO role known by before?").sequence
     assert not analyze("who reports to the CSO?").sequence
+
+
+def test_the_steps_to_a_role_are_a_sequence_but_the_skills_for_it_are_not() -> None:
+    assert analyze("I'm an AE right now, what are the steps to get to CRO?").sequence
+    assert not analyze("what skills do I need to make that jump to the top? (career path to CRO)").sequence
