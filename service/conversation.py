@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, ROLES_BY_KEY, find_roles, role_spans, tokenize
+from service.lexicon import CORE_ROLES, ROLES_BY_KEY, STOPWORDS, find_roles, role_spans, strip_roles, tokenize
 from service.question import analyze, choice_between_roles
 
 
@@ -136,6 +136,12 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
     # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
+    said = _first_said(_last_answer(history))
+    if _DO_THAT.search(question) and find_roles(question) and said:
+        # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
+        # customers ...": that is what the answer said the role does, in its words
+        asked = " ".join(before.aspect_words)
+        return f"{standalone.rstrip()} ({asked}) ({said})" if asked else f"{standalone.rstrip()} ({said})"
     if _ELIDED.search(question) and find_roles(question):
         # "how does the CRO's compare?" after the CSO's pay package: the CRO's pay package
         carried = "pay" if "salary" in before.aspect else " ".join(before.aspect_words)
@@ -313,6 +319,19 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 # "who'd report to who then?", "how do they work with each other?": a question about the pair
 _RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b", re.IGNORECASE)
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
+
+
+# "does the VP of Sales do that too?": the action the last answer named
+_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b", re.IGNORECASE)
+
+
+def _first_said(answer: str, n: int = 8) -> str:
+    """The first words of substance of an answer's first quote ("Customer Relationships: They maintain contact
+    with top customers" -> "customer relationships maintain contact top customers ...")."""
+    first = re.split(r"\s*\[\d+\]", answer, maxsplit=1)[0]
+    said = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", strip_roles(first))
+            if w.lower() not in STOPWORDS and not find_roles(w)]
+    return " ".join(w.lower() for w in said[:n])
 
 
 # "how does the CRO's compare?": a role's what-was-asked, left unsaid

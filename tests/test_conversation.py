@@ -276,3 +276,11 @@ def test_a_role_told_by_a_title_word_or_an_elided_noun_keeps_the_thread() -> Non
     assert find_roles(rewrite("how does the revenue one save money?", history)) == ["cro"]
     history = [Turn("user", "How much does a CSO make?"), Turn("assistant", "The average CSO makes $500,000. [1]")]
     assert rewrite("how does the CRO's compare?", history).endswith("(pay)")
+
+
+def test_doing_that_too_is_what_the_last_answer_said_the_role_does() -> None:
+    history = [Turn("user", "which customers does the CSO deal with personally?"),
+               Turn("assistant", "Customer Relationships: They maintain contact with top customers, ensuring "
+                                 "satisfaction and repeat business. [1]")]
+    standalone = rewrite("does the VP of sales do that too?", history)
+    assert "maintain contact" in standalone and find_roles(standalone) == ["vpsales"], standalone
