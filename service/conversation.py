@@ -140,8 +140,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if _DO_THAT.search(question) and find_roles(question) and said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
         # customers ...": that is what the answer said the role does, in its words
-        asked = " ".join(before.aspect_words)
-        return f"{standalone.rstrip()} ({asked}) ({said})" if asked else f"{standalone.rstrip()} ({said})"
+        topic = " ".join(before.aspect_words)
+        return f"{standalone.rstrip()} ({topic}) ({said})" if topic else f"{standalone.rstrip()} ({said})"
     if _ELIDED.search(question) and find_roles(question):
         # "how does the CRO's compare?" after the CSO's pay package: the CRO's pay package
         carried = "pay" if "salary" in before.aspect else " ".join(before.aspect_words)
