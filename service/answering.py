@@ -268,14 +268,19 @@ class Answerer:
         return out
 
     def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage],
-               extra: list[Passage] | None = None, said: str = "") -> Answer:
+               extra: list[Passage] | None = None, said: str = "", more: bool = True) -> Answer:
         """Compose a cited answer for `question`, or abstain (the reason is kept in the answer).
 
         `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved;
-        units `said` already quotes (the last answer, when asked for more) are not quoted again.
+        units `said` already quotes (the last answer, when asked for `more`) are not quoted again; asked
+        why, they weigh less (the reason may be in one of them, it is more often beside them).
         """
         cands = self.candidates(question, prepared, passages, extra)
-        if said:  # "any others?": the rest, from where the last answer quoted first
+        if said and not more:  # "why?": a reason the last answer did not give, unless it did
+            quoted = _folded(said)
+            cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
+                            for c in cands), key=lambda c: -c.score)
+        elif said:  # "any others?": the rest, from where the last answer quoted first
             quoted = _folded(said)
             done = {id(c) for c in cands if _quoted_in(c.unit, quoted)}
             where = {c.passage.chunk.id for c in cands if id(c) in done}

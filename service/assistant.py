@@ -52,7 +52,7 @@ class Assistant:
         return rewrite(question, history) if history else question.strip()
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
-                said: str = "") -> Answer:
+                said: str = "", more: bool = True) -> Answer:
         """Retrieve for and answer one standalone question (per-stage milliseconds go into `stages`)."""
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone, stages)
@@ -75,7 +75,7 @@ class Assistant:
                     for r in self.index.sentence_rows(p.index) if self.index.units[r].kind != "heading"]
             extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
                                                   float(prepared.unit_aspects[read].max()) if read else 0.0)
-        answer = self.answerer.answer(standalone, prepared, passages, extra, said)
+        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more)
         stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
         stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
         return answer
@@ -95,14 +95,15 @@ class Assistant:
         # "any others?": what the last answer already quoted is not quoted again
         # (and "why?" asks for the reason behind it, which the answer that said it did not give)
         said = answers_so_far(history) if history and (asks_for_more(question) or asks_why(question)) else ""
-        answer = self._answer(standalone, top_k, mode, stages, said)
+        more = asks_for_more(question)
+        answer = self._answer(standalone, top_k, mode, stages, said, more)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
         topic = previous_topic(history) if weak else ""
         if topic and topic.lower() not in standalone.lower():
             # "what comes right after the AE step?" after a question on the career ladder: a follow-up that
             # nothing answers (or answers well) on its own is asked again in the topic of the question before it
-            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages, said)
+            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages, said, more)
             if not again.abstained and (answer.abstained or again.support > answer.support):
                 answer = again
         t4 = time.perf_counter()
