@@ -180,7 +180,10 @@ class Retriever:
         answer unit does (`floor`), for the answerer to read next to the top passages ("what company stage suits a VP of
         Sales?" meets the VP of Sales' "Company stage" cell, which the row as a whole, both roles' cells,
         hides). Retrieval's ranking is left as it is: the row is quoted from, not ranked."""
-        rows = [r for r in self.cell_ranking(prepared, floor) if r not in exclude]
+        return self._extras([r for r in self.cell_ranking(prepared, floor) if r not in exclude], prepared, exclude)
+
+    def _extras(self, rows: list[int], prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
+        """Chunks read next to the top passages, as passages ranked after the ones excluded (not by retrieval)."""
         out: list[Passage] = []
         for row in rows:
             dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
@@ -230,11 +233,7 @@ class Retriever:
             if aspect:
                 sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in unit.tokens) for t in aspect) / len(aspect)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
-        out: list[Passage] = []
-        for row in sorted(best, key=lambda r: -best[r])[:n]:
-            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
-            out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
-        return out
+        return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
 
     def side_passages(self, prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
         """For "any cons to going with a CSO?": the chunk under a heading that names the asked side and role
@@ -244,14 +243,10 @@ class Retriever:
         if len(sides) != 1 or len(q.core_roles) != 1:
             return []
         side, role = next(iter(sides)), q.core_roles[0]
-        out: list[Passage] = []
-        for row, chunk in enumerate(self.index.chunks):
-            heading = (chunk.section or "").split(" > ")[-1]
-            if row in exclude or side not in tokenize(heading) or find_roles(heading) != [role]:
-                continue
-            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
-            out.append(Passage(chunk, row, 0.0, dense, 0.0, len(exclude) + len(out)))
-        return out[:_SIDE_CHUNKS]
+        headings = [(chunk.section or "").split(" > ")[-1] for chunk in self.index.chunks]
+        rows = [row for row, heading in enumerate(headings)
+                if row not in exclude and side in tokenize(heading) and find_roles(heading) == [role]]
+        return self._extras(rows[:_SIDE_CHUNKS], prepared, exclude)
 
     def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For "who reports to whom?" between asked roles: the chunks with a unit that states a reporting line
@@ -267,11 +262,7 @@ class Retriever:
                 continue
             if len(asked & set(unit.about)) >= 2 and line_between(unit.text, asked):
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
-        out: list[Passage] = []
-        for row in sorted(best, key=lambda r: -best[r])[:n]:
-            dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
-            out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, len(exclude) + len(out)))
-        return out
+        return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
 
     def role_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
         """For comparisons (and "when should we hire X?"): per asked role, the chunks whose units about
