@@ -160,7 +160,8 @@ _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)
 SEQUENCE = re.compile(r"\b(?:right\s+)?(?:before|after|prior to|precedes?|follows?)\b.*\b(?:step|rung|stage|role|job|"
                       r"position|level|title|comes?|ladder|path)\b|\b(?:step|rung|stage|role|job|position|level|title|"
                       r"comes?)\b.*\b(?:before|after|prior to|next|above|below)\b|\bnext\s+(?:step|rung|level|role|"
-                      r"job|move)\b|\b(?:steps?|path|route|way)\s+(?:up\s+)?to\b|\bladder\b|\brungs?\b", re.IGNORECASE)
+                      r"job|move)\b|\b(?:steps?|path)\s+(?:up\s+)?to\b|\bladder\b|\brungs?\b", re.IGNORECASE)
+# what one needs for a step is no place in the sequence ("what skills do I need to make that jump?")
 _FOR_THE_STEP = re.compile(r"\b(?:skills?|experience|qualit\w+|traits?|background|degree|education)\b", re.IGNORECASE)
 # "which of the sales leadership roles ...?", "what kind of exec ...?": the class of role the answer names,
 # which says nothing of what is asked
