@@ -116,6 +116,7 @@ class AnswerSettings:
     # a bare "Yes, ..." answers only its own FAQ question: one that shares a word of the aspect or means the same
     min_bare_reply: float = 0.8
     advice_bonus: float = 0.2  # what a company should do: a unit of the articles' advice sections (dev: 0.12 -> 0.2 +1)
+    sequence_bonus: float = 0.2  # "the step right before VP?": a unit that sets roles in order
     line_bonus: float = 0.3  # a reporting line stated between two asked roles, for "who reports to whom?"
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
@@ -259,7 +260,7 @@ class Answerer:
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
                          + cfg.type_bonus * _type_fit(q, unit) + (cfg.advice_bonus if q.advice and advice else 0.0)
-                         + (cfg.advice_bonus if q.sequence and _states_sequence(unit.text) else 0.0)
+                         + (cfg.sequence_bonus if q.sequence and _states_sequence(unit.text) else 0.0)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
                          - (cfg.opposite_penalty if clash else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score,
@@ -276,7 +277,7 @@ class Answerer:
         why, they weigh less (the reason may be in one of them, it is more often beside them).
         """
         cands = self.candidates(question, prepared, passages, extra)
-        if said and not more:  # "why?": a reason the last answer did not give, unless it did
+        if said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
             quoted = _folded(said)
             cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
                             for c in cands), key=lambda c: -c.score)
@@ -486,6 +487,8 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
 
 
 # job titles the lexicon has no entry for ("account executives", "team leaders")
+_JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|reps|leaders?|directors?|heads)\b",
+                        re.IGNORECASE)
 # steps in order: "advance from sales representative to account executive, sales manager, ...",
 # "second-line management roles, such as regional sales manager, before transitioning into ... VP of Sales"
 _IN_ORDER = re.compile(r"\b(?:before|after|then|eventually|advanc\w*|progress\w*|transition\w*|"
@@ -496,10 +499,6 @@ def _states_sequence(text: str) -> bool:
     """Whether a unit sets roles or job titles in order (two or more of them, with a word of order)."""
     titles = len(set(find_roles(text))) + len({m.group(0).lower() for m in _JOB_TITLE.finditer(text)})
     return titles >= 2 and bool(_IN_ORDER.search(text))
-
-
-_JOB_TITLE = re.compile(r"\b[a-z-]+\s+(?:managers?|executives?|representatives?|reps|leaders?|directors?|heads)\b",
-                        re.IGNORECASE)
 
 
 _PASSING_UNITS = 2  # a name the articles use in at most this many units is only mentioned in passing
@@ -655,7 +654,8 @@ def _relation_match(question: str, text: str) -> float:
     wanted = {key for start, _, key in role_spans(question) if _WITH_ROLE.search(question[max(0, start - 20):start])}
     if not wanted:
         m = _WITH_PARTNER.search(question)
-        if not m or role_spans(question[m.start(1):]) and role_spans(question[m.start(1):])[0][0] == 0:
+        spans = role_spans(question[m.start(1):]) if m else []
+        if not m or (spans and spans[0][0] == 0):  # (a role partner is matched above)
             return 0.0
         partner = tokenize(m.group(1))
         return 1.0 if partner and re.search(r"\bwith\s+(?:[\w,-]+\s+){0,3}?" + re.escape(m.group(1)),
@@ -699,8 +699,8 @@ def _quoted_in(unit: Unit, quoted: str) -> bool:
     """Whether folded answer text `quoted` quotes `unit` (a table row: its label and one of its cells)."""
     if unit.kind != "row":
         return _folded(unit.text)[:80] in quoted
-    label, *cells = [_folded(c) for c in unit.text.split("|") if c.strip()]
-    return label in quoted and any(c[:60] in quoted for c in cells if c)
+    parts = [_folded(c) for c in unit.text.split("|") if c.strip()]
+    return bool(parts) and parts[0] in quoted and any(c[:60] in quoted for c in parts[1:] if c)
 
 
 def _quotable(unit: Unit) -> bool:
