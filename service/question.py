@@ -138,7 +138,7 @@ _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]
 # (answered by the articles' advice: "Practical Tips", "Best Practices", "Give a CRO authority ...")
 ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|our\b|"
                     r"an? (?:org|organi[sz]ation|business|team)|orgs|organi[sz]ations|businesses)|"
-                    r"\bwhat\s+(?:should|can|do)\s+we\b|"
+                    r"\bwhat\s+(?:should|can|do)\s+we\b|\bshould\s+(?:we|our)\s+(?!\w+\s+(?:report|be|have|own)\b)|"
                     r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
                     re.IGNORECASE)
 

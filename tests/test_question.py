@@ -245,6 +245,8 @@ def test_take_home_is_pay_and_where_something_fits_is_its_reporting_line() -> No
 def test_what_a_company_should_do_asks_for_advice() -> None:
     assert analyze("so how do we set the CRO up to succeed?").advice
     assert analyze("any tips to keep costs down when we hire a CSO?").advice
+    assert analyze("should our bonus plans only reward new sales?").advice
+    assert not analyze("should our CSO report to the CRO?").advice
     # a person's own career and a question about what a role does are not advice to a company
     assert not analyze("how do i get from AE to VP of Sales?").advice
     assert not analyze("how does a CRO set targets?").advice
