@@ -31,6 +31,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     # rest of a question three words to one
     # (what a role is "measured on" is its metrics)
     "metric": ("metric", "metrics", "kpi", "kpis", "measure", "measures", "measured", "measuring"),
+    # (a role's "main goal" is the "Objectives" row of the comparison tables)
+    "goal": ("goal", "goals", "objective", "objectives"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
     # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.

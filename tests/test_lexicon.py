@@ -157,3 +157,7 @@ def test_word_families_the_stemmer_leaves_apart() -> None:
 
 def test_what_could_go_wrong_asks_for_drawbacks() -> None:
     assert "drawback" in tokenize("what could go wrong with a CRO?", query=True)
+
+
+def test_a_main_goal_is_read_as_the_objectives() -> None:
+    assert tokenize("what's the CRO's main goal?", query=True)[-1] == tokenize("Objectives")[0]
