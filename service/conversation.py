@@ -225,6 +225,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if other:
         # "when does the other one come in?": of the two roles just weighed, the one the answer did not pick
         asked_core = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        if not asked_core:
+            # ("which one do companies usually start with?" named none: the two the conversation weighs)
+            spoken = [r for r in _conversation_roles(history) if r in CORE_ROLES]
+            asked_core = spoken[-2:] if len(spoken) >= 2 else []
         named = [r for r in find_roles(_last_answer(history)) if r in asked_core]
         if len(asked_core) == 2:
             chosen = _chosen_role(_last_answer(history), asked_core, previous) or (named[0] if named else asked_core[0])
@@ -357,7 +361,7 @@ def _chosen_role(answer: str, options: list[str], question: str, guess: bool = T
     """Of the roles a choice question offered, the one its answer chose: the role of the answer's clause
     that says most of what was asked ("VP of Sales: Suited for mid-sized ..." for "which fits a mid-sized
     company?"), else (when `guess`) the first one the answer names."""
-    if re.search(r"\bfirst\b", question, re.IGNORECASE):
+    if re.search(r"\b(?:first|start\w*|begin\w*|initially)\b", question, re.IGNORECASE):
         # "which should we hire first?": the role the answer puts first ("hire a VP of Sales first")
         for _, end, key in role_spans(answer):
             if key in options and re.match(r"\s+first\b", answer[end:], re.IGNORECASE):

@@ -284,3 +284,12 @@ def test_doing_that_too_is_what_the_last_answer_said_the_role_does() -> None:
                                  "satisfaction and repeat business. [1]")]
     standalone = rewrite("does the VP of sales do that too?", history)
     assert "maintain contact" in standalone and find_roles(standalone) == ["vpsales"], standalone
+
+
+def test_the_other_one_is_the_role_the_answer_did_not_start_with() -> None:
+    history = [Turn("user", "What decides whether a company should hire a CSO or a VP of Sales?"),
+               Turn("assistant", "The decision to hire a CSO or a VP of Sales depends on growth stage. [1]"),
+               Turn("user", "which one do companies usually start with?"),
+               Turn("assistant", "The decision to hire a CSO or a VP of Sales depends on growth stage. [1] Companies "
+                                 "typically hire a VP of Sales first, and as they scale, introduce a CSO. [1]")]
+    assert find_roles(rewrite("and when does the other one come in?", history)) == ["cso"]
