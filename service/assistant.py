@@ -92,8 +92,8 @@ class Assistant:
         standalone = self.standalone(question, history)
         t1 = time.perf_counter()
         stages: dict[str, float] = {}
-        # "any others?": what the last answer already quoted is not quoted again
-        # (and "why?" asks for the reason behind it, which the answer that said it did not give)
+        # "any others?": what the answers so far quoted is not quoted again ("why?": it weighs less, the reason
+        # is more often beside it)
         said = answers_so_far(history) if history and (asks_for_more(question) or asks_why(question)) else ""
         more = asks_for_more(question)
         answer = self._answer(standalone, top_k, mode, stages, said, more)

@@ -135,7 +135,6 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
     said = _first_said(_last_answer(history))
     if _DO_THAT.search(question) and find_roles(question) and said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
@@ -147,6 +146,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         carried = "pay" if "salary" in before.aspect else " ".join(before.aspect_words)
         if carried:
             return f"{standalone.rstrip()} ({carried})"
+    # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
     row = next((m for part in re.split(r"(?<=\])\s+", _last_answer(history)) if (m := _ROW_ANSWER.match(part))), None)
     if row and _is_fragment(question) and set(find_roles(question)) - set(find_roles(row.group(2))):
         # "and a VP of Sales?" after "Company stage: CSO: Ideal for large ...": the same row's other cell
@@ -433,7 +433,7 @@ _WHY_WORDS = frozenset(("why", "how", "come", "so", "that", "is", "s", "ok", "ok
 
 def asks_why(question: str) -> bool:
     """Whether a follow-up only asks why ("why?", "how come?", "why's that?"): the reason for what was just
-    said, which the answer that said it does not give again."""
+    said, more often beside the answer that said it than in it."""
     said = re.findall(r"[a-z']+", question.lower())
     return bool(said) and len(said) <= 4 and bool({"why", "why's", "come", "reason"} & set(said)) and set(
         said) <= _WHY_WORDS
