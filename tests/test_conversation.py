@@ -242,7 +242,7 @@ def test_a_bare_why_asks_the_reason_for_the_role_the_answer_named() -> None:
 
 
 @pytest.mark.slow
-def test_why_gives_a_reason_the_last_answer_did_not(real_assistant: Assistant) -> None:
+def test_why_leads_with_a_reason_beside_what_the_last_answer_quoted(real_assistant: Assistant) -> None:
     question = "We sell subscriptions. Should we hire a CSO or a CRO?"
     first = real_assistant.ask(question)
     why = real_assistant.ask("why?", [Turn("user", question), Turn("assistant", first.answer)])
