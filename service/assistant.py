@@ -94,8 +94,8 @@ class Assistant:
         stages: dict[str, float] = {}
         # "any others?": what the answers so far quoted is not quoted again ("why?": it weighs less, the reason
         # is more often beside it)
-        said = answers_so_far(history) if history and (asks_for_more(question) or asks_why(question)) else ""
         more = asks_for_more(question)
+        said = answers_so_far(history) if history and (more or asks_why(question)) else ""
         answer = self._answer(standalone, top_k, mode, stages, said, more)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.lexicon import CORE_ROLES, ROLES_BY_KEY, STOPWORDS, find_roles, role_spans, strip_roles, tokenize
-from service.question import analyze, choice_between_roles
+from service.question import RECIPROCAL, analyze, choice_between_roles
 
 
 @dataclass(frozen=True)
@@ -135,8 +135,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay
         return f"{standalone.rstrip()} (pay)"
-    said = _first_said(_last_answer(history))
-    if _DO_THAT.search(question) and find_roles(question) and said:
+    said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
+    if said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
         # customers ...": that is what the answer said the role does, in its words
         topic = " ".join(before.aspect_words)
@@ -290,7 +290,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
         if len(core) > 1 and _sets_side_by_side(previous) and (
-                _PLURAL.search(question) or _RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
+                _PLURAL.search(question) or RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
@@ -303,10 +303,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
                 # "ok, so who is above whom?": a question of its own about the same roles
                 pair = " and ".join(short_name(r) for r in core) if len(core) > 1 else role
                 topic = re.sub(r"^(?:(?:so|then|ok|okay|well)\s+)+", "", topic, flags=re.IGNORECASE)
-                asked = analyze(question)
-                if asked.answer_type == "reason" and not asked.aspect and analyze(previous).aspect_words:
+                asked, before = analyze(question), analyze(previous).aspect_words
+                if asked.answer_type == "reason" and not asked.aspect and before:
                     # "why?" asks why of what was just asked: "why? (the VP of Sales) (startup hire first)"
-                    return f"{topic[:1].upper()}{topic[1:]}? ({pair}) ({' '.join(analyze(previous).aspect_words)})"
+                    return f"{topic[:1].upper()}{topic[1:]}? ({pair}) ({' '.join(before)})"
                 return f"{topic[:1].upper()}{topic[1:]}? ({pair})"
             return f"What about {topic} for {role}?" if topic else previous
         if _ANAPHOR.search(question) or _PLURAL.search(question):
@@ -320,8 +320,6 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     return question
 
 
-# "who'd report to who then?", "how do they work with each other?": a question about the pair
-_RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b", re.IGNORECASE)
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 
 

@@ -207,13 +207,15 @@ def _strip_roles(text: str) -> str:
     return re.sub(r"\s+([,?.!:;])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ,;:")
 
 
-# "who reports to who?", "which of them reports to the other?", "who's more senior?": the line between two roles
-_RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b|\bthe other\b", re.IGNORECASE)
+# "who'd report to who?", "how do they work with each other?": a question about a pair of roles
+RECIPROCAL = re.compile(r"\bwho\b.*\bto\s+whom?\b|\beach other\b|\bone another\b", re.IGNORECASE)
+_THE_OTHER = re.compile(r"\bthe other\b", re.IGNORECASE)
 
 
 def asks_line_between(text: str) -> bool:
-    """Whether a question about two roles asks how they stand to each other (not whom each reports to)."""
-    return bool(_RECIPROCAL.search(text) or _RANKS.search(text))
+    """Whether a question about two roles asks how they stand to each other ("who reports to who?", "which of
+    them reports to the other?", "who's more senior?"), not whom each reports to."""
+    return bool(RECIPROCAL.search(text) or _THE_OTHER.search(text) or _RANKS.search(text))
 
 
 def choice_between_roles(text: str) -> bool:
@@ -333,9 +335,10 @@ def negated_roles(text: str) -> list[str]:
                               if _NEGATED.search(text[max(0, start - 30):start])))
 
 
-def asked_roles(text: str) -> list[str]:
-    """Roles mentioned in `text`, less the ones it negates (unless those are all it names)."""
-    negated = set(negated_roles(text))
+def asked_roles(text: str, negated: list[str] | None = None) -> list[str]:
+    """Roles mentioned in `text`, less the ones it negates (`negated`, when already found; unless those are all
+    it names)."""
+    negated = negated_roles(text) if negated is None else negated
     roles = find_roles(text)
     kept = [r for r in roles if r not in negated]
     return kept or roles
@@ -354,7 +357,8 @@ def _without_glosses(text: str) -> str:
 
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
-    roles = asked_roles(text)
+    negated = negated_roles(text)
+    roles = asked_roles(text, negated)
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", text))  # ("all day long": from day to day)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
@@ -405,7 +409,7 @@ def analyze(text: str) -> Question:
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
                     scope=asks_scope(text), basis=asks_basis(text),
                     advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
-                    without=tuple(r for r in negated_roles(text) if r not in roles),
+                    without=tuple(r for r in negated if r not in roles),
                     sequence=bool(SEQUENCE.search(text)) and kind not in ("amount", "comparison")
                     and not _FORMER_NAME.search(text)  # ("what was the title before?" asks its former name)
                     and not _FOR_THE_STEP.search(text))  # ("what skills for that jump?" asks for skills)

@@ -101,6 +101,9 @@ class Retriever:
         # vectors by text, questions and aspects alike (two per question: as many vectors as the pair cache held)
         self._vectors = _VectorCache(2 * cache_size)
         # the words of each table cell under a role's column, in the order of index.cell_vectors
+        # each chunk's nearest heading, as words and roles ("Challenges with a CSO": drawback, cso)
+        self._headings = [(frozenset(tokenize(h)), find_roles(h))
+                          for h in ((c.section or "").split(" > ")[-1] for c in index.chunks)]
         cells = role_cells(index.chunks) if index.cell_vectors is not None else []
         self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
             (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
@@ -243,9 +246,8 @@ class Retriever:
         if len(sides) != 1 or len(q.core_roles) != 1:
             return []
         side, role = next(iter(sides)), q.core_roles[0]
-        headings = [(chunk.section or "").split(" > ")[-1] for chunk in self.index.chunks]
-        rows = [row for row, heading in enumerate(headings)
-                if row not in exclude and side in tokenize(heading) and find_roles(heading) == [role]]
+        rows = [row for row, (tokens, roles) in enumerate(self._headings)
+                if row not in exclude and side in tokens and roles == [role]]
         return self._extras(rows[:_SIDE_CHUNKS], prepared, exclude)
 
     def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
