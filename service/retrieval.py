@@ -228,6 +228,7 @@ class Retriever:
             return []
         sims = prepared.unit_aspects
         aspect = set(q.aspect)
+        asked = set(q.core_roles)
         best: dict[int, float] = {}
         for unit, sim in zip(self.index.units, sims.tolist(), strict=True):
             if unit.kind == "heading" or unit.chunk in exclude or not advice_section(
@@ -235,6 +236,8 @@ class Retriever:
                 continue
             if aspect:
                 sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in unit.tokens) for t in aspect) / len(aspect)
+            if asked & set(unit.roles):  # advice for the asked role: "Give a CRO authority across departments"
+                sim += _COVERAGE_WEIGHT * len(asked & set(unit.roles)) / len(asked)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
         return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
 

@@ -552,6 +552,9 @@ def test_what_a_company_should_do_is_answered_from_the_articles_advice(real_assi
     answer = real_assistant.ask("how do we set the CRO up so it actually works?")
     assert "authority across departments" in answer.answer, answer.answer
     assert any("Practical Tips" in (c.section or "") for c in answer.citations)
+    # the advice written for the asked role, not advice for any reader
+    answer = real_assistant.ask("how do we set a CRO up to succeed?").answer
+    assert answer.startswith(("Technology that integrates", "Give a CRO authority")), answer
 
 
 def test_a_line_stated_between_two_asked_roles_answers_who_reports_to_whom() -> None:
