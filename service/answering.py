@@ -117,6 +117,7 @@ class AnswerSettings:
     min_bare_reply: float = 0.8
     advice_bonus: float = 0.2  # what a company should do: a unit of the articles' advice sections (dev: 0.12 -> 0.2 +1)
     sequence_bonus: float = 0.2  # "the step right before VP?": a unit that sets roles in order
+    side_bonus: float = 0.2  # pros or cons asked: an item under the heading of that side for an asked role
     line_bonus: float = 0.3  # a reporting line stated between two asked roles, for "who reports to whom?"
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
@@ -256,13 +257,17 @@ class Answerer:
                 # pros-and-cons question is not an answer to it
                 clash = bool(opposite) and opposite in unit.tokens | section_tokens and not (
                     asked_side & (unit.tokens | section_tokens))
+                # "risks of a CSO vs a CRO?": the items under "Challenges with a CSO", "... with a CRO"
+                # ("in what situations does a company benefit from a CSO?" asks when, not the benefits)
+                side = (bool(asked_side & section_tokens) and q.answer_type != "condition"
+                        and bool(q_roles & set(find_roles(chunk.section or ""))))
                 score = (cfg.w_similarity * sim + (cfg.w_aspect * asp if has_aspect else 0.0)
                          + cfg.w_coverage * coverage + role_adj
                          + cfg.w_passage * passage.dense - cfg.rank_penalty * passage.rank
                          + cfg.type_bonus * _type_fit(q, unit) + (cfg.advice_bonus if q.advice and advice else 0.0)
                          + (cfg.sequence_bonus if q.sequence and _states_sequence(unit.text) else 0.0)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
-                         - (cfg.opposite_penalty if clash else 0.0))
+                         - (cfg.opposite_penalty if clash else 0.0) + (cfg.side_bonus if side else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score,
                                      lead_sim if unit.kind == "item" else -1.0))
         out.sort(key=lambda c: -c.score)

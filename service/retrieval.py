@@ -246,12 +246,14 @@ class Retriever:
         ("Challenges with a CSO"), which the question's few words rarely rank high."""
         q = prepared.question
         sides = set(q.aspect) & _SIDES
-        if len(sides) != 1 or len(q.core_roles) != 1:
+        if len(sides) != 1 or not 0 < len(q.core_roles) <= 2:
             return []
-        side, role = next(iter(sides)), q.core_roles[0]
-        rows = [row for row, (tokens, roles) in enumerate(self._headings)
-                if row not in exclude and side in tokens and roles == [role]]
-        return self._extras(rows[:_SIDE_CHUNKS], prepared, exclude)
+        side = next(iter(sides))
+        rows = []  # (two roles, "pros of a CRO vs a CSO": each one's side)
+        for role in q.core_roles:
+            rows += [row for row, (tokens, roles) in enumerate(self._headings)
+                     if row not in exclude and side in tokens and roles == [role]][:_SIDE_CHUNKS]
+        return self._extras(rows, prepared, exclude)
 
     def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For "who reports to whom?" between asked roles: the chunks with a unit that states a reporting line

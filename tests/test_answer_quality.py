@@ -637,3 +637,11 @@ def test_who_holds_a_role_at_a_named_company_is_a_person_the_articles_do_not_nam
 def test_chat_shorthand_is_read_as_words(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what makes a gr8 vp of sales?")
     assert not answer.abstained and "leadership" in answer.answer, answer.reason
+
+
+def test_pros_or_cons_of_two_roles_are_each_roles_list_under_that_side(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What are the risks of hiring a CSO versus a CRO?").answer
+    assert "Challenges with a CSO:" in answer and "Challenges with a CRO:" in answer, answer
+    # "benefit from" asks when a role fits, not for the list of its benefits
+    answer = real_assistant.ask("In what situations does a company benefit from having a CSO?").answer
+    assert not answer.startswith("Benefits of a CSO"), answer
