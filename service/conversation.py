@@ -27,7 +27,10 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
                       r"this position|that position|the position|this person|that person|that option|"
                       r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
                       r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"
-                      r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one)\b",
+                      r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one|"
+                      # "what does a really good one look like?"
+                      r"(?<=good )one|(?<=great )one|(?<=strong )one|(?<=ideal )one|(?<=solid )one|"
+                      r"(?<=typical )one|(?<=new )one)\b",
                       re.IGNORECASE)
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
 _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"
@@ -53,6 +56,10 @@ _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|mana
                           r"for\b|with\b|better\b|differently\b|well\b))",
                           re.IGNORECASE)
 _ELSE = re.compile(r"\b(?:what|anything|who|which)\s+else\b", re.IGNORECASE)
+# "does the CSO use that kind of thing?", "does the CSO do anything similar?": what was just asked about
+_LIKE_THAT = re.compile(r"\b(?:(?:that|this|those|these)\s+(?:kinds?|sorts?|types?)\s+of\s+\w+|"
+                        r"(?:anything|something)\s+(?:similar|like\s+(?:that|this))|similar|the\s+same|"
+                        r"(?:stuff|things?)\s+like\s+(?:that|this)|that\s+stuff|likewise)\b", re.IGNORECASE)
 _BOTH_EACH = re.compile(r"\b(?:both|the two|each)\b", re.IGNORECASE)
 _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
 # "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
@@ -80,7 +87,7 @@ def short_name(key: str) -> str:
 
 def _is_fragment(question: str) -> bool:
     """ "And the CRO?", "what about their pay?": short, or opened by a connective and still short."""
-    words = re.findall(r"[A-Za-z']+", question)
+    words = re.findall(r"[A-Za-z']+", _OTHER.sub(" ", question))  # ("the other one, the revenue officer")
     return len(words) <= 4 or (bool(_FOLLOWUP_START.match(question)) and len(words) <= 7)
 
 
@@ -115,6 +122,8 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
 def _name_pronoun(question: str, role: str) -> str:
     """`question` with its first role pronoun replaced by `role` ("their pay" -> "the CRO's pay")."""
     def repl(m: re.Match[str]) -> str:
+        if m.group(0).lower() == "one" and re.search(r"\b(?:an?|the)\s+(?:\w+\s+)?\w+\s$", question[:m.start()]):
+            return re.sub(r"^the\s+", "", role)  # "a really good one": "a really good VP of Sales"
         return f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"} else role
     return _PRONOUN.sub(repl, question, count=1)
 
@@ -157,14 +166,16 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         destination = _DESTINATION.search(previous)
         if destination:
             return f"{standalone.rstrip()} ({destination.group(1).strip()})"
-    if _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
-                                      or (len(now.aspect) <= 1 and _THING.search(question)
-                                          and (not find_roles(question) or _DIFFER.search(question)))
-                                      # "what else is on their scorecard?" asks for more of what was asked
-                                      or (len(now.aspect) <= 1 and _ELSE.search(question))
-                                      # "why set it up that way?": the reason for what was just asked about
-                                      or (now.answer_type == "reason" and _THING.search(question)
-                                          and not find_roles(question))):
+    points_back = _ANAPHOR.search(question) or _LIKE_THAT.search(question)
+    if points_back and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
+                        or (len(now.aspect) <= 1 and _THING.search(question)
+                            and (not find_roles(question) or _DIFFER.search(question)))
+                        # "what else is on their scorecard?" asks for more of what was asked
+                        or (len(now.aspect) <= 1 and _ELSE.search(question))
+                        or _LIKE_THAT.search(question)
+                        # "why set it up that way?": the reason for what was just asked about
+                        or (now.answer_type == "reason" and _THING.search(question)
+                            and not find_roles(question))):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
@@ -209,6 +220,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         fits = [r for r in spoken if word in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())]
         if len(fits) == 1:
             return f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
+    ranked = _RANKED_ONE.search(question) if not roles else None
+    if ranked:
+        # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
+        line = _line_in(_last_answer(history))
+        if line:
+            picked = line[1] if ranked.group("top") else line[0]
+            return f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
     degree = _DEGREE_ONE.search(question) if not roles else None
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
@@ -260,7 +278,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     if roles and _is_fragment(question):
-        if set(analyze(question).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
+        # ("what about the other one, the revenue officer?" names its role twice: nothing new is asked)
+        if set(analyze(_OTHER.sub("", question)).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
             # "and the challenges with a CSO?" after the CRO's benefits asks a new thing about the new role
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
             if _OWN_QUESTION.match(topic):
@@ -348,6 +367,30 @@ _ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNO
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|role|position|exec\w*|title|guy|person)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
                       r"(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b", re.IGNORECASE)
+
+
+# "the one on top", "the junior one": a place in the reporting line the last answer stated
+_RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+(?:on\s+top|at\s+the\s+top|up\s+top|"
+                         r"above|higher\s+up|in\s+charge)|(?:top|senior|higher|superior|more\s+senior|bigger)\s+"
+                         r"(?:one|role))|(?:one|role|person|exec\w*|guy)\s+(?:below|underneath|lower\s+down|"
+                         r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b",
+                         re.IGNORECASE)
+_REPORTS_TO = re.compile(r"\breport(?:s|ing)?\s+(?:\w+\s+)?to\b", re.IGNORECASE)
+
+
+def _line_in(answer: str) -> tuple[str, str] | None:
+    """(who reports, to whom) in the first sentence of `answer` that states a line between two roles
+    ("Typically, the CSO would report to the CRO")."""
+    for sentence in re.split(r"(?<=[.!?])\s+", answer):
+        m = _REPORTS_TO.search(sentence)
+        if not m:
+            continue
+        spans = role_spans(sentence)
+        below = [r for start, _, r in spans if start < m.start()]
+        above = [r for start, _, r in spans if start >= m.end()]
+        if below and above and below[-1] != above[0]:
+            return below[-1], above[0]
+    return None
 
 
 def _last_answer(history: Sequence[Turn]) -> str:

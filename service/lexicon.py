@@ -105,7 +105,8 @@ ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s
                         r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b|\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b|"
                         r"\baccountable\s+to\b|"
                         # "where does the VP of Sales fit (in)?": its place in the reporting structure
-                        r"^\W*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?where\s+(?:does|do|would|will|should)\s+"
+                        r"^\W*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:in\s+(?:that|this|such\s+an?)\s+\w+\s*,?\s+)?"
+                        r"where\s+(?:does|do|would|will|should)\s+"
                         r"[^?]{2,40}?\s+(?:fit|sit)(?:\s+in)?(?:\s+(?:in\s+)?(?:there|here|this|that|all this|"
                         r"the (?:org|org chart|structure|hierarchy|picture|setup|mix)))?\s*\??\s*$",
                         re.IGNORECASE)

@@ -69,6 +69,8 @@ _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|mo
                      r"(?:a|an)\b(?!\s+(?:year|month|week)\b)|the|it|sure|sense|"
                      r"that|this|those|these|them|his|her|their|your|our|"
                      r"up|out|decisions?|changes?|moves?|jumps?|calls?|progress|"
+                     # what a role makes happen: "how does a CSO make sales forecasts accurate?"
+                     r"sales|forecasts?|projections?|plans?|teams?|hires?|quotas?|targets?|goals?|deals?|strateg\w*|"
                      # "right before they make VP": become one
                      r"vp|vps|svp|evp|cro|cso|c-level|director|partner|chief|exec\w*|it\s+to)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)

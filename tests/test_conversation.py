@@ -293,3 +293,29 @@ def test_the_other_one_is_the_role_the_answer_did_not_start_with() -> None:
                Turn("assistant", "The decision to hire a CSO or a VP of Sales depends on growth stage. [1] Companies "
                                  "typically hire a VP of Sales first, and as they scale, introduce a CSO. [1]")]
     assert find_roles(rewrite("and when does the other one come in?", history)) == ["cso"]
+
+
+def test_the_one_on_top_is_the_role_the_last_answer_put_above() -> None:
+    history = [Turn("user", "if we have a CRO and a CSO, who reports to whom?"),
+               Turn("assistant", "Typically, the CSO would report to the CRO, ensuring ... [1]")]
+    assert find_roles(rewrite("and what does the one on top earn?", history)) == ["cro"]
+    assert find_roles(rewrite("what is the junior one measured on?", history)) == ["cso"]
+    # no line stated: nothing is guessed
+    assert find_roles(rewrite("what does the one on top earn?", _h("what does a CSO do?"))) == []
+
+
+def test_a_good_one_and_that_kind_of_thing_point_back() -> None:
+    assert rewrite("so what does a great one look like?", _h("what is a VP of Sales?")) == (
+        "so what does a great VP of Sales look like?")
+    standalone = rewrite("does the CRO do anything similar?", _h("how does a CSO use AI tools?"))
+    assert "ai tools" in standalone.lower() and find_roles(standalone) == ["cro"], standalone
+    # the other one, named: the previous question about that role
+    history = [Turn("user", "when should a company go with a CSO?"),
+               Turn("assistant", "Organizations benefit from a CSO when: ... [1]")]
+    assert rewrite("what about the other one, the revenue chief?", history).startswith(
+        "when should a company go with a CRO")
+
+
+def test_making_something_happen_is_not_pay() -> None:
+    assert analyze("how does a CSO make the sales forecasts reliable?").answer_type != "amount"
+    assert analyze("how much does a CSO make?").answer_type == "amount"

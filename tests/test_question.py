@@ -240,6 +240,8 @@ def test_take_home_is_pay_and_where_something_fits_is_its_reporting_line() -> No
     assert q.answer_type == "role" and q.aspect == ("report",)
     assert analyze("where does the CRO fit in the org chart?").aspect == ("report",)
     assert "report" not in analyze("where does a CRO spend most of the day?").aspect
+    # (a case set up before: "in that structure, where would the CSO sit?")
+    assert analyze("in that structure, where would the CSO sit?").aspect == ("report",)
 
 
 def test_what_a_company_should_do_asks_for_advice() -> None:
