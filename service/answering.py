@@ -22,6 +22,7 @@ from service.lexicon import (
     ANSWERS_TO,
     CORE_ROLES,
     ROLES_BY_KEY,
+    STOPWORDS,
     boss_question,
     canonicalize_roles,
     find_roles,
@@ -334,6 +335,11 @@ class Answerer:
         others = sorted({r for t in rare for r in found[t]})
         return f"{' '.join(rare)} ({', '.join(ROLES_BY_KEY[r].short for r in others)})"
 
+    def _known_word(self, word: str) -> bool:
+        """Whether the articles use `word` or a word of its family ("yearly" and "year")."""
+        tokens = tokenize(word, query=False)
+        return not tokens or all(t in self._df or self.family(t) for t in tokens)
+
     def _abstain_reason(self, prepared: PreparedQuery, cands: list[Candidate]) -> str:
         cfg = self.settings
         q = prepared.question
@@ -352,6 +358,12 @@ class Answerer:
         absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
+        # "does hubspot have a CRO?", "the CSO at acme": a company written in lower case
+        owners = [(m.group(1) or m.group(2)).lower() for m in _OWNER.finditer(prepared.text)]
+        owner = next((o for o in owners if o not in self.index.vocabulary and o not in ABBREVIATIONS
+                      and o not in STOPWORDS and o not in _NOT_OWNERS), "")
+        if owner:
+            return f"unknown name: {owner}"
         person = _PERSON.search(canonicalize_roles(prepared.text, "key"))
         if person and person.group(2) not in ROLES_BY_KEY:
             # "who is Salesforce's CSO right now?": a person, and the articles name no one
@@ -388,6 +400,11 @@ class Answerer:
                 prepared.text):
             # "how much does a regional sales manager earn?": pay is given for the three roles only
             return "pay of a job the articles don't cover"
+        kind = _PAY_KIND.search(prepared.text)
+        # (a word the question's analysis reads as a frame or an idiom is no kind: "ballpark", "take home")
+        if kind and set(tokenize(kind.group(1))) <= set(q.aspect) and not self._known_word(kind.group(1)):
+            # "a CRO's severance package", "a signing bonus": a kind of pay no article speaks of
+            return f"kind of pay not covered: {kind.group(0)}"
         support = _support(cands)
         if not q.roles and q.answer_type == "role":
             # "which role should a startup hire first?": the role is the answer, so the question names none and
@@ -446,7 +463,17 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
                      r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"
                      r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
 # words that stand for the covered roles in a pay question that names none ("what do sales execs make?")
-_SOMEONE_COVERED = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|positions?|titles?|"
+# a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
+# pair is what is added: "once you add bonuses and commissions")
+_PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
+                       re.IGNORECASE)
+# whose role a question asks about: "does hubspot have a CRO?", "the CSO at acme", "acme's CRO"
+_OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|employ|hire|call)\b|"
+                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+(?:at|of|for)\s+([a-z][\w&.-]*)\s*\??\s*$",
+                    re.IGNORECASE)
+_NOT_OWNERS = frozenset(("ours", "yours", "theirs", "anyone", "someone", "everyone", "u", "ya", "yall", "y'all"))
+_SOMEONE_COVERED = re.compile(r"\b(?:(?<!account )exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|"
+                              r"positions?|titles?|"
                               r"they|them|their|he|she|it|one|ones|heads?|chiefs?|officers?|"
                               # a referent a follow-up left unresolved: "that job", "the latter"
                               r"latter|former|jobs?|person|people|(?:that|this|those|these)\s+\w+)\b", re.IGNORECASE)

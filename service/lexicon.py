@@ -64,7 +64,7 @@ ABBREVIATIONS: dict[str, str] = {
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
-    "b4": "before",
+    "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -74,7 +74,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
-                       "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4"})
+                       "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
+                       "incl", "mkts", "mkt"})
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"

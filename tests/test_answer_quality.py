@@ -645,3 +645,25 @@ def test_pros_or_cons_of_two_roles_are_each_roles_list_under_that_side(real_assi
     # "benefit from" asks when a role fits, not for the list of its benefits
     answer = real_assistant.ask("In what situations does a company benefit from having a CSO?").answer
     assert not answer.startswith("Benefits of a CSO"), answer
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("how generous is the relocation package for a new CSO?", "kind of pay not covered"),
+    ("do VPs of Sales usually get a signing bonus?", "kind of pay not covered"),
+    ("does acme have a CRO or just a VP of Sales?", "unknown name"),
+    ("how much does an account executive earn?", "pay of a job"),
+])
+def test_what_the_articles_never_say_about_pay_or_a_company_is_not_answered(
+        real_assistant: Assistant, question: str, reason: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.abstained and reason in answer.reason, (answer.reason, answer.answer)
+
+
+@pytest.mark.parametrize("question", [
+    "what's the most a CRO can make incl bonuses?",
+    "what does a VP of Sales take home pay wise?",
+    "how high does a CSO's pay go once you add bonuses and commissions?",
+])
+def test_pay_asked_in_chat_words_is_still_answered(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained and "$" in answer.answer, (answer.reason, answer.answer)
