@@ -147,10 +147,10 @@ ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a co
 # "that hire", "our new hire": the person hired
 _THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the|one|them|him|her)\b)", re.IGNORECASE)
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
-_FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by))\b[^?.]*\b"
+_FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by)|go(?:es)? by|went by)\b[^?.]*\b"
                           r"(?:before|previously|formerly|originally|"
-                          r"in the past)\b|\bused to be (?:called|named|known)\b|\b(?:old|former|previous|original|"
-                          r"earlier) (?:name|title)s?\b", re.IGNORECASE)
+                          r"in the past)\b|\bused? to (?:be (?:called|named|known)|go by)\b|"
+                          r"\b(?:old|former|previous|original|earlier) (?:name|title)s?\b", re.IGNORECASE)
 _FORMER_WORDS = frozenset(tokenize("call called named titled known before previously formerly originally past used old "
                                    "former previous original earlier name names title titles"))
 # "what does a VP of Sales do?", "what do CROs actually do all day?"
