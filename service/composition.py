@@ -124,6 +124,12 @@ def _on_aspect(cand: Candidate) -> bool:
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
 
 
+def _near_aspect(cand: Candidate) -> bool:
+    """Whether a unit speaks of some of what was asked: enough for a unit that names the role a who-question
+    asks for, once the best unit has said what is done ("collaborates with CRO, CEO, and CFO")."""
+    return cand.coverage >= 0.3 or cand.aspect >= 0.35
+
+
 def _names_role(cand: Candidate, q: Question) -> bool:
     """Whether a unit names a role other than the asked ones (a table row: in its cells too)."""
     return bool(set(find_roles(cand.text)) - set(q.roles))
@@ -256,7 +262,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # to the best unit near it that names a role ("collaborates with CRO, CEO, and CFO")
     if q.answer_type == "role" and not _names_role(best, q):
         naming = next((c for c in cands[1:] if c.score >= best.score - cfg.role_margin and _names_role(c, q)
-                       and _on_aspect(c) and c.unit.row not in used), None)
+                       and _near_aspect(c) and c.unit.row not in used), None)
         if naming:
             text = _with_role(naming, render(naming, _columns(q, naming)), q)
             if words + _words(text) <= cfg.max_words:

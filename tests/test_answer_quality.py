@@ -667,3 +667,8 @@ def test_what_the_articles_never_say_about_pay_or_a_company_is_not_answered(
 def test_pay_asked_in_chat_words_is_still_answered(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
     assert not answer.abstained and "$" in answer.answer, (answer.reason, answer.answer)
+
+
+def test_who_a_role_works_with_goes_on_to_the_unit_that_names_them(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which c-suite folks does a CSO work with?").answer
+    assert "CEO" in answer and "CFO" in answer, answer
