@@ -180,9 +180,11 @@ class Answerer:
         return frozenset(tokenize(" ".join([label, *(c for _, c in columns)]))) if columns else unit.tokens
 
     def candidates(self, question: str, prepared: PreparedQuery, passages: list[Passage],
-                   extra: list[Passage] | None = None) -> list[Candidate]:
-        """Every quotable unit of the top passages (and `extra` ones), scored against the question and aspect."""
+                   extra: list[Passage] | None = None, considered: int | None = None) -> list[Candidate]:
+        """Every quotable unit of the top `considered` passages (`passages_considered` unless given) and of
+        `extra` ones, scored against the question and aspect."""
         cfg = self.settings
+        considered = cfg.passages_considered if considered is None else considered
         q = prepared.question
         q_roles = set(q.roles)
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
@@ -194,7 +196,7 @@ class Answerer:
         asked_side = set(q.aspect) & set(_OPPOSITE)  # "benefit" or "drawback", when a side is asked
         opposite = _OPPOSITE[next(iter(asked_side))] if len(asked_side) == 1 else ""
         out: list[Candidate] = []
-        for passage in passages[: cfg.passages_considered] + list(extra or ()):
+        for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
             rows = self.index.sentence_rows(passage.index)
             sims = np.asarray(self.index.sentence_vectors[rows.start : rows.stop]) @ prepared.vector
@@ -404,7 +406,7 @@ class Answerer:
         # (a word the question's analysis reads as a frame or an idiom is no kind: "ballpark", "take home")
         if kind and set(tokenize(kind.group(1))) <= set(q.aspect) and not self._known_word(kind.group(1)):
             # "a CRO's severance package", "a signing bonus": a kind of pay no article speaks of
-            return f"kind of pay not covered: {kind.group(0)}"
+            return f"aspect not covered: {kind.group(0)} (a kind of pay or leave no article speaks of)"
         support = _support(cands)
         if not q.roles and q.answer_type == "role":
             # "which role should a startup hire first?": the role is the answer, so the question names none and

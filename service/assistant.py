@@ -15,7 +15,7 @@ from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
 from service.lexicon import find_roles
-from service.retrieval import Passage, Retriever
+from service.retrieval import Passage, PreparedQuery, Retriever
 from service.roles import load_roles
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 # a follow-up naming no role whose answer matches it less than this is also asked in the previous topic
 _WEAK_FOLLOWUP = 0.6
+# search reranks at least this many fused passages by their best answer unit (Assistant.rerank)
+_RERANK_DEPTH = 10
+_NO_UNIT = -9.0  # the rerank score of a passage with no quotable unit
 
 
 class Assistant:
@@ -80,10 +83,27 @@ class Assistant:
         stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
         return answer
 
+    def rerank(self, prepared: PreparedQuery, passages: list[Passage]) -> list[Passage]:
+        """`passages` in the order of their best answer unit: how well one sentence, list item, table cell
+        or FAQ answer of a chunk answers the question (the answerer's score: meaning, the aspect's words,
+        the asked roles, the fused rank a little), not how well the chunk as a whole matches it. `score`
+        becomes that unit's score; a passage with no quotable unit goes last."""
+        best: dict[int, float] = {}
+        for cand in self.answerer.candidates(prepared.text, prepared, passages, considered=len(passages)):
+            best[cand.passage.index] = max(best.get(cand.passage.index, _NO_UNIT), cand.score)
+        order = sorted(passages, key=lambda p: -best.get(p.index, _NO_UNIT))  # (stable: ties keep their rank)
+        return [replace(p, score=best.get(p.index, _NO_UNIT), rank=i) for i, p in enumerate(order)]
+
     def search(self, query: str, history: Sequence[Turn] = (), k: int | None = None,
                mode: str = "hybrid") -> tuple[str, list[Passage]]:
+        """The standalone form of `query` and its top `k` passages (hybrid: reranked from at least the top
+        `_RERANK_DEPTH` fused ones, so a passage whose one sentence answers can rise into a short list)."""
         standalone = self.standalone(query, history)
-        return standalone, self.retriever.search(standalone, k or self.settings.top_k, mode)
+        k = k or self.settings.top_k
+        prepared = self.retriever.prepare(standalone)
+        if mode != "hybrid":
+            return standalone, self.retriever.search(prepared, k, mode)
+        return standalone, self.rerank(prepared, self.retriever.search(prepared, max(k, _RERANK_DEPTH), mode))[:k]
 
     def ask(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
             mode: str = "hybrid") -> Answer:

@@ -125,9 +125,10 @@ def _on_aspect(cand: Candidate) -> bool:
 
 
 def _near_aspect(cand: Candidate) -> bool:
-    """Whether a unit speaks of some of what was asked: enough for a unit that names the role a who-question
-    asks for, once the best unit has said what is done ("collaborates with CRO, CEO, and CFO")."""
-    return cand.coverage >= 0.3 or cand.aspect >= 0.35
+    """Whether a unit has some of the words asked (or the meaning, as `_on_aspect`): enough for a unit that
+    names the role a who-question asks for, once the best unit has said what is done ("collaborates with
+    CRO, CEO, and CFO")."""
+    return cand.coverage >= 0.3 or cand.aspect >= 0.5
 
 
 def _names_role(cand: Candidate, q: Question) -> bool:

@@ -117,7 +117,7 @@ def run_config(assistant: Assistant, items: list[Item], config: Config, k: int =
             started = time.perf_counter()
             answer = assistant.ask(gold.question, history if config.rewrite else (), top_k=top_k, mode=config.mode)
             latency = (time.perf_counter() - started) * 1000
-            ranking = assistant.retriever.search(answer.standalone_question, depth, config.mode)
+            _, ranking = assistant.search(answer.standalone_question, (), depth, config.mode)
             relevant = relevant_chunks(assistant, gold.evidence)
             cits = [asdict(c) for c in answer.citations]
             text = answer.answer.lower()
@@ -136,7 +136,7 @@ def run_config(assistant: Assistant, items: list[Item], config: Config, k: int =
             result.relevant_passage = chunk_text[shown[0]] if shown else ""
             if result.followup and relevant:
                 # the suite's standalone question asked on its own: did the rewrite lose what it would find?
-                alone = assistant.retriever.search(gold.standalone, top_k, config.mode)
+                _, alone = assistant.search(gold.standalone, (), top_k, config.mode)
                 result.standalone_first_hit = next(
                     (n for n, p in enumerate(alone) if p.chunk.id in relevant), None)
             results.append(result)

@@ -152,8 +152,7 @@ STOPWORDS = frozenset(
     itself just me more most my no nor not now of off on once only or other our out over own same she should
     so some such than that the their theirs them then there these they this those through to too under until
     up very was we were what when where which while who whom why will with would you your yours tell explain
-    describe please know want give show typically usually generally really much many kind sort type
-    themselves himself herself ourselves yourself yourselves myself""".split()  # noqa: SIM905
+    describe please know want give show typically usually generally really much many kind sort type""".split()  # noqa: SIM905
 )
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)+|[a-z0-9]+(?:[.,][0-9]+)*")  # "p&l", "m&a" are words

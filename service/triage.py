@@ -68,7 +68,7 @@ def classify(r: TurnResult) -> tuple[str, str] | None:
         return None
     if r.gold_abstain:
         return WRONG_ABSTENTION, f"answered an out-of-scope question (support {r.support:.2f})"
-    # ranks among the passages the answer was given (the first top_k of the ranking the metrics read)
+    # ranks among the passages the answer was given (the fused top_k; the metrics read the reranked search)
     first = r.answer_hit if r.passages else r.first_hit
     in_top = first is not None and first < r.top_k
     quoted = [c for c in r.cited if c in r.relevant]

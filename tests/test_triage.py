@@ -116,9 +116,10 @@ def test_run_config_keeps_what_triage_needs(fake_assistant: Assistant, tmp_path:
     first, _, follow, oos = results
     assert first.top_k == fake_assistant.settings.top_k == 5
     assert len(first.retrieved) == min(10, len(fake_assistant.index.chunks)) > first.top_k
-    # the answer was given the first top_k of the ranking the metrics read
+    # the answer was given the fused top_k; the metrics read the search's ranking, reranked from the top ten
     answer = fake_assistant.ask(first.question, top_k=first.top_k)
-    assert [p.chunk.id for p in answer.passages] == [cid for cid, _ in first.retrieved[: first.top_k]]
+    assert set(first.passages) <= {cid for cid, _ in first.retrieved}
+    assert [cid for cid, _ in first.retrieved] == [p.chunk.id for p in fake_assistant.search(first.question, k=10)[1]]
     assert first.passages == [p.chunk.id for p in answer.passages]
     assert first.evidence == ["between $100,000 and $275,000"] and first.cited == [c.chunk_id for c in answer.citations]
     assert "$100,000" in first.relevant_passage
