@@ -52,6 +52,7 @@ class PreparedQuery:
 
 
 _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (all rows would crowd out prose)
+_FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
 
 
@@ -100,14 +101,32 @@ class Retriever:
         self.candidate_k = candidate_k
         # vectors by text, questions and aspects alike (two per question: as many vectors as the pair cache held)
         self._vectors = _VectorCache(2 * cache_size)
-        # the words of each table cell under a role's column, in the order of index.cell_vectors
         # each chunk's nearest heading, as words and roles ("Challenges with a CSO": drawback, cso)
         self._headings = [(frozenset(tokenize(h)), find_roles(h))
                           for h in ((c.section or "").split(" > ")[-1] for c in index.chunks)]
+        # the words of each table cell under a role's column, in the order of index.cell_vectors
         cells = role_cells(index.chunks) if index.cell_vectors is not None else []
         self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
             (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
                                                                 strict=False)) else []
+        # every word of the units and cells, and the family of each query word met so far within them
+        self._vocabulary = frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens)
+        self._families: dict[str, frozenset[str]] = {}
+
+    def _shared(self, aspect: set[str], tokens: frozenset[str]) -> int:
+        """How many of the aspect's words `tokens` has, word families counted ("incentivized" has
+        "incentive"): `sum(any(same_family(t, u) for u in tokens) for t in aspect)`, from each word's
+        family within the index's words, found once."""
+        shared = 0
+        for token in aspect:
+            family = self._families.get(token)
+            if family is None:
+                family = frozenset(u for u in self._vocabulary if same_family(token, u))
+                if len(self._families) >= _FAMILY_CACHE:  # query words are unbounded: keep the cache bounded
+                    self._families.clear()
+                self._families[token] = family
+            shared += not family.isdisjoint(tokens)
+        return shared
 
     def clear_cache(self) -> None:
         self._vectors.clear()
@@ -214,7 +233,7 @@ class Retriever:
         best: dict[int, float] = {}
         for i, (row, sim) in enumerate(zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True)):
             if tokens:
-                sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in tokens[i]) for t in aspect) / len(aspect)
+                sim += _COVERAGE_WEIGHT * self._shared(aspect, tokens[i]) / len(aspect)
             best[row] = max(best.get(row, -1.0), sim)
         # only a cell that matches the question better than any whole passage does
         # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)
@@ -235,7 +254,7 @@ class Retriever:
                     self.index.chunks[unit.chunk].section):
                 continue
             if aspect:
-                sim += _COVERAGE_WEIGHT * sum(any(same_family(t, u) for u in unit.tokens) for t in aspect) / len(aspect)
+                sim += _COVERAGE_WEIGHT * self._shared(aspect, unit.tokens) / len(aspect)
             if asked & set(unit.roles):  # advice for the asked role: "Give a CRO authority across departments"
                 sim += _COVERAGE_WEIGHT * len(asked & set(unit.roles)) / len(asked)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
@@ -308,8 +327,7 @@ class Retriever:
                 if pay and "$" not in unit.text:
                     continue  # "which one pays more?": the passages that state an amount
                 if aspect:  # (word families count: "incentivized" asks for "incentive")
-                    shared = sum(any(same_family(t, u) for u in unit.tokens) for t in aspect)
-                    sim += _COVERAGE_WEIGHT * shared / len(aspect)
+                    sim += _COVERAGE_WEIGHT * self._shared(aspect, unit.tokens) / len(aspect)
                 best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
             # the n best chunks the answerer does not already read
             for row in [r for r in sorted(best, key=lambda r: -best[r]) if r not in taken][:n]:
