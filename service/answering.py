@@ -469,9 +469,9 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
 # pair is what is added: "once you add bonuses and commissions")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
-# whose role a question asks about: "does hubspot have a CRO?", "the CSO at acme", "acme's CRO"
+# whose role a question asks about: "does hubspot have a CRO?", "who's the CSO at acme?"
 _OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|employ|hire|call)\b|"
-                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+(?:at|of|for)\s+([a-z][\w&.-]*)\s*\??\s*$",
+                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$",
                     re.IGNORECASE)
 _NOT_OWNERS = frozenset(("ours", "yours", "theirs", "anyone", "someone", "everyone", "u", "ya", "yall", "y'all"))
 _SOMEONE_COVERED = re.compile(r"\b(?:(?<!account )exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|"

@@ -172,6 +172,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
                             and (not find_roles(question) or _DIFFER.search(question)))
                         # "what else is on their scorecard?" asks for more of what was asked
                         or (len(now.aspect) <= 1 and _ELSE.search(question))
+                        # "does the CRO do anything similar?": what was asked, of another role
                         or _LIKE_THAT.search(question)
                         # "why set it up that way?": the reason for what was just asked about
                         or (now.answer_type == "reason" and _THING.search(question)
