@@ -38,7 +38,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.
     "drawback": ("drawback", "drawbacks", "downside", "downsides", "disadvantage", "disadvantages", "cons",
                  "challenge", "challenges", "weakness", "weaknesses", "pitfall", "pitfalls", "limitation",
-                 "limitations", "risk", "risks", "negatives", "wrong"),  # ("what could go wrong with a CRO?")
+                 "limitations", "risk", "risks", "negatives", "wrong",  # ("what could go wrong with a CRO?")
+                 "tough", "toughest", "hard", "hardest", "difficult", "difficulty", "difficulties", "tricky"),
     "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
                 "strength", "strengths", "positives"),
 }

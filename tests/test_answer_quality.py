@@ -691,3 +691,8 @@ def test_search_ranks_passages_by_their_best_answer_unit(real_assistant: Assista
     # the single retrievers keep their own order
     _, dense = real_assistant.search(question, k=5, mode="dense")
     assert [p.chunk.id for p in dense] == [p.chunk.id for p in real_assistant.retriever.search(question, 5, "dense")]
+
+
+def test_what_is_hard_about_a_role_is_its_challenges(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what is tough about a CRO?")
+    assert not answer.abstained and answer.answer.startswith("Challenges with a CRO"), answer.answer

@@ -157,6 +157,7 @@ def test_word_families_the_stemmer_leaves_apart() -> None:
 
 def test_what_could_go_wrong_asks_for_drawbacks() -> None:
     assert "drawback" in tokenize("what could go wrong with a CRO?", query=True)
+    assert "drawback" in tokenize("what's the toughest part of having a CSO?", query=True)
 
 
 def test_a_main_goal_is_read_as_the_objectives() -> None:
