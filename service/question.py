@@ -146,6 +146,10 @@ ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a co
 
 # "that hire", "our new hire": the person hired
 _THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the|one|them|him|her)\b)", re.IGNORECASE)
+# moving up a career in other words: "keep moving up", "step up", "make that leap", "get promoted"
+_MOVE_UP = re.compile(r"\b(?:mov(?:e|es|ing)|step(?:s|ping)?|climb(?:s|ing)?|level(?:s|ing)?)\s+up\b(?!\s+to\b)|"
+                      r"\b(?:make|makes|making|made)\s+(?:the|that|this|those|a|my|their|your)\s+"
+                      r"(?:jump|leap|move|step)s?\b|\bget(?:s|ting)?\s+promoted\b(?!\s+to\b)", re.IGNORECASE)
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
 _FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by)|go(?:es)? by|went by)\b[^?.]*\b"
                           r"(?:before|previously|formerly|originally|"
@@ -383,6 +387,12 @@ def analyze(text: str) -> Question:
     idiom = {t for m in ANSWERS_TO.finditer(text) for t in tokenize(m.group(0), query=False)} - {"report"}
     idiom |= {t for m in re.finditer(TAKE_HOME, text, re.IGNORECASE) for t in tokenize(m.group(0))} - {"salary"}
     aspect_tokens = tuple(t for t in aspect_tokens if t not in idiom)
+    moves = [m.group(0) for m in _MOVE_UP.finditer(text)]
+    if moves:
+        # "move up", "make the leap", "get promoted": advancing, in the articles' word
+        moved = {t for m in moves for t in tokenize(m, query=False)}
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in moved) + tuple(
+            t for t in tokenize("advance", query=False) if t not in aspect_tokens)
     if (boss or ANSWERS_TO.search(text) or (len(set(roles) & CORE_ROLES) > 1 and _RANKS.search(text))) and (
             "report" not in aspect_tokens):
         aspect_tokens += ("report",)  # (which of two roles is more senior is told by who reports to whom)

@@ -296,3 +296,10 @@ def test_a_place_in_a_sequence_of_steps_is_asked_as_such() -> None:
 def test_the_steps_to_a_role_are_a_sequence_but_the_skills_for_it_are_not() -> None:
     assert analyze("I'm an AE right now, what are the steps to get to CRO?").sequence
     assert not analyze("what skills do I need to make that jump to the top? (career path to CRO)").sequence
+
+
+def test_moving_up_a_career_is_advancing() -> None:
+    assert analyze("which skills do people need to step up?").aspect == ("skill", "advanc")
+    assert analyze("what should I learn before making the leap to sales leadership?").aspect[-1] == "advanc"
+    # a place to move up to is a path, not the skills for the move
+    assert "advanc" not in analyze("how do I move up to VP of Sales?").aspect
