@@ -61,6 +61,8 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("interviews w/ ICs") == "interviews with ICs (individual contributors)"
     assert expand_abbreviations("what xp for x-functional collab on the org chart") == \
         "what experience for cross-functional collaboration on the reporting structure"
+    assert expand_abbreviations("pay incl bonus for new logos in new mkts") == (
+        "pay including bonus for new sales in new markets")
 
 
 def test_real_english_words_are_not_repaired() -> None:
