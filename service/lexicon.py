@@ -67,7 +67,7 @@ ABBREVIATIONS: dict[str, str] = {
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
     # sales jargon: a "logo" is a customer won
-    "new logos": "new sales", "new logo": "new sale",
+    "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)
@@ -78,7 +78,8 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
-                       "incl", "mkts", "mkt", "new logos", "new logo"})
+                       "incl", "mkts", "mkt", "new logos", "new logo", "day2day",
+                       "hypergrowth"})
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"

@@ -63,6 +63,7 @@ def test_domain_abbreviations_are_spelled_out() -> None:
         "what experience for cross-functional collaboration on the reporting structure"
     assert expand_abbreviations("pay incl bonus for new logos in new mkts") == (
         "pay including bonus for new sales in new markets")
+    assert expand_abbreviations("day2day at a hypergrowth startup") == "day-to-day at a high-growth startup"
 
 
 def test_real_english_words_are_not_repaired() -> None:
