@@ -93,7 +93,9 @@ class SearchResult(BaseModel):
     title: str
     section: str | None
     text: str
-    score: float
+    score: float = Field(description="Higher ranks first. Hybrid mode: the passage's best answer unit's score "
+                                     "(the top ten fused passages are reranked by it); dense or bm25 mode: that "
+                                     "retriever's score.")
 
 
 class SearchResponse(BaseModel):
