@@ -41,8 +41,9 @@ _WHICH_OF = re.compile(r"\bwhich\s+(?:ones|of\s+(?:those|these|them))\b", re.IGN
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
-_ASKS_WHO = re.compile(r"^\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|should\b|would\b|"
-                       r"will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
+# (after a clause that sets the case: "if we want quick wins, which role should we hire?")
+_ASKS_WHO = re.compile(r"(?:^|[,;:.?!-]\s)\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|"
+                       r"should\b|would\b|will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
                      r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
@@ -193,11 +194,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     # gives no referent to "that jump", only to a pronoun: "what do they earn?")
     # (a who/which question's answer names the chosen role first: "Companies typically hire a VP of Sales
     # first, and as they scale, introduce a CSO")
-    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question) and not _ASKS_WHO.match(previous)
+    vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question) and not _ASKS_WHO.search(previous)
     # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
     offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
     if answered and not carried_only and not vague and not offered and (
-            not set(prev_roles) & CORE_ROLES or _ASKS_WHO.match(previous)):
+            not set(prev_roles) & CORE_ROLES or _ASKS_WHO.search(previous)):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]

@@ -319,3 +319,11 @@ def test_a_good_one_and_that_kind_of_thing_point_back() -> None:
 def test_making_something_happen_is_not_pay() -> None:
     assert analyze("how does a CSO make the sales forecasts reliable?").answer_type != "amount"
     assert analyze("how much does a CSO make?").answer_type == "amount"
+
+
+def test_a_which_question_after_a_clause_still_makes_its_answers_role_the_referent() -> None:
+    history = [Turn("user", "If we need fast wins in new sales, which role should we hire?"),
+               Turn("assistant", "If your immediate goal is to make quick gains in new sales, a CSO's laser focus on "
+                                 "sales processes is invaluable. [1] VP of Sales: He or she will know how to lead the "
+                                 "sales team ... [2]")]
+    assert find_roles(rewrite("any downsides to that hire?", history)) == ["cso"]
