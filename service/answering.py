@@ -23,11 +23,11 @@ from service.lexicon import (
     CORE_ROLES,
     ROLES_BY_KEY,
     STOPWORDS,
+    WordFamilies,
     boss_question,
     canonicalize_roles,
     find_roles,
     role_spans,
-    same_family,
     tokenize,
     words,
 )
@@ -140,7 +140,7 @@ class Answerer:
                 df[t] = df.get(t, 0) + 1
         self._n_units = max(len(units), 1)
         self._df = df
-        self._families: dict[str, frozenset[str]] = {}
+        self._families = WordFamilies(df, _FAMILY_CACHE)
 
 
     def idf(self, token: str) -> float:
@@ -155,13 +155,7 @@ class Answerer:
 
     def family(self, token: str) -> frozenset[str]:
         """Corpus tokens of the same word family that the stemmer leaves apart (lexicon.same_family)."""
-        found = self._families.get(token)
-        if found is None:
-            found = frozenset(u for u in self._df if u != token and same_family(u, token))
-            if len(self._families) >= _FAMILY_CACHE:  # question words are unbounded: keep the cache bounded
-                self._families.clear()
-            self._families[token] = found
-        return found
+        return self._families(token)
 
     def _role_weight(self, some: set[str], asked: set[str]) -> float:
         """Share of the asked roles' rarity (idf over chunks) that `some` covers."""

@@ -7,6 +7,7 @@ Both BM25 and the dense encoder see role mentions in one canonical form, so "VP 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -136,6 +137,25 @@ def same_family(a: str, b: str) -> bool:
     """Tokens of one word family that the stemmer leaves apart: one of at least 5 letters is the other's
     start ("incent"/"incentiv", "strateg"/"strategi", "respons"/"responsibility")."""
     return a == b or (min(len(a), len(b)) >= FAMILY_PREFIX and (a.startswith(b) or b.startswith(a)))
+
+
+class WordFamilies:
+    """The words of a fixed vocabulary in one family with a given word (`same_family`), the word itself left
+    out, found once per word; query words are unbounded, so the cache of what was found is bounded."""
+
+    def __init__(self, vocabulary: Iterable[str], cache_size: int) -> None:
+        self._vocabulary = frozenset(vocabulary)
+        self._cache_size = cache_size
+        self._found: dict[str, frozenset[str]] = {}
+
+    def __call__(self, token: str) -> frozenset[str]:
+        found = self._found.get(token)
+        if found is None:
+            found = frozenset(u for u in self._vocabulary if u != token and same_family(u, token))
+            if len(self._found) >= self._cache_size:
+                self._found.clear()
+            self._found[token] = found
+        return found
 
 
 def expand_abbreviations(text: str) -> str:

@@ -14,12 +14,12 @@ from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index, role_cells
 from service.lexicon import (
+    WordFamilies,
     canonicalize_roles,
     expand_abbreviations,
     find_roles,
     repair_spelling,
     role_spans,
-    same_family,
     tokenize,
 )
 from service.question import Question, analyze
@@ -109,24 +109,15 @@ class Retriever:
         self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
             (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
                                                                 strict=False)) else []
-        # every word of the units and cells, and the family of each query word met so far within them
-        self._vocabulary = frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens)
-        self._families: dict[str, frozenset[str]] = {}
+        # each query word's family within the words of the units and cells
+        self._families = WordFamilies(frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens),
+                                      _FAMILY_CACHE)
 
     def _shared(self, aspect: set[str], tokens: frozenset[str]) -> int:
         """How many of the aspect's words `tokens` has, word families counted ("incentivized" has
         "incentive"): `sum(any(same_family(t, u) for u in tokens) for t in aspect)`, from each word's
         family within the index's words, found once."""
-        shared = 0
-        for token in aspect:
-            family = self._families.get(token)
-            if family is None:
-                family = frozenset(u for u in self._vocabulary if same_family(token, u))
-                if len(self._families) >= _FAMILY_CACHE:  # query words are unbounded: keep the cache bounded
-                    self._families.clear()
-                self._families[token] = family
-            shared += not family.isdisjoint(tokens)
-        return shared
+        return sum(token in tokens or not self._families(token).isdisjoint(tokens) for token in aspect)
 
     def clear_cache(self) -> None:
         self._vectors.clear()
