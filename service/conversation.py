@@ -11,7 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.lexicon import CORE_ROLES, ROLES_BY_KEY, STOPWORDS, find_roles, role_spans, strip_roles, tokenize
+from service.lexicon import (
+    CORE_ROLES,
+    REPORTS_TO,
+    ROLES_BY_KEY,
+    STOPWORDS,
+    find_roles,
+    role_spans,
+    strip_roles,
+    tokenize,
+)
 from service.question import RECIPROCAL, analyze, choice_between_roles
 
 
@@ -377,14 +386,13 @@ _RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+
                          r"(?:one|role))|(?:one|role|person|exec\w*|guy)\s+(?:below|underneath|lower\s+down|"
                          r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b",
                          re.IGNORECASE)
-_REPORTS_TO = re.compile(r"\breport(?:s|ing)?\s+(?:\w+\s+)?to\b", re.IGNORECASE)
 
 
 def _line_in(answer: str) -> tuple[str, str] | None:
     """(who reports, to whom) in the first sentence of `answer` that states a line between two roles
     ("Typically, the CSO would report to the CRO")."""
     for sentence in re.split(r"(?<=[.!?])\s+", answer):
-        m = _REPORTS_TO.search(sentence)
+        m = REPORTS_TO.search(sentence)
         if not m:
             continue
         spans = role_spans(sentence)

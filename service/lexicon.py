@@ -104,6 +104,9 @@ HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
                           re.IGNORECASE)
 
 
+# a reporting line stated in a text: "the CSO would report to the CRO", "report directly to the CSO or CRO"
+REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)
+
 # "who does the CRO answer to?", "answering directly to the board": a reporting line
 # a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"
 ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"

@@ -14,6 +14,7 @@ from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index, role_cells
 from service.lexicon import (
+    REPORTS_TO,
     WordFamilies,
     canonicalize_roles,
     expand_abbreviations,
@@ -418,14 +419,11 @@ _SIDES = frozenset(("drawback", "benefit"))  # the two sides of pros-and-cons li
 _SIDE_CHUNKS = 2
 
 
-_REPORTS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)
-
-
 def line_between(text: str, asked: set[str]) -> bool:
     """Whether `text` has one asked role report to another ("the CSO would report to the CRO"; not "VPs of Sales
     report to the CSO or CRO", a line from a third role)."""
     spans = role_spans(text)
-    for m in _REPORTS.finditer(text):
+    for m in REPORTS_TO.finditer(text):
         before = {key for _, end, key in spans if end <= m.start()} & asked
         after = {key for start, _, key in spans if start >= m.end()} & asked
         if any(a != b for a in before for b in after):
