@@ -282,12 +282,11 @@ class Answerer:
         why, they weigh less (the reason may be in one of them, it is more often beside them).
         """
         cands = self.candidates(question, prepared, passages, extra)
+        quoted = _folded(said) if said else ""
         if said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
-            quoted = _folded(said)
             cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
                             for c in cands), key=lambda c: -c.score)
         elif said:  # "any others?": the rest, from where the last answer quoted first
-            quoted = _folded(said)
             done = {id(c) for c in cands if _quoted_in(c.unit, quoted)}
             where = {c.passage.chunk.id for c in cands if id(c) in done}
             cands = sorted((replace(c, score=c.score + (self.settings.more_bonus if c.passage.chunk.id in where
@@ -461,7 +460,6 @@ _REPORTS_TO = re.compile(
 _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:current|present|new|former|actual|"
                      r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"
                      r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
-# words that stand for the covered roles in a pay question that names none ("what do sales execs make?")
 # a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
 # pair is what is added: "once you add bonuses and commissions")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
@@ -471,6 +469,7 @@ _OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|
                     r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$",
                     re.IGNORECASE)
 _NOT_OWNERS = frozenset(("ours", "yours", "theirs", "anyone", "someone", "everyone", "u", "ya", "yall", "y'all"))
+# words that stand for the covered roles in a pay question that names none ("what do sales execs make?")
 _SOMEONE_COVERED = re.compile(r"\b(?:(?<!account )exec\w*|c-level|c-suite|leader\w*|leadership|vps?|roles?|"
                               r"positions?|titles?|"
                               r"they|them|their|he|she|it|one|ones|heads?|chiefs?|officers?|"

@@ -176,17 +176,16 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
         destination = _DESTINATION.search(previous)
         if destination:
             return f"{standalone.rstrip()} ({destination.group(1).strip()})"
-    points_back = _ANAPHOR.search(question) or _LIKE_THAT.search(question)
-    if points_back and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
-                        or (len(now.aspect) <= 1 and _THING.search(question)
-                            and (not find_roles(question) or _DIFFER.search(question)))
-                        # "what else is on their scorecard?" asks for more of what was asked
-                        or (len(now.aspect) <= 1 and _ELSE.search(question))
-                        # "does the CRO do anything similar?": what was asked, of another role
-                        or _LIKE_THAT.search(question)
-                        # "why set it up that way?": the reason for what was just asked about
-                        or (now.answer_type == "reason" and _THING.search(question)
-                            and not find_roles(question))):
+    # "does the CRO do anything similar?": what was asked, of another role
+    if _LIKE_THAT.search(question) or (
+            _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
+                                           or (len(now.aspect) <= 1 and _THING.search(question)
+                                               and (not find_roles(question) or _DIFFER.search(question)))
+                                           # "what else is on their scorecard?" asks for more of what was asked
+                                           or (len(now.aspect) <= 1 and _ELSE.search(question))
+                                           # "why set it up that way?": the reason for what was just asked about
+                                           or (now.answer_type == "reason" and _THING.search(question)
+                                               and not find_roles(question)))):
         # "and how does that compare for a CRO?" after "What does a CSO earn?": "that" is the pay
         asked = analyze(previous).aspect_words
         if asked:
