@@ -753,8 +753,9 @@ def _names(question: str) -> list[str]:
         opens = i == 0 or bool(re.search(r"[.?!:]\s*$", text[: m.start()]))  # "... CSO? List the steps."
         if opens or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
             continue
-        if (base.isupper() or base[:-1].isupper() and base.endswith("s")) and len(base) <= 5:
-            continue  # acronyms (AI, CRM, SaaS-like) and their plurals (VPs, AEs) are vocabulary, not names
+        if (base.isupper() or base[:-1].isupper() and base.endswith("s")
+                or sum(c.isupper() for c in base) >= 2) and len(base) <= 5:
+            continue  # acronyms (AI, CRM, SaaS) and their plurals (VPs, AEs) are vocabulary, not names
         if re.match(r"^[A-Za-z]-", base):
             continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)

@@ -61,6 +61,8 @@ _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", r
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
 _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns)\s+"
                           r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)"
+                          # ("think about that the VP doesn't": "that" opens a clause)
+                          r"(?!\s+(?:the|a|an|we|they|you|he|she|our|their|my|your)\b)"
                           # ("do that too?" but not "does it come with P&L?", where "it" is the subject)
                           r"|\b(?:do|does|did)\s+(?:that|this|it|those)\b(?=\s*(?:[?.!,]|$|too\b|also\b|as well\b|"
                           r"for\b|with\b|better\b|differently\b|well\b))",
@@ -86,6 +88,9 @@ _DESTINATION = re.compile(r"\b(?:into|become|becoming|to be|reach|reaching|land|
                           r"(?:an?\s+|the\s+)?([\w\s-]+?)\s*(?:[?.!,]|$)", re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
 _QUALIFIERS = frozenset(tokenize("about specifically particularly particular good great best ideal strong"))
+# "and if we don't have one?", "what if it's a startup?": a case only, no question of its own after it
+_CONDITION_ONLY = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what\s+)?if\s+([^,?]+?)\s*\??\s*$",
+                             re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
@@ -147,6 +152,14 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
         return previous
     standalone = _rewrite(question, history, previous)
+    asked_case = _CONDITION_ONLY.match(question)
+    # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)
+    condition = asked_case and (_CONDITION_ONLY.match(standalone)
+                                or (None if _PRONOUN.search(question) else asked_case))
+    if condition:
+        # "and if we don't have one?" after "what should a company do to support a CRO's cross-functional
+        # work?": the same question, asked in that case
+        return f"{previous.rstrip(' ?.')}, if {condition.group(1)}?"
     before, now = analyze(previous), analyze(standalone)
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
             _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))
@@ -234,8 +247,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if ranked:
         # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
         line = _line_in(_last_answer(history))
-        if line:
-            picked = line[1] if ranked.group("top") else line[0]
+        # (no line stated: "the more senior role" after "hire a VP of Sales first, ... introduce a CSO" is
+        # the chief, by title)
+        top = bool(ranked.group("top"))
+        picked = (line[1] if top else line[0]) if line else _by_title(history, top)
+        if picked:
             return f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
     degree = _DEGREE_ONE.search(question) if not roles else None
     if degree:
@@ -426,6 +442,25 @@ def _chosen_role(answer: str, options: list[str], question: str, guess: bool = T
     if best or not guess:
         return best
     return next((r for r in find_roles(answer) if r in options), "")
+
+
+def _by_title(history: Sequence[Turn], top: bool) -> str:
+    """Of the core roles the conversation named (questions and answers), the one alone at the top (or the
+    bottom) by title: a chief above a vice president. "" when two share that end or all share one level."""
+    named = {r for turn in history for r in find_roles(turn.content) if r in CORE_ROLES}
+    level = {r: _title_level(r) for r in named}
+    if len(set(level.values())) < 2:
+        return ""
+    end = max(level.values()) if top else min(level.values())
+    at_end = [r for r in named if level[r] == end]
+    return at_end[0] if len(at_end) == 1 else ""
+
+
+def _title_level(key: str) -> int:
+    role = ROLES_BY_KEY[key]
+    if re.match(r"chief\b", role.name, re.IGNORECASE):
+        return 2
+    return 1 if re.search(r"\b(?:vice\s+president|vp)\b", f"{role.name} {role.short}", re.IGNORECASE) else 0
 
 
 def _conversation_roles(history: Sequence[Turn]) -> list[str]:

@@ -696,3 +696,15 @@ def test_search_ranks_passages_by_their_best_answer_unit(real_assistant: Assista
 def test_what_is_hard_about_a_role_is_its_challenges(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what is tough about a CRO?")
     assert not answer.abstained and answer.answer.startswith("Challenges with a CRO"), answer.answer
+
+
+def test_a_case_alone_is_answered_in_that_case(real_assistant: Assistant) -> None:
+    question = "What should a company do to support a CRO's cross-functional work?"
+    history = [Turn("user", question), Turn("assistant", real_assistant.ask(question).answer)]
+    follow = real_assistant.ask("and if we don't have one?", history)
+    assert "CMO" in follow.answer, follow.answer
+
+
+def test_a_mixed_case_acronym_is_no_company_name(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Which exec should a SaaS company hire to get sales, marketing and CS aligned?")
+    assert not answer.abstained and "CRO" in answer.answer, answer.reason

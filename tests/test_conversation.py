@@ -304,6 +304,39 @@ def test_the_one_on_top_is_the_role_the_last_answer_put_above() -> None:
     assert find_roles(rewrite("what does the one on top earn?", _h("what does a CSO do?"))) == []
 
 
+def test_the_more_senior_role_without_a_stated_line_is_the_chief_by_title() -> None:
+    history = [Turn("user", "Which sales leader do companies usually hire first?"),
+               Turn("assistant", "Companies typically hire a VP of Sales first, and as they scale, introduce a CSO."),
+               Turn("user", "how fast should that person build out the team?"),
+               Turn("assistant", "He or she will know how to lead the sales team ... in the first 90 days. [1]")]
+    assert find_roles(rewrite("and when would we bring in the more senior role?", history)) == ["cso"]
+    assert find_roles(rewrite("and what does the junior one earn?", history)) == ["vpsales"]
+    # two chiefs: no single top by title
+    assert find_roles(rewrite("what does the top one earn?", _h("a CRO or a CSO?"))) == []
+
+
+def test_a_case_alone_asks_the_previous_question_in_that_case() -> None:
+    history = [Turn("user", "What should a company do to support a CRO's cross-functional work?"),
+               Turn("assistant", "Give a CRO authority across departments, not just in name. [1]")]
+    standalone = rewrite("and if we don't have one?", history)
+    assert standalone == "What should a company do to support a CRO's cross-functional work, if we don't have the CRO?"
+    assert rewrite("and if there's a CRO?", _h("Who does the CSO report to?")) == (
+        "Who does the CSO report to, if there's a CRO?")
+    # a case with a question of its own is not only a case
+    assert "who reports" in rewrite("if we hire both, who reports to who?", _h("what does a CSO do?"))
+
+
+def test_that_opening_a_clause_is_not_what_was_asked() -> None:
+    history = [Turn("user", "How do a VP of Sales and a CRO work together?"),
+               Turn("assistant", "By working in tandem, the VP of Sales can focus on executing ... [1]")]
+    standalone = rewrite("so what does the CRO have to think about that the VP doesn't?", history)
+    assert "work together" not in standalone and find_roles(standalone) == ["cro", "vpsales"], standalone
+
+
+def test_those_vps_are_vps_of_sales() -> None:
+    assert find_roles("how does the CRO help those VPs improve?") == ["cro", "vpsales"]
+
+
 def test_a_good_one_and_that_kind_of_thing_point_back() -> None:
     assert rewrite("so what does a great one look like?", _h("what is a VP of Sales?")) == (
         "so what does a great VP of Sales look like?")
