@@ -333,6 +333,12 @@ class Answerer:
         others = sorted({r for t in rare for r in found[t]})
         return f"{' '.join(rare)} ({', '.join(ROLES_BY_KEY[r].short for r in others)})"
 
+    def _unknown_option(self, word: str, q: Question) -> bool:
+        """An option the question offers that is part of what it asks and that no article uses."""
+        tokens = tokenize(word, query=False)
+        return (bool(tokens) and set(tokens) <= set(q.aspect) and not find_roles(word)
+                and word.lower() not in ABBREVIATIONS and not self._known_word(word))
+
     def _known_word(self, word: str) -> bool:
         """Whether the articles use `word` or a word of its family ("yearly" and "year")."""
         tokens = tokenize(word, query=False)
@@ -403,6 +409,11 @@ class Answerer:
         if kind and set(tokenize(kind.group(1))) <= set(q.aspect) and not self._known_word(kind.group(1)):
             # "a CRO's severance package", "a signing bonus": a kind of pay no article speaks of
             return f"aspect not covered: {kind.group(0)} (a kind of pay or leave no article speaks of)"
+        options = [m for m in _OPTIONS.finditer(prepared.text)
+                   if all(self._unknown_option(m.group(i), q) for i in (1, 2))]
+        if options:
+            # "do CSOs work remote or in the office?": the articles use neither of the options offered
+            return f"aspect not covered: {options[0].group(0)} (neither option is in the articles)"
         support = _support(cands)
         if not q.roles and q.answer_type == "role":
             # "which role should a startup hire first?": the role is the answer, so the question names none and
@@ -464,6 +475,9 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
 # pair is what is added: "once you add bonuses and commissions")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
+# two options side by side: "remote or in the office", "in fintech than in healthcare"
+_OPTIONS = re.compile(r"\b([a-z][a-z'-]+)\s+(?:or|vs\.?|versus|than)\s+(?:(?:in|at|from|on)\s+)?"
+                      r"(?:(?:the|a|an|our|their)\s+)?([a-z][a-z'-]+)\b", re.IGNORECASE)
 # whose role a question asks about: "does hubspot have a CRO?", "who's the CSO at acme?"
 _OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|employ|hire|call)\b|"
                     r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$",
