@@ -69,6 +69,10 @@ ABBREVIATIONS: dict[str, str] = {
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
+    # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
+    # clients", "key customers"; an "account executive" is a job)
+    **{f"{size} {word}": "top customers" for size in ("big", "biggest", "key", "major", "top", "large", "largest",
+                                                      "strategic") for word in ("accounts", "accts")},
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)

@@ -715,3 +715,8 @@ def test_a_mixed_case_acronym_is_no_company_name(real_assistant: Assistant) -> N
 def test_options_the_articles_use_keep_the_question_answerable(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how does the CSO do forecasting, gut feel or data?")
     assert not answer.abstained, answer.reason
+
+
+def test_big_accounts_are_top_customers(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what does a CSO do for our key accounts?")
+    assert "top customers" in answer.answer, answer.answer

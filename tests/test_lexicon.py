@@ -64,6 +64,8 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("pay incl bonus for new logos in new mkts") == (
         "pay including bonus for new sales in new markets")
     assert expand_abbreviations("day2day at a hypergrowth startup") == "day-to-day at a high-growth startup"
+    assert expand_abbreviations("who handles our biggest accts?") == "who handles our biggest accts (top customers)?"
+    assert expand_abbreviations("do account executives report to the VP?") == "do account executives report to the VP?"
 
 
 def test_real_english_words_are_not_repaired() -> None:
