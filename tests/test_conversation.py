@@ -333,6 +333,13 @@ def test_that_opening_a_clause_is_not_what_was_asked() -> None:
     assert "work together" not in standalone and find_roles(standalone) == ["cro", "vpsales"], standalone
 
 
+def test_one_at_the_end_is_the_role_before() -> None:
+    assert find_roles(rewrite("ok what traits should we look for in one?", _h("what does a new VP of Sales do?"))) == [
+        "vpsales"]
+    # ("in one company" is no pronoun)
+    assert "in one company" in rewrite("can you have both in one company?", _h("what is a CRO?"))
+
+
 def test_those_vps_are_vps_of_sales() -> None:
     assert find_roles("how does the CRO help those VPs improve?") == ["cro", "vpsales"]
 
