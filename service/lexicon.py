@@ -27,7 +27,9 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
                "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
     "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit", "turf", "purview"),
-    "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified"),
+    # (what goes on a resume is one's experience)
+    "experience": ("experience", "experienced", "background", "qualifications", "qualification", "qualified",
+                   "resume", "resumes", "cv", "cvs"),
     # "KPIs" and "metrics" are one thing; spelled out, "key performance indicators" would outweigh the
     # rest of a question three words to one
     # (what a role is "measured on" is its metrics)
@@ -68,6 +70,7 @@ ABBREVIATIONS: dict[str, str] = {
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
     # sales jargon: a "logo" is a customer won
+    "m&a": "mergers and acquisitions",
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
     # clients", "key customers"; an "account executive" is a job)

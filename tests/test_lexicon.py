@@ -19,6 +19,7 @@ def test_find_roles(text: str, roles: list[str]) -> None:
 
 def test_synonyms_tokenize_alike() -> None:
     assert tokenize("vice president of sales salary") == tokenize("VP Sales compensation") == ["vpsales", "salary"]
+    assert tokenize("a CRO's resume") == tokenize("a CRO's CV") == tokenize("a CRO's experience")
 
 
 def test_how_much_means_pay() -> None:
@@ -64,6 +65,7 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("pay incl bonus for new logos in new mkts") == (
         "pay including bonus for new sales in new markets")
     assert expand_abbreviations("day2day at a hypergrowth startup") == "day-to-day at a high-growth startup"
+    assert expand_abbreviations("is the CRO in M&A?") == "is the CRO in M&A (mergers and acquisitions)?"
     assert expand_abbreviations("who handles our biggest accts?") == "who handles our biggest accts (top customers)?"
     assert expand_abbreviations("do account executives report to the VP?") == "do account executives report to the VP?"
 
