@@ -183,7 +183,10 @@ class Answerer:
         cfg = self.settings
         considered = cfg.passages_considered if considered is None else considered
         q = prepared.question
-        q_roles = set(q.roles)
+        # ("we don't have a CRO: how do we keep sales and marketing aligned?" asks of no role: what the CRO
+        # does is no answer without one)
+        set_aside = set(q.without)
+        q_roles = set(q.roles) - set_aside
         has_aspect = bool(q.aspect)  # frame words alone ask for an overview: no aspect to match
         reporting = _reporting_question(q.text)  # "" when no reporting line is asked
         subject_asked = _asks_of_subject(q.text)  # "who does the VP of Sales coach?": the asked role does it
@@ -244,11 +247,13 @@ class Answerer:
                     role_adj += cfg.multi_role_bonus * _relation_match(q.text, unit.text)
                     if line and line_between(unit.text, line):  # "the CSO would report to the CRO"
                         role_adj += cfg.line_bonus
-                    if q.without and set(q.without) & set(negated_roles(unit.text)):
-                        # "we have no CRO: who should the CSO team up with?" meets "... if you don't have a CRO"
-                        role_adj += cfg.multi_role_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
+                if set_aside and set_aside & set(negated_roles(unit.text)):
+                    # "we have no CRO: who should the CSO team up with?" meets "... if you don't have a CRO"
+                    role_adj += cfg.multi_role_bonus
+                elif set_aside & set(unit.about):
+                    role_adj -= cfg.role_penalty
                 coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles) - _pointed_back(unit.text))
                                          | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:

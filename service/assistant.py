@@ -72,6 +72,8 @@ class Assistant:
             extra += self.retriever.line_passages(prepared, considered | {p.index for p in extra})
             # "any cons to going with a CSO?": the list headed "Challenges with a CSO"
             extra += self.retriever.side_passages(prepared, considered | {p.index for p in extra})
+            # "we have no CRO: ...?": what the articles advise without one
+            extra += self.retriever.without_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:
             # a table row whose cell under the asked role says it best (quoted from, not ranked)
             read = [r for p in passages[: self.answerer.settings.passages_considered]

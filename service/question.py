@@ -421,7 +421,9 @@ def analyze(text: str) -> Question:
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
                     scope=asks_scope(text), basis=asks_basis(text),
                     advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
-                    without=tuple(r for r in negated if r not in roles),
+                    # ("we don't have a CRO: how do we keep sales and marketing aligned?" names no other role,
+                    # and keeps the CRO as its role; what it sets aside still meets what is said without one)
+                    without=tuple(negated),
                     sequence=bool(SEQUENCE.search(text)) and kind not in ("amount", "comparison")
                     and not _FORMER_NAME.search(text)  # ("what was the title before?" asks its former name)
                     and not _FOR_THE_STEP.search(text))  # ("what skills for that jump?" asks for skills)

@@ -23,7 +23,7 @@ from service.lexicon import (
     role_spans,
     tokenize,
 )
-from service.question import Question, analyze
+from service.question import Question, analyze, negated_roles
 from service.units import bounds_remit, states_condition
 
 MODES = ("hybrid", "dense", "bm25")
@@ -110,6 +110,9 @@ class Retriever:
         self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
             (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
                                                                 strict=False)) else []
+        # the roles each unit sets aside ("if you don't have a CRO"): few units do, so only those are kept
+        self._negated = {row: set(negated) for row, u in enumerate(index.units)
+                         if u.kind != "heading" and (negated := negated_roles(u.text))}
         # each query word's family within the words of the units and cells
         self._families = WordFamilies(frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens),
                                       _FAMILY_CACHE)
@@ -250,6 +253,19 @@ class Retriever:
             if asked & set(unit.roles):  # advice for the asked role: "Give a CRO authority across departments"
                 sim += _COVERAGE_WEIGHT * len(asked & set(unit.roles)) / len(asked)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
+        return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
+
+    def without_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
+        """For a question that sets a role aside ("we have no CRO: who should the CSO team up with?"): the chunks
+        whose units set the same role aside ("... if you don't have a CRO"), best aspect match first."""
+        without = set(prepared.question.without)
+        if not without:
+            return []
+        best: dict[int, float] = {}
+        for row, negated in self._negated.items():
+            chunk = self.index.units[row].chunk
+            if negated & without and chunk not in exclude:
+                best[chunk] = max(best.get(chunk, -1.0), float(prepared.unit_aspects[row]))
         return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
 
     def side_passages(self, prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:

@@ -720,3 +720,10 @@ def test_options_the_articles_use_keep_the_question_answerable(real_assistant: A
 def test_big_accounts_are_top_customers(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what does a CSO do for our key accounts?")
     assert "top customers" in answer.answer, answer.answer
+
+
+def test_without_a_role_the_advice_for_that_case_comes_first(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("no CRO in our company: how do we keep sales and marketing working as one?")
+    assert answer.answer.startswith("Encourage the CSO and CMO"), answer.answer
+    # what a CRO does is no answer when there is none
+    assert "report directly to the CRO" not in answer.answer
