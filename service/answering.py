@@ -249,10 +249,12 @@ class Answerer:
                         role_adj += cfg.line_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
-                if set_aside and set_aside & set(negated_roles(unit.text)):
+                negated = set(negated_roles(unit.text)) if q.roles else set()
+                if set_aside and set_aside & negated:
                     # "we have no CRO: who should the CSO team up with?" meets "... if you don't have a CRO"
                     role_adj += cfg.multi_role_bonus
-                elif set_aside & set(unit.about):
+                elif set_aside & set(unit.about) or q_roles & negated:
+                    # (and "how do we set a CRO up to succeed?" is not answered by what to do without one)
                     role_adj -= cfg.role_penalty
                 coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles) - _pointed_back(unit.text))
                                          | section_tokens)

@@ -288,8 +288,10 @@ def answer_type(text: str, roles: list[str]) -> str:
 
 
 # "we have no CRO yet", "without a CRO, who ...": a role the question sets aside, not asks about
-_NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|doesn[’']?t have|don[’']?t have|haven[’']?t got|"
-                      r"isn[’']?t|there[’']?s no)\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|haven[’']?t got|isn[’']?t|there[’']?s no|"
+                      # "if you don't have a CRO", "we won't get a CRO", "not hiring a CRO"
+                      r"(?:do|does|did|wo|would|should|can)n[’']?t\s+(?:have|get|hire|need|want|add)|"
+                      r"not\s+(?:having|getting|hiring|adding))\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
 
 
 def asked_quantity(text: str) -> str:

@@ -234,7 +234,7 @@ class Retriever:
         # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)
         return [r for r in sorted(best, key=lambda r: (-best[r], r))[:_CELL_ROWS] if which or best[r] > floor]
 
-    def advice_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 2) -> list[Passage]:
+    def advice_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 3) -> list[Passage]:
         """For what a company should do ("how do we set a CRO up to succeed?"): the chunks of the articles'
         advice sections ("Practical Tips", "Best Practices") whose units best match the aspect."""
         q = prepared.question

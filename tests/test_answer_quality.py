@@ -727,3 +727,15 @@ def test_without_a_role_the_advice_for_that_case_comes_first(real_assistant: Ass
     assert answer.answer.startswith("Encourage the CSO and CMO"), answer.answer
     # what a CRO does is no answer when there is none
     assert "report directly to the CRO" not in answer.answer
+
+
+def test_what_to_do_without_a_role_is_no_answer_about_having_one(real_assistant: Assistant) -> None:
+    question = "how do we set the CRO up to succeed?"
+    prepared = real_assistant.retriever.prepare(question, {})
+    passages = real_assistant.retriever.search(prepared, 5, "hybrid", {})
+    tips = [i for i, c in enumerate(real_assistant.index.chunks) if (c.section or "").endswith("Cross-Functional Work")]
+    extra = real_assistant.retriever._extras(tips, prepared, {p.index for p in passages})
+    cands = real_assistant.answerer.candidates(question, prepared, passages, extra)
+    scores = {c.unit.text[:20]: c.score for c in cands}
+    # "Give a CRO authority across departments" over "... to collaborate if you don't have a CRO"
+    assert scores["Give a CRO authority"] > scores["Encourage the CSO an"]

@@ -282,6 +282,8 @@ def test_a_role_the_question_sets_aside_is_kept_apart_from_the_asked_ones() -> N
     assert q.roles == ("cso",) and q.without == ("cro",)
     assert negated_roles("Encourage the CSO and CMO to collaborate if you don't have a CRO.") == ["cro"]
     assert analyze("who should the CSO work with?").without == ()
+    assert negated_roles("if we stick with one and don't get a CRO, how do we avoid silos?") == ["cro"]
+    assert negated_roles("what does a CRO not do?") == []
     # the only role named is set aside: it stays the question's role, and is still set aside
     q = analyze("we don't have a CRO - how do we keep sales and marketing aligned?")
     assert q.roles == ("cro",) and q.without == ("cro",)
