@@ -125,6 +125,7 @@ class AnswerSettings:
     line_bonus: float = 0.3  # a reporting line stated between two asked roles, for "who reports to whom?"
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
+    name_bonus: float = 0.3  # a unit that uses a name the question asks about ("Salesforce", "Sandler")
 
 
 class Answerer:
@@ -195,6 +196,11 @@ class Answerer:
                                      and asks_line_between(q.text)) else set()
         asked_side = set(q.aspect) & set(_OPPOSITE)  # "benefit" or "drawback", when a side is asked
         opposite = _OPPOSITE[next(iter(asked_side))] if len(asked_side) == 1 else ""
+        # names the question asks about that the articles use ("what tool does Salesforce pitch?")
+        # (not for an amount: "how much does Salesforce pay its CSO?" meets the sentence that names the company's
+        # product; the articles give no company's figures)
+        named = {t for n in _names(q.text) for t in tokenize(n) if t in self._df} if (
+            q.answer_type != "amount" and not q.quantity) else set()
         out: list[Candidate] = []
         for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
@@ -274,7 +280,8 @@ class Answerer:
                          + cfg.type_bonus * _type_fit(q, unit) + (cfg.advice_bonus if q.advice and advice else 0.0)
                          + (cfg.sequence_bonus if q.sequence and _states_sequence(unit.text) else 0.0)
                          - (cfg.meta_penalty if _META.search(unit.text) else 0.0)
-                         - (cfg.opposite_penalty if clash else 0.0) + (cfg.side_bonus if side else 0.0))
+                         - (cfg.opposite_penalty if clash else 0.0) + (cfg.side_bonus if side else 0.0)
+                         + (cfg.name_bonus if named and named <= unit.tokens else 0.0))
                 out.append(Candidate(passage, unit, sim, asp, coverage, score,
                                      lead_sim if unit.kind == "item" else -1.0))
         out.sort(key=lambda c: -c.score)
@@ -765,7 +772,8 @@ def _names(question: str) -> list[str]:
     """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
     text = canonicalize_roles(question, "key")
     found = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
-    if not found or question.upper() == question:
+    # (a question in capitals names nothing by them, also once an abbreviation in it is spelled out in lower case)
+    if not found or question.upper() == question or sum(m.group(0).isupper() for m in found) > len(found) / 2:
         return []
     names = []
     for i, m in enumerate(found):

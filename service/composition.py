@@ -342,8 +342,14 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):
         return False
     # ("or" in the question offers another answer; in the quote it only joins words: "Sandler or Challenger")
-    return not _NEGATION.search(q.text) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
+    # ("... too, or is that someone else's thing?", "... or nah": the other answer is only no)
+    asked = _OR_NOT.sub("", q.text)
+    return not _NEGATION.search(asked) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
         q.core_roles) <= 1
+
+
+_OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do)\s+(?:that|it|this|they)\s+)?(?:(?:someone|somebody|anyone)\s+"
+                     r"else\S*|nah|not|no|nope)\b.*$", re.IGNORECASE)
 
 
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"

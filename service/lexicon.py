@@ -42,7 +42,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "drawback": ("drawback", "drawbacks", "downside", "downsides", "disadvantage", "disadvantages", "cons",
                  "challenge", "challenges", "weakness", "weaknesses", "pitfall", "pitfalls", "limitation",
                  "limitations", "risk", "risks", "negatives", "wrong",  # ("what could go wrong with a CRO?")
-                 "tough", "toughest", "hard", "hardest", "difficult", "difficulty", "difficulties", "tricky"),
+                 "tough", "toughest", "hard", "hardest", "difficult", "difficulty", "difficulties", "tricky",
+                 "gotcha", "gotchas"),
     "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
                 "strength", "strengths", "positives"),
 }

@@ -739,3 +739,15 @@ def test_what_to_do_without_a_role_is_no_answer_about_having_one(real_assistant:
     scores = {c.unit.text[:20]: c.score for c in cands}
     # "Give a CRO authority across departments" over "... to collaborate if you don't have a CRO"
     assert scores["Give a CRO authority"] > scores["Encourage the CSO an"]
+
+
+def test_a_name_the_articles_use_finds_its_sentence(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("which product does Salesforce suggest for a CSO?")
+    assert "Sales Cloud" in answer.answer, answer.answer
+    # a named company's pay is still not covered
+    assert real_assistant.ask("What does Salesforce pay a VP of Sales?").abstained
+
+
+def test_or_someone_else_still_gets_a_plain_yes(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does the VP of Sales own renewals too, or is that someone else's job?")
+    assert answer.answer.startswith("Yes."), answer.answer

@@ -110,6 +110,8 @@ def test_names_are_capitalized_words_but_not_acronyms_or_their_plurals() -> None
     assert _names("what data does the CRO collect from those VPs?") == []
     assert _names("do AEs and SDRs report to the VP of Sales?") == []
     assert _names("How much does HubSpot pay its VP of Sales?") == ["HubSpot"]
+    # a question in capitals names nothing, also once an abbreviation in it is spelled out
+    assert _names("WHO RUNS DEMAND generation AND SOLUTION ENGINEERING") == []
     # short words with two capitals are acronyms written in mixed case
     assert _names("Which exec should a SaaS company hire?") == []
 

@@ -20,6 +20,7 @@ def test_find_roles(text: str, roles: list[str]) -> None:
 def test_synonyms_tokenize_alike() -> None:
     assert tokenize("vice president of sales salary") == tokenize("VP Sales compensation") == ["vpsales", "salary"]
     assert tokenize("a CRO's resume") == tokenize("a CRO's CV") == tokenize("a CRO's experience")
+    assert tokenize("any gotchas?") == tokenize("any drawbacks?")
 
 
 def test_how_much_means_pay() -> None:

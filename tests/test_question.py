@@ -308,3 +308,8 @@ def test_moving_up_a_career_is_advancing() -> None:
     assert analyze("what should I learn before making the leap to sales leadership?").aspect[-1] == "advanc"
     # a place to move up to is a path, not the skills for the move
     assert "advanc" not in analyze("how do I move up to VP of Sales?").aspect
+
+
+def test_chat_interjections_are_no_aspect() -> None:
+    assert analyze("wait, what does CRO stand for?").aspect == analyze("what does CRO stand for?").aspect
+    assert "tbh" not in analyze("which one is more tactical tbh?").aspect_words
