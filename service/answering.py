@@ -241,7 +241,9 @@ class Answerer:
                     other_doer = doer and doer not in q_roles and len(q_roles) == 1 and (
                         q.answer_type != "role" or subject_asked)
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
-                    if other_doer:
+                    if other_doer or (_THING_SUBJECT.match(unit.text) and q.answer_type != "role"):
+                        # (a unit whose subject is a thing, "It's made to scale easily ...", a product, says
+                        # nothing of what a role does)
                         role_adj = -cfg.doer_penalty
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
@@ -489,6 +491,8 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
 # pair is what is added: "once you add bonuses and commissions")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
+# a unit whose subject is a thing, not a person: "It's made to scale easily with automated sales processes"
+_THING_SUBJECT = re.compile(r"^\s*It(?:['’]s|\s+(?:is|was|will|can|has|helps|makes|offers|gives))\b")
 # two options side by side: "remote or in the office", "in fintech than in healthcare"
 _OPTIONS = re.compile(r"\b([a-z][a-z'-]+)\s+(?:or|vs\.?|versus|than)\s+(?:(?:in|at|from|on)\s+)?"
                       r"(?:(?:the|a|an|our|their)\s+)?([a-z][a-z'-]+)\b", re.IGNORECASE)

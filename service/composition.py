@@ -15,7 +15,7 @@ from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, tokenize
 from service.question import Question, analyze
-from service.units import conditional, role_columns, states_condition, table_cells
+from service.units import antecedent, conditional, role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
@@ -119,6 +119,18 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
     return cand.unit.sentence.start - previous.unit.sentence.end >= 0 and not between.strip()
 
 
+def _goes_on(cand: Candidate, previous: Candidate) -> bool:
+    """Whether `cand` is the next sentence of `previous`'s paragraph and has a role `previous` speaks of as its
+    subject."""
+    if not _follows(cand, previous) or cand.unit.kind not in ("text", "item", "faq"):
+        return False
+    chunk = cand.passage.chunk
+    if "\n" in chunk.text[previous.unit.sentence.end - chunk.start : cand.unit.sentence.start - chunk.start]:
+        return False
+    subject = antecedent(cand.unit)
+    return bool(subject) and subject in previous.unit.about
+
+
 def _on_aspect(cand: Candidate) -> bool:
     """Whether a unit speaks of what was asked (most of the aspect's words, or its meaning)."""
     return cand.coverage >= 0.4 or cand.aspect >= 0.5
@@ -136,6 +148,12 @@ def _names_role(cand: Candidate, q: Question) -> bool:
     return bool(set(find_roles(cand.text)) - set(q.roles))
 
 
+# a question after the means: "how does a CSO help ...?" (not "how much", "how long", "how often")
+_HOW = re.compile(r"^\W*(?:(?:and|so|but|ok|okay|then)\W+)*how\s+(?:do|does|did|can|could|should|would|will)\b",
+                  re.IGNORECASE)
+# a sentence that hands a matter to a role without saying how: "a CSO can take on that responsibility"
+_HANDS_OVER = re.compile(r"\b(?:take|takes|taking)\s+(?:on|over|care of)\s+(?:that|this|the|these|those)\b[^.,;]*"
+                         r"[.!]?\s*$|\b(?:that|this)\s+is\s+where\b", re.IGNORECASE)
 _REMARK = re.compile(r"^\s*(?:This|That)\s+(?:is|was|'s)\b")
 _FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
@@ -249,9 +267,14 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
     # a short remark on the best sentence completes it ("They will rip apart your CRM ... This is the reason you
     # hired them!")
     remark = any(_follows(c, best) and _REMARK.match(c.text) and _words(c.text) <= 8 for c in cands)
+    # "how does a CSO help sales scale?" met by a sentence that hands the matter to the role and stops ("...,
+    # and a CSO can take on that responsibility."): the means are in the paragraph's next sentence, with the
+    # same role as its subject ("A CSO will make expansion plans ...")
+    means_go_on = bool(_HOW.match(q.text)) and bool(_HANDS_OVER.search(best.text)) and any(
+        _goes_on(c, best) for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
             lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
-            reason_goes_on or remark):
+            reason_goes_on or remark or means_go_on):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)

@@ -751,3 +751,14 @@ def test_a_name_the_articles_use_finds_its_sentence(real_assistant: Assistant) -
 def test_or_someone_else_still_gets_a_plain_yes(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("does the VP of Sales own renewals too, or is that someone else's job?")
     assert answer.answer.startswith("Yes."), answer.answer
+
+
+def test_a_sentence_that_hands_the_matter_to_the_role_goes_on_to_the_means(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("How does a CSO help sales operations scale as the company grows?")
+    assert answer.answer.startswith("As businesses grow"), answer.answer
+    assert "A CSO will make expansion plans" in answer.answer
+
+
+def test_what_a_product_does_is_not_what_the_role_does(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how does a CSO help sales scale?")
+    assert not answer.answer.startswith("It’s made to scale"), answer.answer
