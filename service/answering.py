@@ -83,7 +83,7 @@ class Candidate:
 @dataclass(frozen=True)
 class AnswerSettings:
     max_words: int = 80
-    max_sentences: int = 3  # (Settings.max_answer_sentences)
+    max_sentences: int = 4  # (Settings.max_answer_sentences)
     min_support: float = 0.45
     passages_considered: int = 5
     role_margin: float = 0.2  # a who-question's best unit names nobody: the next one that names a role, this close

@@ -303,6 +303,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         for role in q.core_roles:
             if any(role in c.unit.about and on_aspect(c) for p in parts for c in p.cands):
                 continue
+            if q.focus and role != q.focus:
+                continue  # ("a CSO rather than a CRO" asks of the CSO; the CRO is the alternative)
             for cand in cands[1:]:
                 if cand.unit.row in used or role not in cand.unit.about or not on_aspect(cand):
                     continue
@@ -327,6 +329,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
             break
         if cand.unit.row in used or any(_overlap(cand.text, c.text) > 0.6 for p in parts for c in p.cands):
             continue
+        if q.focus and cand.unit.about and q.focus not in cand.unit.about:
+            continue  # "a CSO rather than a CRO": what is said of the CRO alone is the alternative's
         if any(_introduces(cand, c) for p in parts for c in p.cands):
             continue  # the lead-in of a list already quoted under it
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
