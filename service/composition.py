@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, tokenize
-from service.question import Question, analyze
+from service.question import OR_NOT, Question, analyze
 from service.units import antecedent, conditional, role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
@@ -370,13 +370,12 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         return False
     # ("or" in the question offers another answer; in the quote it only joins words: "Sandler or Challenger")
     # ("... too, or is that someone else's thing?", "... or nah": the other answer is only no)
-    asked = _OR_NOT.sub("", q.text)
+    asked = OR_NOT.sub("", q.text)
     return not _NEGATION.search(asked) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
         q.core_roles) <= 1
 
 
-_OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do)\s+(?:that|it|this|they)\s+)?(?:(?:someone|somebody|anyone)\s+"
-                     r"else\S*|nah|not|no|nope)\b.*$", re.IGNORECASE)
+
 
 
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"

@@ -287,6 +287,10 @@ def answer_type(text: str, roles: list[str]) -> str:
     return "fact"
 
 
+# a yes/no question's other answer, no: "..., or is that someone else's job?", "... or nah"
+OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do|would|will)\s+(?:that|it|this|they)\b|"
+                    r"(?:someone|somebody|anyone)\s+else\S*|nah|not|no|nope)\b.*$", re.IGNORECASE)
+
 # "we have no CRO yet", "without a CRO, who ...": a role the question sets aside, not asks about
 _NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|haven[’']?t got|isn[’']?t|there[’']?s no|"
                       # "if you don't have a CRO", "we won't get a CRO", "not hiring a CRO"
@@ -372,6 +376,8 @@ def analyze(text: str) -> Question:
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
     asked = _without_glosses(asked)
+    if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
+        asked = OR_NOT.sub("", asked)
     framed = _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked))
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     # "which of the sales leadership roles ...?": the class of the role asked for is not the aspect

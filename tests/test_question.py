@@ -313,3 +313,10 @@ def test_moving_up_a_career_is_advancing() -> None:
 def test_chat_interjections_are_no_aspect() -> None:
     assert analyze("wait, what does CRO stand for?").aspect == analyze("what does CRO stand for?").aspect
     assert "tbh" not in analyze("which one is more tactical tbh?").aspect_words
+
+
+def test_a_yes_no_questions_other_answer_is_no_aspect() -> None:
+    q = analyze("do CSOs coach the reps, or is that beneath them?")
+    assert q.answer_type == "yesno" and "beneath" not in q.aspect_words and "coach" in q.aspect_words
+    assert analyze("does the VP of Sales own renewals or someone else?").aspect == analyze(
+        "does the VP of Sales own renewals?").aspect
