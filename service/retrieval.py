@@ -15,7 +15,6 @@ from service.embedding import Encoder
 from service.index import Index, role_cells
 from service.lexicon import (
     REPORTS_TO,
-    ROLES_BY_KEY,
     WordFamilies,
     canonicalize_roles,
     expand_abbreviations,
@@ -53,7 +52,6 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
-ROLE_KEYS = frozenset(ROLES_BY_KEY)
 _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (all rows would crowd out prose)
 _FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
@@ -226,16 +224,11 @@ class Retriever:
         sims = np.asarray(index.cell_vectors)[wanted] @ prepared.aspect_vector
         # (a cell with the aspect's words goes first, as in role_passages: "mid-sized" for "what size company")
         aspect = set(q.aspect)
-        tokens = [t for t, w in zip(self._cell_tokens, wanted.tolist(), strict=False) if w]
-        # ("which execs does the CSO work with?" asks for roles: a cell that names others, "collaborates with CRO,
-        # CEO, and CFO")
-        naming = q.answer_type == "role" and not which
+        tokens = [t for t, w in zip(self._cell_tokens, wanted.tolist(), strict=False) if w] if aspect else []
         best: dict[int, float] = {}
         for i, (row, sim) in enumerate(zip(np.asarray(index.cell_chunks)[wanted].tolist(), sims.tolist(), strict=True)):
-            if aspect and tokens:
+            if tokens:
                 sim += _COVERAGE_WEIGHT * self._shared(aspect, tokens[i]) / len(aspect)
-            if naming and tokens and (tokens[i] & ROLE_KEYS) - asked:
-                sim += _COVERAGE_WEIGHT
             best[row] = max(best.get(row, -1.0), sim)
         # only a cell that matches the question better than any whole passage does
         # (a role asked for is read from its column's best cell whatever prose matches: prose names no column)
