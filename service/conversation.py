@@ -305,6 +305,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if pair_roles:
             pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
+    if roles and _SAME_FOR.search(question) and find_roles(previous) and not set(roles) & set(find_roles(previous)):
+        # "is that true for the CRO too?", "does the same go for a VP of Sales?": the previous question, of them
+        return _substitute(previous, roles, question)
     if roles and _is_fragment(question):
         # ("what about the other one, the revenue officer?" names its role twice: nothing new is asked)
         if set(analyze(_OTHER.sub("", question)).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
@@ -368,6 +371,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 
 
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
+# "is that true for the CRO too?", "does that apply to a CSO?", "same goes for the VP?"
+_SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+)?(?:be\s+)?"
+                       r"(?:true|the\s+case|the\s+same|so|similar)\s+(?:for|with|of)\b|\b(?:does|do|would|will)\s+(?:that|this|it|the\s+same)\s+"
+                       r"(?:also\s+)?(?:apply|hold|go)\s+(?:to|for)\b|\bsame\s+(?:goes\s+|thing\s+|holds\s+)?for\b",
+                       re.IGNORECASE)
 
 
 # "does the VP of Sales do that too?": the action the last answer named

@@ -287,6 +287,7 @@ def answer_type(text: str, roles: list[str]) -> str:
     return "fact"
 
 
+_HOW_COME = re.compile(r"\bhow\s+come\b", re.IGNORECASE)
 # a yes/no question's other answer, no: "..., or is that someone else's job?", "... or nah"
 OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do|would|will)\s+(?:that|it|this|they)\b|"
                     r"(?:someone|somebody|anyone)\s+else\S*|nah|not|no|nope)\b.*$", re.IGNORECASE)
@@ -375,7 +376,7 @@ def analyze(text: str) -> Question:
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
-    asked = _without_glosses(asked)
+    asked = _without_glosses(_HOW_COME.sub("why", asked))  # ("how come?" asks why: "come" is no topic)
     if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
         asked = OR_NOT.sub("", asked)
     framed = _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked))

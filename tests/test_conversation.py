@@ -367,3 +367,17 @@ def test_a_which_question_after_a_clause_still_makes_its_answers_role_the_refere
                                  "sales processes is invaluable. [1] VP of Sales: He or she will know how to lead the "
                                  "sales team ... [2]")]
     assert find_roles(rewrite("any downsides to that hire?", history)) == ["cso"]
+
+
+def test_is_that_true_for_another_role_asks_the_same_of_it() -> None:
+    assert rewrite("is that true for the CRO too?", _h("Who does the CSO report to?")) == "Who does the CRO report to?"
+    assert find_roles(rewrite("does that apply to a VP of Sales?", _h("What metrics does a CRO track?"))) == [
+        "vpsales"]
+    assert rewrite("same for the CRO?", _h("What are the challenges with a CSO?")).startswith(
+        "What are the challenges with a CRO")
+
+
+def test_how_come_asks_why_of_the_previous_question() -> None:
+    standalone = rewrite("how come?", _h("Who does the CSO report to?"))
+    assert "(report)" in standalone and find_roles(standalone) == ["cso"], standalone
+    assert analyze("how come?").aspect == ()
