@@ -93,6 +93,9 @@ _QUALIFIERS = frozenset(tokenize("about specifically particularly particular goo
 # "and if we don't have one?", "what if it's a startup?": a case only, no question of its own after it
 _CONDITION_ONLY = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what\s+)?if\s+([^,?]+?)\s*\??\s*$",
                              re.IGNORECASE)
+# "and with marketing?", "what about with the sales team?": another party of the relation asked before
+_OTHER_PARTY = re.compile(r"^\W*(?:(?:and|ok|okay|so|what about|how about)\W+)*(with|to|from)\s+"
+                          r"([^?.!,]{2,40}?)\s*[?.!]*\s*$", re.IGNORECASE)
 _PREP_ROLE = re.compile(r"\b(with|to|from|for|than|under|over|and)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 
 
@@ -336,6 +339,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # "when should we hire one instead of a CSO?" after "what's a CRO?": the CSO is the alternative,
         # the pronoun the role before ("and a CSO, what do they study?" names its role before the pronoun)
         return _name_pronoun(question, short_name(prev_roles[0]))
+    other_party = _OTHER_PARTY.match(question) if not roles else None
+    if other_party:
+        # "and with marketing?" after "What does the CRO do with the CFO?": the other party, swapped
+        prep = other_party.group(1).lower()
+        for start, end, key in role_spans(previous):
+            m = _PREP_ROLE.search(previous[:start])
+            if m and m.group(1).lower() == prep and key not in prev_roles[:1]:
+                return f"{previous[:m.end(1)]} {other_party.group(2)}{previous[end:]}"
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]

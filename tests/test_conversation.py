@@ -381,3 +381,9 @@ def test_how_come_asks_why_of_the_previous_question() -> None:
     standalone = rewrite("how come?", _h("Who does the CSO report to?"))
     assert "(report)" in standalone and find_roles(standalone) == ["cso"], standalone
     assert analyze("how come?").aspect == ()
+
+
+def test_another_party_of_the_relation_that_is_no_role() -> None:
+    assert rewrite("and with marketing?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with marketing?"
+    # a role is still swapped as a role
+    assert rewrite("and with the CEO?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with the CEO?"
