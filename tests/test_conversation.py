@@ -384,6 +384,7 @@ def test_how_come_asks_why_of_the_previous_question() -> None:
 
 
 def test_another_party_of_the_relation_that_is_no_role() -> None:
-    assert rewrite("and with marketing?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with marketing?"
+    history = _h("What does the CRO do with the CFO?")
+    assert rewrite("and with marketing?", history) == "What does the CRO do with marketing?"
     # a role is still swapped as a role
-    assert rewrite("and with the CEO?", _h("What does the CRO do with the CFO?")) == "What does the CRO do with the CEO?"
+    assert rewrite("and with the CEO?", history) == "What does the CRO do with the CEO?"
