@@ -128,7 +128,10 @@ _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than)\b[^,;?]*(
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
-                        r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?))\b",
+                        r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?)|"
+                        # "what kind of companies benefit from a CRO?": the companies a role fits
+                        r"(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?(?:companies|businesses|orgs|"
+                        r"organi[sz]ations|firms)\b(?!\s+(?:have|has|use|pay|call)\b))\b",
                         re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
                          r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
@@ -178,6 +181,7 @@ _ROLE_CLASS = re.compile(r"\b(?:which|what)\s+(?:(?:kind|sort|type)\s+of\s+)?(?:
 # "the head sales exec (CSO)": the words before a role in brackets describe that role
 _GLOSS = re.compile(r"\b(?:the|a|an|our|their|your|my|this|that)\s+((?:[a-z][\w'-]*\s+){1,4}?)(?=\(\s*[^()]{2,40}\))",
                     re.IGNORECASE)
+_BENEFIT_FROM = re.compile(r"\bbenefits?\s+(?:the\s+most\s+|most\s+)?from\b", re.IGNORECASE)
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
                                "option situation case circumstance scenario decide"))
 
@@ -415,6 +419,8 @@ def analyze(text: str) -> Question:
         # "when is a CSO the right hire?", "when does a CRO make sense?": choosing the role is what a
         # condition question frames; what it asks is the condition (and so does picking one role over another)
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _CHOOSING)
+        if kind == "condition" and _BENEFIT_FROM.search(text):  # ("which companies benefit from a CRO?": fit)
+            aspect_tokens = tuple(t for t in aspect_tokens if t != "benefit")
         if kind == "reason" and focus and not aspect_tokens:
             # "why would a company pick a CSO over a CRO?": the reason to pick one is when it fits
             kind = "condition"

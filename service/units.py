@@ -84,8 +84,12 @@ _CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
 
 
 def conditional(text: str) -> bool:
-    """Whether `text` says when or if ("... when: ...", "Consider hiring a CRO if ...")."""
-    return bool(_CONDITIONAL.search(text))
+    """Whether `text` says when or if ("... when: ...", "Consider hiring a CRO if ..."; not a sentence that opens
+    on what is going on, "When building an effective executive team, many organizations debate ...")."""
+    return bool(_CONDITIONAL.search(_WHILE_DOING.sub(" ", text)))
+
+
+_WHILE_DOING = re.compile(r"^\s*when\s+[a-z]+ing\b", re.IGNORECASE)
 
 
 def states_condition(unit: Unit) -> bool:

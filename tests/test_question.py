@@ -320,3 +320,11 @@ def test_a_yes_no_questions_other_answer_is_no_aspect() -> None:
     assert q.answer_type == "yesno" and "beneath" not in q.aspect_words and "coach" in q.aspect_words
     assert analyze("does the VP of Sales own renewals or someone else?").aspect == analyze(
         "does the VP of Sales own renewals?").aspect
+
+
+def test_which_companies_a_role_suits_is_a_condition() -> None:
+    q = analyze("what kind of companies benefit from a CRO?")
+    assert q.answer_type == "condition" and "benefit" not in q.aspect
+    assert analyze("which companies need a CSO?").answer_type == "condition"
+    # a company's own title is no condition
+    assert analyze("which companies have a CRO?").answer_type != "condition"

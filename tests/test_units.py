@@ -91,3 +91,10 @@ def test_a_labelled_item_led_by_a_pronoun_speaks_of_its_sections_role(tmp_path: 
     item = next(u for u in units if u.text.startswith("Customer Relationships"))
     assert item.subject == "cso" and item.about == ("cso",)
     assert is_pronoun_led(item.text) and not is_pronoun_led("Forecasting: Setting sales targets.")
+
+
+def test_a_sentence_opening_on_what_is_going_on_states_no_condition() -> None:
+    from service.units import conditional
+    assert not conditional("When building an effective executive team, many organizations debate between two roles.")
+    assert conditional("Consider hiring a CRO if your revenue depends on closely aligning sales and marketing.")
+    assert conditional("A CRO is ideal for SaaS, or when entering new markets.")
