@@ -10,7 +10,15 @@ from pathlib import Path
 
 from service.answering import Answer, Answerer, AnswerSettings
 from service.config import Settings
-from service.conversation import Turn, answers_so_far, asks_for_more, asks_why, previous_topic, rewrite
+from service.conversation import (
+    Turn,
+    answers_so_far,
+    asks_for_else,
+    asks_for_more,
+    asks_why,
+    previous_topic,
+    rewrite,
+)
 from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
@@ -116,7 +124,7 @@ class Assistant:
         stages: dict[str, float] = {}
         # "any others?": what the answers so far quoted is not quoted again ("why?": it weighs less, the reason
         # is more often beside it)
-        more = asks_for_more(question)
+        more = asks_for_more(question) or asks_for_else(question)
         said = answers_so_far(history) if history and (more or asks_why(question)) else ""
         answer = self._answer(standalone, top_k, mode, stages, said, more)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (

@@ -93,6 +93,27 @@ _QUALIFIERS = frozenset(tokenize("about specifically particularly particular goo
 # "and if we don't have one?", "what if it's a startup?": a case only, no question of its own after it
 _CONDITION_ONLY = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what\s+)?if\s+([^,?]+?)\s*\??\s*$",
                              re.IGNORECASE)
+_VICE_VERSA = re.compile(r"\b(?:vice[\s-]+versa|the\s+other\s+way\s+a?round|the\s+reverse)\b", re.IGNORECASE)
+_WHO_DOES_REPORT = re.compile(r"^\W*who\s+(?:does|do)\s+(.+?)\s+report\s+to\W*$", re.IGNORECASE)
+_WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
+
+
+def _reversed(previous: str) -> str:
+    """The relation of `previous` the other way round: its two roles swapped ("does the CSO report to the CRO?"),
+    or a reporting line asked from the other end ("who does the CSO report to?" -> "Who reports to the CSO?")."""
+    spans = role_spans(previous)
+    if len(spans) == 2 and spans[0][2] != spans[1][2]:
+        (s1, e1, _), (s2, e2, _) = spans
+        return f"{previous[:s1]}{previous[s2:e2]}{previous[e1:s2]}{previous[s1:e1]}{previous[e2:]}"
+    m = _WHO_DOES_REPORT.match(previous)
+    if m and len(spans) == 1:
+        return f"Who reports to {m.group(1)}?"
+    m = _WHO_REPORTS.match(previous)
+    if m and len(spans) == 1:
+        return f"Who does {m.group(1)} report to?"
+    return ""
+
+
 # "and with marketing?", "what about with the sales team?": another party of the relation asked before
 _OTHER_PARTY = re.compile(r"^\W*(?:(?:and|ok|okay|so|what about|how about)\W+)*(with|to|from)\s+"
                           r"([^?.!,]{2,40}?)\s*[?.!]*\s*$", re.IGNORECASE)
@@ -200,7 +221,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
                                            or (len(now.aspect) <= 1 and _THING.search(question)
                                                and (not find_roles(question) or _DIFFER.search(question)))
                                            # "what else is on their scorecard?" asks for more of what was asked
-                                           or (len(now.aspect) <= 1 and _ELSE.search(question))
+                                           # (after "which role owns X?", "what else are they responsible
+                                           # for?" asks the role's other responsibilities, not more of X)
+                                           or (len(now.aspect) <= 1 and _ELSE.search(question)
+                                               and before.answer_type != "role")
                                            # "why set it up that way?": the reason for what was just asked about
                                            or (now.answer_type == "reason" and _THING.search(question)
                                                and not find_roles(question)))):
@@ -257,7 +281,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         top = bool(ranked.group("top"))
         picked = (line[1] if top else line[0]) if line else _by_title(history, top)
         if picked:
-            return f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
+            resolved = f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
+            # ("and the one above them?" is "and the CSO?": the previous question, of the CSO)
+            return _rewrite(resolved, history, previous) if _is_fragment(resolved) else resolved
     degree = _DEGREE_ONE.search(question) if not roles else None
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
@@ -339,6 +365,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # "when should we hire one instead of a CSO?" after "what's a CRO?": the CSO is the alternative,
         # the pronoun the role before ("and a CSO, what do they study?" names its role before the pronoun)
         return _name_pronoun(question, short_name(prev_roles[0]))
+    if not roles and _VICE_VERSA.search(question):
+        reversed_ = _reversed(previous)
+        if reversed_:
+            return reversed_
     other_party = _OTHER_PARTY.match(question) if not roles else None
     if other_party:
         # "and with marketing?" after "What does the CRO do with the CFO?": the other party, swapped
@@ -420,8 +450,9 @@ _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
 _RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+(?:on\s+top|at\s+the\s+top|up\s+top|"
                          r"above|higher\s+up|in\s+charge)|(?:top|senior|higher|superior|more\s+senior|bigger)\s+"
                          r"(?:one|role))|(?:one|role|person|exec\w*|guy)\s+(?:below|underneath|lower\s+down|"
-                         r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b",
-                         re.IGNORECASE)
+                         r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b"
+                         # ("the one above them": above the role just named)
+                         r"(?:\s+(?:them|him|her|it|that(?!\s+\w+\s)|this))?", re.IGNORECASE)
 
 
 def _line_in(answer: str) -> tuple[str, str] | None:
@@ -525,6 +556,11 @@ _MORE_FILLER = frozenset((
     "and", "any", "anything", "what", "whats", "what's", "is", "are", "there", "got", "some", "something", "tell", "me",
     "give", "list", "name", "ok", "okay", "so", "also", "pls", "please", "plz", "ones", "one", "thing", "things",
     "stuff", "examples", "go", "on", "keep", "going", "you", "can", "i", "we"))
+
+
+def asks_for_else(question: str) -> bool:
+    """Whether a follow-up asks for what else ("what else are they responsible for?"): not what was said."""
+    return bool(_ELSE.search(question))
 
 
 def asks_for_more(question: str) -> bool:

@@ -762,3 +762,10 @@ def test_a_sentence_that_hands_the_matter_to_the_role_goes_on_to_the_means(real_
 def test_what_a_product_does_is_not_what_the_role_does(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how does a CSO help sales scale?")
     assert not answer.answer.startswith("It’s made to scale"), answer.answer
+
+
+def test_what_else_does_not_repeat_what_was_said(real_assistant: Assistant) -> None:
+    first = real_assistant.ask("Which role owns the go-to-market strategy?")
+    history = [Turn("user", "Which role owns the go-to-market strategy?"), Turn("assistant", first.answer)]
+    follow = real_assistant.ask("what else are they responsible for?", history)
+    assert not follow.abstained and first.answer.split(" [1]")[0] not in follow.answer, follow.answer

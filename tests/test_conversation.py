@@ -388,3 +388,26 @@ def test_another_party_of_the_relation_that_is_no_role() -> None:
     assert rewrite("and with marketing?", history) == "What does the CRO do with marketing?"
     # a role is still swapped as a role
     assert rewrite("and with the CEO?", history) == "What does the CRO do with the CEO?"
+
+
+def test_vice_versa_asks_the_relation_the_other_way_round() -> None:
+    assert rewrite("and vice versa?", _h("Who does the CSO report to?")) == "Who reports to the CSO?"
+    assert rewrite("and the other way round?", _h("does the CSO report to the CRO?")) == (
+        "does the CRO report to the CSO?")
+    assert rewrite("and vice versa?", _h("Who reports to the CRO?")) == "Who does the CRO report to?"
+
+
+def test_the_one_above_them_asks_the_previous_question_of_that_role() -> None:
+    history = [Turn("user", "Who does the VP of Sales report to?"),
+               Turn("assistant", "VPs of Sales commonly report directly to the CSO or CRO. [1]")]
+    standalone = rewrite("and the one above them?", history)
+    assert find_roles(standalone) == ["cso"] and "report" in standalone, standalone
+
+
+def test_what_else_after_a_who_question_asks_the_roles_other_duties() -> None:
+    from service.conversation import asks_for_else
+    history = [Turn("user", "Which role owns the go-to-market strategy?"),
+               Turn("assistant", "The chief revenue officers are responsible for the go-to-market strategy. [1]")]
+    standalone = rewrite("what else are they responsible for?", history)
+    assert "go-to-market" not in standalone and find_roles(standalone) == ["cro"], standalone
+    assert asks_for_else("what else are they responsible for?") and not asks_for_else("what are they responsible for?")
