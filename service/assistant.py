@@ -124,8 +124,9 @@ class Assistant:
         stages: dict[str, float] = {}
         # "any others?": what the answers so far quoted is not quoted again ("why?": it weighs less, the reason
         # is more often beside it)
-        more = asks_for_more(question) or asks_for_else(question)
-        said = answers_so_far(history) if history and (more or asks_why(question)) else ""
+        # ("what else are they responsible for?": what was said weighs less, as for "why?")
+        more = asks_for_more(question)
+        said = answers_so_far(history) if history and (more or asks_why(question) or asks_for_else(question)) else ""
         answer = self._answer(standalone, top_k, mode, stages, said, more)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
