@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from service.conversation import short_name
 from service.index import Index
-from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, tokenize
+from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, stated_line, tokenize
 from service.question import OR_NOT, Question, analyze
 from service.units import antecedent, conditional, role_columns, states_condition, table_cells
 
@@ -368,6 +368,8 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         return False
     if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):
         return False
+    if _DEPENDS.search(best.text):  # ("should a startup hire a CRO?" met by "Consider hiring a CRO if your ...")
+        return False
     # ("or" in the question offers another answer; in the quote it only joins words: "Sandler or Challenger")
     # ("... too, or is that someone else's thing?", "... or nah": the other answer is only no)
     asked = OR_NOT.sub("", q.text)
@@ -439,6 +441,21 @@ def _top_amount(text: str) -> float:
                 for m in _AMOUNT.finditer(text)), default=0.0)
 
 
+# a quote that makes its claim depend on the reader's case: "... if your revenue depends on ...", "when you ..."
+_DEPENDS = re.compile(r"\b(?:if|when|once|unless)\s+(?:your|you|you're|you’re|the company|a company|an organi[sz]ation|"
+                      r"organi[sz]ations|businesses|companies)\b", re.IGNORECASE)
+
+
+def _line_reply(q: Question, part: _Part) -> str:
+    """"Yes." or "No." for "does the CRO report to the CSO?" when the quote states the line between the two:
+    the same way, or the other way round ("Typically, the CSO would report to the CRO")."""
+    asked = stated_line(q.text)
+    stated = stated_line(part.cands[0].text)
+    if not asked or not stated or set(asked) != set(stated):
+        return ""
+    return "Yes." if asked == stated else "No."
+
+
 def _more_or_less(q: Question, parts: list[_Part]) -> str:
     """"Yes."/"No." (or "More."/"Less." when both are offered) for a question that sets one role's pay against
     another's ("is that more than a CRO gets?"): the largest amount quoted for each role, compared. The role
@@ -468,7 +485,7 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
     parts = _select(q, cands, cfg)
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
-    reach = reach or _more_or_less(q, parts)
+    reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     if reach:
         parts[0].text = f"{reach} {parts[0].text}"
     elif q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):

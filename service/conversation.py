@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from service.lexicon import (
     CORE_ROLES,
-    REPORTS_TO,
     ROLES_BY_KEY,
     STOPWORDS,
     find_roles,
     role_spans,
+    stated_line,
     strip_roles,
     tokenize,
 )
@@ -275,7 +275,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     ranked = _RANKED_ONE.search(question) if not roles else None
     if ranked:
         # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
-        line = _line_in(_last_answer(history))
+        line = stated_line(_last_answer(history))
         # (no line stated: "the more senior role" after "hire a VP of Sales first, ... introduce a CSO" is
         # the chief, by title)
         top = bool(ranked.group("top"))
@@ -453,21 +453,6 @@ _RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+
                          r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b"
                          # ("the one above them": above the role just named)
                          r"(?:\s+(?:them|him|her|it|that(?!\s+\w+\s)|this))?", re.IGNORECASE)
-
-
-def _line_in(answer: str) -> tuple[str, str] | None:
-    """(who reports, to whom) in the first sentence of `answer` that states a line between two roles
-    ("Typically, the CSO would report to the CRO")."""
-    for sentence in re.split(r"(?<=[.!?])\s+", answer):
-        m = REPORTS_TO.search(sentence)
-        if not m:
-            continue
-        spans = role_spans(sentence)
-        below = [r for start, _, r in spans if start < m.start()]
-        above = [r for start, _, r in spans if start >= m.end()]
-        if below and above and below[-1] != above[0]:
-            return below[-1], above[0]
-    return None
 
 
 def _last_answer(history: Sequence[Turn]) -> str:

@@ -115,6 +115,21 @@ HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
 # a reporting line stated in a text: "the CSO would report to the CRO", "report directly to the CSO or CRO"
 REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)
 
+
+def stated_line(text: str) -> tuple[str, str] | None:
+    """(who reports, to whom) in the first sentence of `text` that states a line between two roles
+    ("Typically, the CSO would report to the CRO"; "does the CRO report to the CSO?")."""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        m = REPORTS_TO.search(sentence)
+        if not m:
+            continue
+        spans = role_spans(sentence)
+        below = [r for start, _, r in spans if start < m.start()]
+        above = [r for start, _, r in spans if start >= m.end()]
+        if below and above and below[-1] != above[0]:
+            return below[-1], above[0]
+    return None
+
 # "who does the CRO answer to?", "answering directly to the board": a reporting line
 # a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"
 ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s+)?to\b|^\s*to whom\b|"

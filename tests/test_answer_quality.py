@@ -769,3 +769,13 @@ def test_what_else_does_not_repeat_what_was_said(real_assistant: Assistant) -> N
     history = [Turn("user", "Which role owns the go-to-market strategy?"), Turn("assistant", first.answer)]
     follow = real_assistant.ask("what else are they responsible for?", history)
     assert not follow.abstained and first.answer.split(" [1]")[0] not in follow.answer, follow.answer
+
+
+def test_a_reporting_line_asked_the_wrong_way_round_gets_a_no(real_assistant: Assistant) -> None:
+    assert real_assistant.ask("does the CRO report to the CSO?").answer.startswith("No. Typically, the CSO would")
+    assert real_assistant.ask("does the CSO report to the CRO?").answer.startswith("Yes. Typically, the CSO would")
+
+
+def test_a_quote_that_depends_on_the_case_gets_no_plain_yes(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("should a startup hire a CRO?").answer
+    assert not answer.startswith("Yes"), answer

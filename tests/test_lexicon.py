@@ -170,3 +170,10 @@ def test_what_could_go_wrong_asks_for_drawbacks() -> None:
 
 def test_a_main_goal_is_read_as_the_objectives() -> None:
     assert tokenize("what's the CRO's main goal?", query=True)[-1] == tokenize("Objectives")[0]
+
+
+def test_a_stated_reporting_line_reads_who_reports_to_whom() -> None:
+    from service.lexicon import stated_line
+    assert stated_line("Typically, the CSO would report to the CRO, ensuring alignment.") == ("cso", "cro")
+    assert stated_line("does the CRO report to the CSO?") == ("cro", "cso")
+    assert stated_line("The CRO also has P&L responsibilities.") is None
