@@ -377,9 +377,6 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         q.core_roles) <= 1
 
 
-
-
-
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"
                           r"(?:just|only|merely|solely|purely)\s+", re.IGNORECASE)
 _ALIKE = re.compile(r"\b(?:like|the way|the same as|just as|as well as)\b", re.IGNORECASE)
@@ -442,8 +439,8 @@ def _top_amount(text: str) -> float:
 
 
 # a quote that makes its claim depend on the reader's case: "... if your revenue depends on ...", "when you ..."
-_DEPENDS = re.compile(r"\b(?:if|when|once|unless)\s+(?:your|you|you're|you’re|the company|a company|an organi[sz]ation|"
-                      r"organi[sz]ations|businesses|companies)\b", re.IGNORECASE)
+_DEPENDS = re.compile(r"\b(?:if|when|once|unless)\s+(?:your|you|you're|you’re|the company|a company|"
+                      r"an organi[sz]ation|organi[sz]ations|businesses|companies)\b", re.IGNORECASE)
 
 
 def _line_reply(q: Question, part: _Part) -> str:

@@ -414,7 +414,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
 # "is that true for the CRO too?", "does that apply to a CSO?", "same goes for the VP?"
 _SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+)?(?:be\s+)?"
-                       r"(?:true|the\s+case|the\s+same|so|similar)\s+(?:for|with|of)\b|\b(?:does|do|would|will)\s+(?:that|this|it|the\s+same)\s+"
+                       r"(?:true|the\s+case|the\s+same|so|similar)\s+(?:for|with|of)\b|"
+                       r"\b(?:does|do|would|will)\s+(?:that|this|it|the\s+same)\s+"
                        r"(?:also\s+)?(?:apply|hold|go)\s+(?:to|for)\b|\bsame\s+(?:goes\s+|thing\s+|holds\s+)?for\b",
                        re.IGNORECASE)
 

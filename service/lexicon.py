@@ -70,8 +70,8 @@ ABBREVIATIONS: dict[str, str] = {
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
-    # sales jargon: a "logo" is a customer won
     "m&a": "mergers and acquisitions",
+    # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
     # clients", "key customers"; an "account executive" is a job)
@@ -129,6 +129,7 @@ def stated_line(text: str) -> tuple[str, str] | None:
         if below and above and below[-1] != above[0]:
             return below[-1], above[0]
     return None
+
 
 # "who does the CRO answer to?", "answering directly to the board": a reporting line
 # a reporting line in other words: "who does the CRO answer to?", "which teams sit under the CRO?"

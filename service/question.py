@@ -40,7 +40,8 @@ _FRAME = frozenset(
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
-    especially biggest ballpark now currently wait hmm hmmm um umm uh oh ah btw tbh idk imo fyi honestly gist""".split()  # noqa: SIM905
+    especially biggest ballpark now currently gist
+    wait hmm hmmm um umm uh oh ah btw tbh idk imo fyi honestly""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"

@@ -81,6 +81,7 @@ def is_pronoun_led(text: str) -> bool:
 
 
 _CONDITIONAL = re.compile(r"\b(?:when|if|once|whenever)\b", re.IGNORECASE)
+_WHILE_DOING = re.compile(r"^\s*when\s+[a-z]+ing\b", re.IGNORECASE)  # "When building a team, ...": no condition
 
 
 def conditional(text: str) -> bool:
@@ -88,8 +89,6 @@ def conditional(text: str) -> bool:
     on what is going on, "When building an effective executive team, many organizations debate ...")."""
     return bool(_CONDITIONAL.search(_WHILE_DOING.sub(" ", text)))
 
-
-_WHILE_DOING = re.compile(r"^\s*when\s+[a-z]+ing\b", re.IGNORECASE)
 
 
 def states_condition(unit: Unit) -> bool:
