@@ -779,3 +779,10 @@ def test_a_reporting_line_asked_the_wrong_way_round_gets_a_no(real_assistant: As
 def test_a_quote_that_depends_on_the_case_gets_no_plain_yes(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("should a startup hire a CRO?").answer
     assert not answer.startswith("Yes"), answer
+
+
+def test_an_articles_opening_frames_it_and_is_no_answer(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("is a CSO going to use AI for anything?").answer
+    assert not answer.startswith(("Yes. Whether you", "Whether you")), answer
+    # a definition in an opening paragraph still answers what a role is
+    assert "executive leader responsible" in real_assistant.ask("what is a chief sales officer?").answer
