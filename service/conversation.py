@@ -90,6 +90,9 @@ _DESTINATION = re.compile(r"\b(?:into|become|becoming|to be|reach|reaching|land|
                           r"(?:an?\s+|the\s+)?([\w\s-]+?)\s*(?:[?.!,]|$)", re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
 _QUALIFIERS = frozenset(tokenize("about specifically particularly particular good great best ideal strong"))
+# "besides salary", "other than the base": the rest of the pay
+_BESIDES_PAY = re.compile(r"\b(?:besides|apart from|aside from|other than|on top of|beyond)\s+(?:the\s+)?(?:base\b|"
+                          r"salary|pay\b|comp\b|compensation)", re.IGNORECASE)
 # "and if we don't have one?", "what if it's a startup?": a case only, no question of its own after it
 _CONDITION_ONLY = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what\s+)?if\s+([^,?]+?)\s*\??\s*$",
                              re.IGNORECASE)
@@ -189,9 +192,10 @@ def rewrite(question: str, history: Sequence[Turn]) -> str:
     before, now = analyze(previous), analyze(standalone)
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
             _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))
-            or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))):
+            or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))
+            or _BESIDES_PAY.search(question)):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
-        # question still ask for pay
+        # question still ask for pay (and so does "what's included besides salary?")
         return f"{standalone.rstrip()} (pay)"
     said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
     if said:

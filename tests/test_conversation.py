@@ -411,3 +411,9 @@ def test_what_else_after_a_who_question_asks_the_roles_other_duties() -> None:
     standalone = rewrite("what else are they responsible for?", history)
     assert "go-to-market" not in standalone and find_roles(standalone) == ["cro"], standalone
     assert asks_for_else("what else are they responsible for?") and not asks_for_else("what are they responsible for?")
+
+
+def test_what_is_included_besides_salary_is_still_pay() -> None:
+    history = [Turn("user", "What does a CSO earn?"), Turn("assistant", "The average annual salary for a CSO ... [1]")]
+    standalone = rewrite("and what's included besides salary?", history)
+    assert standalone.endswith("(pay)") and find_roles(standalone) == ["cso"], standalone
