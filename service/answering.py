@@ -538,6 +538,8 @@ _QUANTITY_SHAPES = {
                       r"(?:twenties|thirties|forties|fifties|\d0s)\b", re.IGNORECASE),
     "tenure": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?)\b|\btenure\b", re.IGNORECASE),
     "time": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?|weeks?|days?)\b", re.IGNORECASE),
+    "clock": re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight)\b",
+                        re.IGNORECASE),  # a time of day
 }
 
 

@@ -110,6 +110,9 @@ _COMPANY = re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|brand|empl
                       re.IGNORECASE)
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive|before)\b", re.IGNORECASE)
+# a time of day: "what time does a CSO start work?"
+_CLOCK = re.compile(r"\bwhat\s+time\b(?!\s*-?\s*(?:frame|line|period|span|scale|horizon))|\bat\s+what\s+hour\b",
+                    re.IGNORECASE)
 # how long something takes: a number of days, weeks, months or years
 _TAKES = re.compile(r"\bhow\s+long\b.*\b(?:take|takes|til|till|until|get)\b", re.IGNORECASE)
 
@@ -195,7 +198,7 @@ class Question:
     aspect: tuple[str, ...]  # aspect as BM25 tokens (stemmed, term groups folded)
     aspect_text: str  # the question with role mentions removed, for the encoder
     answer_type: str
-    quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, or ""
+    quantity: str = ""  # the shape an answer must have: count:<noun>, percent, year, age, tenure, clock, or ""
     focus: str = ""  # the role asked about when another is named only as the alternative ("X instead of Y")
     scope: bool = False  # asks how far a remit reaches ("X too, or just Y?"), see asks_scope
     basis: bool = False  # asks what pay is based on, see asks_basis
@@ -321,6 +324,8 @@ def asked_quantity(text: str) -> str:
         return "tenure"
     if _TAKES.search(text):
         return "time"
+    if _CLOCK.search(text):
+        return "clock"
     m = _COUNT.search(text + " ")
     if m:
         phrase = []

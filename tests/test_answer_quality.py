@@ -144,6 +144,7 @@ def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assista
     "What is the average tenure of a chief revenue officer?",
     "What is a VP of Sales paid in euros?",
     "What is the typical number of managers under a CSO?",
+    "At what time does a VP of Sales usually start the day?",
 ])
 def test_a_quantity_the_articles_never_state_is_not_answered(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)

@@ -328,3 +328,8 @@ def test_which_companies_a_role_suits_is_a_condition() -> None:
     assert analyze("which companies need a CSO?").answer_type == "condition"
     # a company's own title is no condition
     assert analyze("which companies have a CRO?").answer_type != "condition"
+
+
+def test_a_time_of_day_is_a_quantity_but_a_time_frame_is_not() -> None:
+    assert analyze("what time does a CSO start work?").quantity == "clock"
+    assert analyze("within what time frame should a new VP of Sales hire reps?").quantity != "clock"
