@@ -70,7 +70,7 @@ ABBREVIATIONS: dict[str, str] = {
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
-    "m&a": "mergers and acquisitions",
+    "m&a": "mergers and acquisitions", "c-level": "C-suite",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major

@@ -67,6 +67,7 @@ def test_domain_abbreviations_are_spelled_out() -> None:
         "pay including bonus for new sales in new markets")
     assert expand_abbreviations("day2day at a hypergrowth startup") == "day-to-day at a high-growth startup"
     assert expand_abbreviations("is the CRO in M&A?") == "is the CRO in M&A (mergers and acquisitions)?"
+    assert expand_abbreviations("is it a c-level role?") == "is it a c-level (C-suite) role?"
     assert expand_abbreviations("who handles our biggest accts?") == "who handles our biggest accts (top customers)?"
     assert expand_abbreviations("do account executives report to the VP?") == "do account executives report to the VP?"
 
