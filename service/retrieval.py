@@ -52,6 +52,9 @@ class PreparedQuery:
     unit_aspects: np.ndarray  # the aspect's similarity to every answer unit (row order of the index)
 
 
+# a word of the aspect at most this many chunks use brings its chunk to the answerer (dev + y + 24a + 24b:
+# 1, 2 or 3 all 2,927 -> 2,929 of 3,075; without leaving quantity questions out, 2,926)
+_RARE_CHUNKS = 2
 _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (all rows would crowd out prose)
 _FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
@@ -113,6 +116,11 @@ class Retriever:
         # the roles each unit sets aside ("if you don't have a CRO"): few units do, so only those are kept
         self._negated = {row: set(negated) for row, u in enumerate(index.units)
                          if u.kind != "heading" and (negated := negated_roles(u.text))}
+        # the chunks each word of the units appears in (for words few chunks use)
+        self._chunks_of: dict[str, set[int]] = {}
+        for u in index.units:
+            for t in u.tokens:
+                self._chunks_of.setdefault(t, set()).add(u.chunk)
         # each query word's family within the words of the units and cells
         self._families = WordFamilies(frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens),
                                       _FAMILY_CACHE)
@@ -254,6 +262,23 @@ class Retriever:
                 sim += _COVERAGE_WEIGHT * len(asked & set(unit.roles)) / len(asked)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
         return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
+
+    def rare_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
+        """For a word of the aspect that few chunks use and none of the read ones does ("what does a CSO audit?"):
+        the chunk that uses it, which fusion can rank low when the rest of the question matches other chunks
+        better ("Conduct routine audits of sales tools and methods"). Not for a quantity: a number said of
+        another role in that chunk is no answer ("10 years ... before being promoted to CSO" for a CRO)."""
+        if prepared.question.quantity:
+            return []
+        rows: list[int] = []
+        for t in sorted(prepared.question.aspect, key=lambda t: len(self._chunks_of.get(t, ()))):
+            chunks = self._chunks_of.get(t, set())
+            if not chunks or len(chunks) > _RARE_CHUNKS or chunks & exclude:
+                continue
+            rows += sorted(chunks - set(rows))
+            if len(rows) >= n:
+                break
+        return self._extras(rows[:n], prepared, exclude)
 
     def without_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For a question that sets a role aside ("we have no CRO: who should the CSO team up with?"): the chunks

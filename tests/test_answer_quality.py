@@ -787,3 +787,8 @@ def test_an_articles_opening_frames_it_and_is_no_answer(real_assistant: Assistan
     assert not answer.startswith(("Yes. Whether you", "Whether you")), answer
     # a definition in an opening paragraph still answers what a role is
     assert "executive leader responsible" in real_assistant.ask("what is a chief sales officer?").answer
+
+
+def test_a_rare_word_of_the_question_brings_its_chunk(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what gets audited by a CSO?").answer
+    assert "routine audits of sales tools" in answer, answer
