@@ -31,7 +31,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asks_line_between, negated_roles
+from service.question import Question, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -261,7 +261,7 @@ class Answerer:
                         role_adj += cfg.line_bonus
                     if len(q_roles) > 1 and not q.focus:  # relations and comparisons: name the rarer roles
                         role_adj += cfg.multi_role_bonus * self._role_weight(q_roles & about, q_roles)
-                negated = set(negated_roles(unit.text)) if q.roles else set()
+                negated = self.index.negated.get(row, frozenset()) if q.roles else frozenset()
                 if set_aside and set_aside & negated:
                     # "we have no CRO: who should the CSO team up with?" meets "... if you don't have a CRO"
                     role_adj += cfg.multi_role_bonus

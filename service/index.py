@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -28,6 +29,7 @@ from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
 from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
+from service.question import negated_roles
 from service.roles import RoleSet, install, with_declared
 from service.roles import current as current_roles
 from service.roles import default_roles as default_role_set
@@ -119,6 +121,13 @@ class Index:
 
     def sentence_rows(self, chunk_index: int) -> range:
         return range(int(self.sentence_offsets[chunk_index]), int(self.sentence_offsets[chunk_index + 1]))
+
+    @cached_property
+    def negated(self) -> dict[int, frozenset[str]]:
+        """The roles each unit sets aside ("if you don't have a CRO"), by unit row; few units do, so only those
+        are kept. Found once per loaded index, for the answerer and the retriever alike."""
+        return {row: frozenset(negated) for row, u in enumerate(self.units)
+                if u.kind != "heading" and (negated := negated_roles(u.text))}
 
 
 def role_cells(chunks: list[Chunk]) -> list[tuple[int, str, str]]:

@@ -23,7 +23,7 @@ from service.lexicon import (
     role_spans,
     tokenize,
 )
-from service.question import Question, analyze, negated_roles
+from service.question import Question, analyze
 from service.units import bounds_remit, states_condition
 
 MODES = ("hybrid", "dense", "bm25")
@@ -113,17 +113,13 @@ class Retriever:
         self._cell_tokens = [frozenset(tokenize(text)) for _, _, text in cells] if [
             (row, role) for row, role, _ in cells] == list(zip(np.asarray(index.cell_chunks).tolist(), index.cell_roles,
                                                                 strict=False)) else []
-        # the roles each unit sets aside ("if you don't have a CRO"): few units do, so only those are kept
-        self._negated = {row: set(negated) for row, u in enumerate(index.units)
-                         if u.kind != "heading" and (negated := negated_roles(u.text))}
         # the chunks each word of the units appears in (for words few chunks use)
         self._chunks_of: dict[str, set[int]] = {}
         for u in index.units:
             for t in u.tokens:
                 self._chunks_of.setdefault(t, set()).add(u.chunk)
         # each query word's family within the words of the units and cells
-        self._families = WordFamilies(frozenset(t for u in index.units for t in u.tokens).union(*self._cell_tokens),
-                                      _FAMILY_CACHE)
+        self._families = WordFamilies(frozenset(self._chunks_of).union(*self._cell_tokens), _FAMILY_CACHE)
 
     def _shared(self, aspect: set[str], tokens: frozenset[str]) -> int:
         """How many of the aspect's words `tokens` has, word families counted ("incentivized" has
@@ -287,7 +283,7 @@ class Retriever:
         if not without:
             return []
         best: dict[int, float] = {}
-        for row, negated in self._negated.items():
+        for row, negated in self.index.negated.items():
             chunk = self.index.units[row].chunk
             if negated & without and chunk not in exclude:
                 best[chunk] = max(best.get(chunk, -1.0), float(prepared.unit_aspects[row]))
