@@ -144,14 +144,10 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     prep = re.search(r"\b(with|to|from|for|than|under|over)\s+(?:the\s+|a\s+|an\s+)?\S*\s*\??$", question.strip(),
                      re.IGNORECASE)
     if prep:  # "And with the CEO?" replaces the role after "with" in the previous question
-        matched = False
-        for i, (start, _, _) in enumerate(spans):
-            before = previous[:start]
-            m = _PREP_ROLE.search(before)
-            if m and m.group(1).lower() == prep.group(1).lower():
-                target, matched = i, True
-                break
-        if not matched and prep.group(1).lower() == "with" and new_roles[0] not in CORE_ROLES and (
+        after = _after_preposition(previous, prep.group(1))
+        if after:
+            target = spans.index(after[0][0])
+        elif prep.group(1).lower() == "with" and new_roles[0] not in CORE_ROLES and (
                 spans[0][2] in CORE_ROLES):
             # ("which exec does the CRO work with on budget?" has no role after "with": what the CRO does with
             # the CEO is asked; "and with a CSO?" after "the challenges with hiring a CRO" swaps the core role)
@@ -161,6 +157,17 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     # keep the article before the mention ("the CRO" -> "the CEO") by replacing only the role words
     replacement = re.sub(r"^the\s+", "", short_name(new_roles[0])) if previous[start:end].isupper() else replacement
     return previous[:start] + replacement + previous[end:]
+
+
+def _after_preposition(previous: str, prep: str) -> list[tuple[tuple[int, int, str], re.Match[str]]]:
+    """The role mentions of `previous` right after the preposition `prep` ("with the CFO"), each with the
+    preposition's match, in order."""
+    found = []
+    for span in role_spans(previous):
+        m = _PREP_ROLE.search(previous[: span[0]])
+        if m and m.group(1).lower() == prep.lower():
+            found.append((span, m))
+    return found
 
 
 def _name_pronoun(question: str, role: str) -> str:
@@ -376,10 +383,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     other_party = _OTHER_PARTY.match(question) if not roles else None
     if other_party:
         # "and with marketing?" after "What does the CRO do with the CFO?": the other party, swapped
-        prep = other_party.group(1).lower()
-        for start, end, key in role_spans(previous):
-            m = _PREP_ROLE.search(previous[:start])
-            if m and m.group(1).lower() == prep and key not in prev_roles[:1]:
+        for (_, end, key), m in _after_preposition(previous, other_party.group(1)):
+            if key not in prev_roles[:1]:
                 return f"{previous[:m.end(1)]} {other_party.group(2)}{previous[end:]}"
     if not roles and prev_roles:
         role = short_name(prev_roles[0])
