@@ -799,6 +799,8 @@ def _names(question: str) -> list[str]:
         if (base.isupper() or base[:-1].isupper() and base.endswith("s")
                 or sum(c.isupper() for c in base) >= 2) and len(base) <= 5:
             continue  # acronyms (AI, CRM, SaaS) and their plurals (VPs, AEs) are vocabulary, not names
+        if re.fullmatch(r"I(?:['’](?:m|ve|d|ll))?", base):
+            continue  # the pronoun "I" and its contractions ("I'm aiming for the CSO seat")
         if re.match(r"^[A-Za-z]-", base):
             continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)

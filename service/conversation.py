@@ -35,7 +35,8 @@ _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how a
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
                       r"this position|that position|the position|this person|that person|that option|"
                       r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
-                      r"(?<=need )one|(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"
+                      r"(?<=need )one|(?<=pick )one|(?<=choose )one|(?<=go with )one|(?<=prefer )one|(?<=want )one|"
+                      r"(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"
                       r"(?<=does )one|(?<=would )one|(?<=should )one|(?<=will )one|(?<=can )one|"
                       # "what does a really good one look like?"
                       r"(?<=good )one|(?<=great )one|(?<=strong )one|(?<=ideal )one|(?<=solid )one|"
@@ -55,6 +56,13 @@ _NOT_COVERED = "Sorry, the articles"
 # (after a clause that sets the case: "if we want quick wins, which role should we hire?")
 _ASKS_WHO = re.compile(r"(?:^|[,;:.?!-]\s)\s*(?:which\b|who\s+(?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|"
                        r"should\b|would\b|will\b|can\b|could\b|has\b|have\b)\w+)", re.IGNORECASE)
+# "which departments report to the CRO?" asks for things, not a role: a plural noun after "which" that names no
+# kind of role (a verb after "which" asks for one: "which fits us?", "which comes first?")
+_WHICH_THINGS = re.compile(r"\bwhich\s+(?!(?:ones|roles|positions|execs|executives|titles|leaders|officers|people|"
+                           r"folks|colleagues|peers|vps|cros|csos|chiefs|heads|is|was|does|has)\b)"
+                           r"(?!(?:fit|suit|come|report|make|work|pay|earn|get|own|handle|lead|run|matter|sit|manage|"
+                           r"need|tend|focus|oversee|go|answer|take|deal|cover|sound|seem|look|rank|win)s\b)"
+                           r"[a-z-]+s\b", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
                      r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
@@ -259,7 +267,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
     offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
     if answered and not carried_only and not vague and not offered and (
-            not set(prev_roles) & CORE_ROLES or _ASKS_WHO.search(previous)):
+            not set(prev_roles) & CORE_ROLES or (_ASKS_WHO.search(previous) and not _WHICH_THINGS.search(previous))):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
@@ -368,6 +376,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):
         # "does that person report to the CEO?": the CEO is the object; the pronoun is the role before
         return _name_pronoun(question, short_name(prev_roles[0]))
+    if (roles and not set(roles) & CORE_ROLES and set(prev_roles) & CORE_ROLES and _FOLLOWUP_START.match(question)
+            and all(re.search(r"\b(?:with|to|from)\s+(?:the\s+|a\s+|an\s+|our\s+)?$", question[:start], re.IGNORECASE)
+                    for start, _, _ in role_spans(question))):
+        # "and what's the goal-setting part of the job with the CEO?" after the CRO's work outside the company:
+        # the CEO is the other party, the CRO still the one asked about
+        return f"{question.rstrip()} ({short_name(next(r for r in prev_roles if r in CORE_ROLES))})"
     if roles and not set(roles) & CORE_ROLES and set(prev_roles) & CORE_ROLES and _WHICH_OF.search(question):
         # "which of those involve the CFO?" after the CRO's day-to-day: those are still the CRO's
         return f"{question.rstrip()} ({short_name(next(r for r in prev_roles if r in CORE_ROLES))})"

@@ -145,12 +145,14 @@ ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s
                         re.IGNORECASE)
 
 
-_WHO_MANAGES = re.compile(r"\s*who\s+(manages|leads|oversees|supervises)\s+(?:(?:the|a|an|our|their)\s+)?",
+_WHO_MANAGES = re.compile(r"\s*(?:(?:and|so|ok|okay|then)\s*,?\s+)?who(?:\s+(?:manages|leads|oversees|supervises)|"
+                          r"(?:['’]?s|\s+is)\s+(?:directly\s+)?(?:above|over))\s+(?:(?:the|a|an|our|their)\s+)?",
                           re.IGNORECASE)
 
 
 def boss_question(text: str) -> str:
-    """"who manages the VP of Sales?" asks whom the VP reports to: the question in those words, else ""."""
+    """"who manages the VP of Sales?", "who's above the CRO?" ask whom the role reports to: the question in those
+    words, else ""."""
     m = _WHO_MANAGES.match(text)
     if not m or not any(start == m.end() for start, _, _ in role_spans(text)):
         return ""

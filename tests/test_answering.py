@@ -114,6 +114,8 @@ def test_names_are_capitalized_words_but_not_acronyms_or_their_plurals() -> None
     assert _names("WHO RUNS DEMAND generation AND SOLUTION ENGINEERING") == []
     # short words with two capitals are acronyms written in mixed case
     assert _names("Which exec should a SaaS company hire?") == []
+    # the pronoun "I" and its contractions name no one
+    assert _names("anything specific if I'm aiming for the CSO seat? I think so") == []
 
 
 def test_working_with_a_role_includes_coaching_and_supporting_it() -> None:

@@ -417,3 +417,27 @@ def test_what_is_included_besides_salary_is_still_pay() -> None:
     history = [Turn("user", "What does a CSO earn?"), Turn("assistant", "The average annual salary for a CSO ... [1]")]
     standalone = rewrite("and what's included besides salary?", history)
     assert standalone.endswith("(pay)") and find_roles(standalone) == ["cso"], standalone
+
+
+def test_which_things_question_leaves_the_referent_with_its_role() -> None:
+    # "which departments ..." asks for things, so "them" is still the CRO, not a role the answer named
+    history = [Turn("user", "Which departments report to the CRO?"),
+               Turn("assistant", "Departments such as sales report directly to the CRO. [1] VPs of Sales commonly "
+                                 "report directly to the CSO or CRO. [2]")]
+    assert find_roles(rewrite("and who's above them?", history)) == ["cro"]
+    # a which-question that asks for a role still hands its answer's role on
+    history = [Turn("user", "Which exec owns pricing?"), Turn("assistant", "The CRO owns pricing. [1]")]
+    assert find_roles(rewrite("who do they report to?", history)) == ["cro"]
+
+
+def test_pick_one_over_another_role_is_the_role_before() -> None:
+    standalone = rewrite("when would we pick one over a CRO?", _h("what does a CSO actually focus on?"))
+    assert find_roles(standalone) == ["cso", "cro"], standalone
+
+
+def test_a_role_named_only_as_the_other_party_keeps_the_role_asked_about() -> None:
+    history = _h("what does a CRO need to keep tabs on outside the company?")
+    standalone = rewrite("and what's the goal-setting part of the job with the ceo?", history)
+    assert standalone.endswith("(the CRO)"), standalone
+    # a question about that role itself is its own question
+    assert "(the CRO)" not in rewrite("and who does the CEO report to?", history)

@@ -173,6 +173,8 @@ def test_who_manages_a_role_asks_its_reporting_line() -> None:
     # managing something that is not a role is what managing is
     assert "report" not in analyze("who manages the sales team?").aspect
     assert boss_question("who manages the sales team?") == ""
+    assert boss_question("and who's above the CRO?") == "who does CRO report to?"
+    assert boss_question("who is over the VP of Sales?") == "who does VP of Sales report to?"
 
 
 def test_what_a_role_covers_asks_its_duties() -> None:
