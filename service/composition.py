@@ -384,6 +384,9 @@ _EXCLUSIVE = re.compile(r"\b(?:exclusively|solely|purely|only|just)\b", re.IGNOR
 _INCLUSIVE = re.compile(r"\bnot\s+(?:just|only)\b|\bas well as\b|\bbeyond\b|\balso\b|\bincluding\b", re.IGNORECASE)
 
 
+_MEANS_IT = 0.4  # a unit's match to the asked aspect, in meaning, that is as good as naming most of its words
+
+
 def _remit_reply(q: Question, part: _Part) -> str:
     """"Yes." or "No." for "does the CSO run marketing too, or just sales?", when the quoted clause about the
     asked role answers it plainly: it names the first option or reaches beyond ("not just sales, but also ..."),
@@ -402,7 +405,9 @@ def _remit_reply(q: Question, part: _Part) -> str:
         return ""
     words = set(tokenize(about[0]))
     exclusive = bool(_EXCLUSIVE.search(about[0])) and not _INCLUSIVE.search(about[0])
-    if not exclusive and (_INCLUSIVE.search(about[0]) or len(first & words) * 2 >= len(first)):
+    # (the clause names part of the first option, and means it: "churn/renewals" met by "retention, renewal")
+    if not exclusive and (_INCLUSIVE.search(about[0]) or len(first & words) * 2 >= len(first)
+                          or (first & words and cand.aspect >= _MEANS_IT)):
         return "Yes."
     if exclusive and second and second <= words and not first & words:
         return "No."

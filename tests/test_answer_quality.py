@@ -414,6 +414,9 @@ def test_a_remit_question_gets_yes_or_no_from_the_clause_about_the_asked_role(re
     assert not neither.startswith(("Yes.", "No."))
     # "exclusively ... managing sales operations" bounds the remit to sales, not to managing people
     assert not real_assistant.ask("does the CSO deal with clients, or just manage people?").answer.startswith("No.")
+    # a clause that names part of the first option and means it ("retention, renewal" for churn and renewals)
+    remit = real_assistant.ask("does the VP of Sales deal with churn and renewals too, or just new logos?").answer
+    assert remit.startswith("Yes.")
 
 
 def test_is_one_role_like_another_is_answered_from_both_cells_of_a_row(real_assistant: Assistant) -> None:
