@@ -237,18 +237,23 @@ def _faq_answer(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> lis
     return []
 
 
-def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:
+def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
+            paragraph_items: frozenset[int] = frozenset()) -> list[_Part]:
     faq = _faq_answer(q, cands, cfg)
     if faq:
         return faq
     best = cands[0]
     parts: list[_Part] = []
     introduced = _introduced_items(best, cands)
+    # an item that opens a paragraph is that paragraph's topic: asked about what it says, not for the list, it
+    # answers with the paragraph's next sentence ("As businesses grow, ... a CSO can take on that responsibility.
+    # A CSO will make expansion plans ...") (dev: +13 turns, -1)
+    topic = best.unit.row in paragraph_items and q.answer_type != "list"
     if introduced:  # a lead-in says nothing by itself: its items are the answer
         part = _list_part(q, introduced[0], cands, cfg.max_words, force=True)
         if part:
             parts.append(part)
-    elif best.unit.kind == "item":
+    elif best.unit.kind == "item" and not topic:
         part = _list_part(q, best, cands, cfg.max_words)
         if part:
             parts.append(part)
@@ -274,7 +279,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_P
         _goes_on(c, best) for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
             lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
-            reason_goes_on or remark or means_go_on):
+            reason_goes_on or remark or means_go_on or topic):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
@@ -484,7 +489,7 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
 
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at."""
-    parts = _select(q, cands, cfg)
+    parts = _select(q, cands, cfg, index.paragraph_items)
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")

@@ -28,12 +28,12 @@ import numpy as np
 from service.chunking import Chunk, ChunkerSettings, Sentence, chunk_article
 from service.corpus import Article, hash_corpus
 from service.embedding import Encoder, sha256_file
-from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, tokenize, words
+from service.lexicon import ROLES_BY_KEY, canonicalize_roles, find_roles, strip_roles, tokenize, words
 from service.question import negated_roles
 from service.roles import RoleSet, install, with_declared
 from service.roles import current as current_roles
 from service.roles import default_roles as default_role_set
-from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row, table_cells
+from service.units import Unit, aspect_text, build_units, is_pronoun_led, linearize_row, paragraph_items, table_cells
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +57,10 @@ def _without(*names: str) -> Iterator[None]:
 with _without("numba", "scipy"):
     import bm25s
 
-FORMAT_VERSION = 7  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
+FORMAT_VERSION = 8  # 2: aspect vectors of the answer units; 3: pronoun-led sentences embedded with their role;
 # 4: table rows embedded as sentences ("Label: column: cell; ..."), paragraph lists; 5: a pronoun stands for
-# the subject of the chain it continues; 6: also after a list item's label; 7: a vector per role cell of a row
+# the subject of the chain it continues; 6: also after a list item's label; 7: a vector per role cell of a row;
+# 8: the list items that open a paragraph also embedded alone
 APPROXIMATE_THRESHOLD = 100_000
 # bench/scale.py on MiniLM passages (100k, 500 real questions): recall@10 against exact search was 0.915 at
 # nprobe 16, 0.967 at 32 and 0.991 at 64 (0.75 ms p50 on one thread, flat: see bench/RESULTS.md)
@@ -114,6 +115,14 @@ class Index:
     cell_vectors: np.ndarray | None = None
     cell_chunks: np.ndarray | None = None
     cell_roles: tuple[str, ...] = ()
+    # list items that open a paragraph, embedded alone (their aspect vectors carry the list's lead-in): rows
+    alone_vectors: np.ndarray | None = None
+    alone_rows: np.ndarray | None = None
+
+    @cached_property
+    def paragraph_items(self) -> frozenset[int]:
+        """Rows of the list items that open a paragraph going on in prose (units.paragraph_items)."""
+        return frozenset(int(r) for r in self.alone_rows) if self.alone_rows is not None else frozenset()
 
     @property
     def version(self) -> str:
@@ -286,12 +295,19 @@ def _build(articles: list[Article], encoder: Encoder, index_dir: Path, builds: P
                         else np.zeros((0, encoder.dim), dtype=np.float32))
         sentence_vectors = _encode_batched(encoder, sentence_texts, "sentences", progress)
         aspect_vectors = _encode_batched(encoder, [aspect_text(u, chunks[u.chunk]) for u in units], "units", progress)
+        # an item that opens a paragraph is also the topic sentence of that paragraph: matched without its lead-in
+        # too ("Here are some key benefits of hiring a CSO." says nothing of how a CSO helps sales scale)
+        alone_rows = np.asarray(paragraph_items(units, chunks), dtype=np.int64)
+        alone_vectors = (_encode_batched(encoder, [strip_roles(units[i].text) for i in alone_rows], "items", progress)
+                         if len(alone_rows) else np.zeros((0, encoder.dim), dtype=np.float32))
 
         kind = choose_index_type(len(chunks))
         faiss.write_index(_make_faiss(chunk_vectors, kind), str(tmp / "vectors.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
         np.save(tmp / "sentence_offsets.npy", offsets)
         np.save(tmp / "aspects.npy", aspect_vectors)
+        np.save(tmp / "alone.npy", alone_vectors)
+        np.save(tmp / "alone_rows.npy", alone_rows)
         np.save(tmp / "cells.npy", cell_vectors)
         (tmp / "cells.json").write_text(json.dumps([[row, role] for row, role, _ in cells]), encoding="utf-8")
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
@@ -446,6 +462,8 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         sentence_vectors = np.asarray(np.load(path / "sentences.npy", mmap_mode="r"))
         offsets = np.load(path / "sentence_offsets.npy")
         aspect_vectors = np.asarray(np.load(path / "aspects.npy", mmap_mode="r"))
+        alone_vectors = np.load(path / "alone.npy")
+        alone_rows = np.load(path / "alone_rows.npy")
         cell_vectors = np.load(path / "cells.npy")
         cell_meta = json.loads((path / "cells.json").read_text(encoding="utf-8"))
         cell_chunks = np.asarray([int(row) for row, _ in cell_meta], dtype=np.int64)
@@ -463,6 +481,7 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
         units = build_units(chunks)
         if (vectors.ntotal != len(chunks) or len(offsets) != len(chunks) + 1 or vectors.d != encoder.dim
                 or len(units) != len(sentence_vectors) or aspect_vectors.shape != sentence_vectors.shape
+                or len(alone_rows) != len(alone_vectors) or (len(alone_rows) and alone_rows.max() >= len(units))
                 or len(cell_vectors) != len(cell_roles) or (len(cell_chunks) and cell_chunks.max() >= len(chunks))):
             raise IndexCorruptError(f"the index files in {path} disagree with each other; {REBUILD_HINT}")
     except BaseException:
@@ -471,4 +490,4 @@ def load_index(index_dir: Path, encoder: Encoder, articles: list[Article] | None
     vocabulary = frozenset(w for c in chunks for w in words(c.context_text()))
     logger.info("loaded index %s: %d chunks (%s)", manifest.get("build_id"), len(chunks), manifest.get("index_type"))
     return Index(path, manifest, chunks, vectors, sentence_vectors, offsets, aspect_vectors, units, bm25, vocabulary,
-                 manifest.get("articles", {}), cell_vectors, cell_chunks, cell_roles)
+                 manifest.get("articles", {}), cell_vectors, cell_chunks, cell_roles, alone_vectors, alone_rows)

@@ -169,6 +169,10 @@ class Retriever:
         if timings is not None:
             timings["encode"] = (time.perf_counter() - started) * 1000
         unit_aspects = np.asarray(self.index.aspect_vectors) @ aspect_vector
+        alone = self.index.alone_rows
+        if alone is not None and len(alone):
+            # an item that opens a paragraph matches under its list's lead-in or on its own, whichever is closer
+            unit_aspects[alone] = np.maximum(unit_aspects[alone], self.index.alone_vectors @ aspect_vector)
         return PreparedQuery(repaired, dense_text, tokens, vector, question, aspect_vector, unit_aspects)
 
     def dense_scores(self, prepared: PreparedQuery, k: int) -> tuple[np.ndarray, np.ndarray]:

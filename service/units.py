@@ -234,6 +234,20 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
     return units
 
 
+def paragraph_items(units: list[Unit], chunks: list[Chunk]) -> list[int]:
+    """Positions in `units` of list items that open a paragraph going on in prose ("Here are some key benefits
+    of hiring a CSO." then "As businesses grow, ..., and a CSO can take on that responsibility. A CSO will make
+    expansion plans ..."): each is an item of the announced list and the topic sentence of its paragraph."""
+    found = []
+    for i, (unit, after) in enumerate(zip(units, units[1:], strict=False)):
+        if unit.kind != "item" or after.kind != "text" or after.chunk != unit.chunk:
+            continue
+        chunk = chunks[unit.chunk]
+        if "\n" not in chunk.text[unit.sentence.end - chunk.start : after.sentence.start - chunk.start]:
+            found.append(i)
+    return found
+
+
 def aspect_text(unit: Unit, chunk: Chunk) -> str:
     """What a unit says, with its context and without role names: embedded to match question aspects."""
     if unit.kind == "row":

@@ -795,3 +795,12 @@ def test_an_articles_opening_frames_it_and_is_no_answer(real_assistant: Assistan
 def test_a_rare_word_of_the_question_brings_its_chunk(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what gets audited by a CSO?").answer
     assert "routine audits of sales tools" in answer, answer
+
+
+def test_a_how_question_about_a_paragraphs_topic_gets_the_paragraph_not_the_list(real_assistant: Assistant) -> None:
+    # "As businesses grow, ... a CSO can take on that responsibility." opens a paragraph of the CSO's benefits
+    answer = real_assistant.ask("in what way does a CSO help us scale as we get bigger?").answer
+    assert "expansion plans" in answer and "Here are some key benefits" not in answer, answer
+    # asked for the benefits, the list is still the answer
+    benefits = real_assistant.ask("what are the benefits of hiring a CSO?").answer
+    assert benefits.startswith("Here are some key benefits of hiring a CSO:"), benefits

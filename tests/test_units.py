@@ -98,3 +98,22 @@ def test_a_sentence_opening_on_what_is_going_on_states_no_condition() -> None:
     assert not conditional("When building an effective executive team, many organizations debate between two roles.")
     assert conditional("Consider hiring a CRO if your revenue depends on closely aligning sales and marketing.")
     assert conditional("A CRO is ideal for SaaS, or when entering new markets.")
+
+
+def test_items_that_open_a_prose_paragraph_are_found_and_bullets_are_not(tmp_path: Path) -> None:
+    from service.units import paragraph_items
+
+    (tmp_path / "t.md").write_text(
+        '---\nid: t\ntitle: "T"\nauthor: "T"\nsource: "t"\npublished: "2024-01-02"\n---\n\n# T\n\n'
+        "## Why hire a CSO\n\nHere are some key benefits of hiring a CSO.\n\n"
+        "As businesses grow, sales operations need to scale, and a CSO can take on that responsibility. A CSO will "
+        "make expansion plans into new markets.\n\nA CSO makes sure teams have the right tools.\n\n"
+        "## Challenges\n\nChallenges with a CSO:\n\n- Limited influence beyond sales. It can hurt.\n"
+        "- Siloed approaches.\n", encoding="utf-8")
+    chunks = [c for a in load_corpus(tmp_path) for c in chunk_article(a)]
+    units = build_units(chunks)
+    opening = [units[i].text for i in paragraph_items(units, chunks)]
+    # the announced paragraph that goes on in prose is one; the one-sentence paragraph has nothing to go on with,
+    # and a bullet's second sentence is part of the item, not prose after it
+    assert opening == ["As businesses grow, sales operations need to scale, and a CSO can take on that "
+                       "responsibility."], opening
