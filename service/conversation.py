@@ -98,6 +98,11 @@ _DESTINATION = re.compile(r"\b(?:into|become|becoming|to be|reach|reaching|land|
                           r"(?:an?\s+|the\s+)?([\w\s-]+?)\s*(?:[?.!,]|$)", re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
 _QUALIFIERS = frozenset(tokenize("about specifically particularly particular good great best ideal strong"))
+# what a follow-up that names a role says besides it, when it asks nothing new ("anything specific if I'm
+# aiming for the CSO seat?"): the previous question, of that role
+_NOTHING_ASKED = _QUALIFIERS | frozenset(tokenize(
+    "anything something specific different aim aiming target targeting shooting going gunning want wanting seat "
+    "chair spot job role position title"))
 # "besides salary", "other than the base": the rest of the pay
 _BESIDES_PAY = re.compile(r"\b(?:besides|apart from|aside from|other than|on top of|beyond)\s+(?:the\s+)?(?:base\b|"
                           r"salary|pay\b|comp\b|compensation)", re.IGNORECASE)
@@ -355,6 +360,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     if roles and _SAME_FOR.search(question) and find_roles(previous) and not set(roles) & set(find_roles(previous)):
         # "is that true for the CRO too?", "does the same go for a VP of Sales?": the previous question, of them
+        return _substitute(previous, roles, question)
+    if (roles and not _is_fragment(question) and set(analyze(question).aspect) <= _NOTHING_ASKED
+            and find_roles(previous) != roles and not (_ANAPHOR.search(question) or _COMPARED.search(question)
+                                                       or _PRONOUN.search(question))):
+        # "anything specific if I'm aiming for the CSO seat?": a role, and nothing asked of it but what was
         return _substitute(previous, roles, question)
     if roles and _is_fragment(question):
         # ("what about the other one, the revenue officer?" names its role twice: nothing new is asked)

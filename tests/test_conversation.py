@@ -441,3 +441,11 @@ def test_a_role_named_only_as_the_other_party_keeps_the_role_asked_about() -> No
     assert standalone.endswith("(the CRO)"), standalone
     # a question about that role itself is its own question
     assert "(the CRO)" not in rewrite("and who does the CEO report to?", history)
+
+
+def test_a_role_with_nothing_new_asked_of_it_asks_the_previous_question_of_that_role() -> None:
+    history = _h("What skills do I need to grow into an exec sales leadership role?")
+    standalone = rewrite("anything specific if I'm aiming for the CSO seat?", history)
+    assert "skills" in standalone and find_roles(standalone) == ["cso"], standalone
+    # something new asked of the role is its own question
+    assert rewrite("what does the CSO earn if I'm aiming for that seat?", history).startswith("what does the CSO earn")
