@@ -58,6 +58,10 @@ _WHO = re.compile(r"(?:^|[,;:]\s*)(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:who
 _SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:should|do|would|must|shall)\s+"
                              r"(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+){0,2}?"
                              r"(?:get|hire|need|bring|add|recruit|appoint|go\s+with|pick|consider)\b", re.IGNORECASE)
+# whether a role suits the asker: "a good fit", "the right call", "make sense", "worth it" (for us)
+_FITS_US = re.compile(r"\b(?:(?:good|right|great|smart|best|wise)\s+(?:fit|choice|call|move|idea|option|hire|pick)|"
+                      r"makes?\s+sense|worth\s+it|right\s+for)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:us|we|we're|our|ours|me|my|i)\b", re.IGNORECASE)
 _EXEC = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|vp)\b", re.IGNORECASE)  # a sales leader, no role named
 # which of two roles ranks higher ("who's more senior, the CRO or the CSO?")
 _RANKS = re.compile(r"\b(?:more senior|senior to|most senior|higher[- ](?:ranking|ranked|up)|outranks?|"
@@ -270,6 +274,9 @@ def answer_type(text: str, roles: list[str]) -> str:
     if _WHO.search(text) or (not core and _WHAT_ROLE.search(text)) or (
             choice_between_roles(text) and not re.match(r"^\s*(?:how|what|why|when)\b", text, re.IGNORECASE)):
         return "role"
+    if len(set(core)) == 1 and _FITS_US.search(text) and _FIRST_PERSON.search(text):
+        # "is a CSO a good fit for us?", "does a CRO make sense for us?": when the role fits
+        return "condition"
     if _YESNO.match(text):
         # "should we get a CSO?": whether to hire one role is answered by when it fits
         if (len(set(core)) == 1 or (not roles and _EXEC.search(text))) and _SHOULD_WE_HIRE.match(text):

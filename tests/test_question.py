@@ -36,6 +36,10 @@ from service.question import analyze, asks_basis, asks_line_between, asks_scope,
     ("which one (the CRO or the CSO) pays more?", "comparison"),
     ("so who makes more, the CSO or the VP of Sales?", "comparison"),
     ("what does it take to make that jump to CRO?", "fact"),
+    # whether one role suits the asker is when it fits
+    ("we're a small team with huge deals, is a CRO a good fit for us?", "condition"),
+    ("does a VP of Sales make sense for me?", "condition"),
+    ("does the CRO make sense of the data?", "yesno"),  # no asker: not about fit
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
