@@ -205,6 +205,8 @@ class Answerer:
         # product; the articles give no company's figures)
         named = {t for n in _names(q.text) for t in tokenize(n) if t in self._df} if (
             q.answer_type != "amount" and not q.quantity) else set()
+        # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
+        hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
         out: list[Candidate] = []
         for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
@@ -245,7 +247,9 @@ class Answerer:
                     other_doer = doer and doer not in q_roles and len(q_roles) == 1 and (
                         q.answer_type != "role" or subject_asked)
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
-                    if other_doer or (_THING_SUBJECT.match(unit.text) and q.answer_type != "role"):
+                    if other_doer or (_THING_SUBJECT.match(unit.text) and q.answer_type != "role") or (
+                            hiring_done_by and hiring_done_by & hired_roles(
+                                f"{unit.context}. {unit.text}" if unit.kind == "faq" else unit.text)):
                         # (a unit whose subject is a thing, "It's made to scale easily ...", a product, says
                         # nothing of what a role does)
                         role_adj = -cfg.doer_penalty
@@ -780,6 +784,15 @@ def _quotable(unit: Unit) -> bool:
     if unit.kind == "heading" or stripped.endswith(("?", ":")):
         return False
     return len(stripped.split()) >= 4 or unit.kind in ("row", "item")
+
+
+_HIRING = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|appoint\w*|onboard\w*|bring(?:s|ing)?\s+(?:in|on)|"
+                     r"brought\s+(?:in|on))\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def hired_roles(text: str) -> set[str]:
+    """The roles `text` speaks of hiring ("Consider hiring a CRO if ...", "when to bring in a VP of Sales")."""
+    return {key for start, _, key in role_spans(text) if _HIRING.search(text[max(0, start - 40) : start])}
 
 
 def _names(question: str) -> list[str]:

@@ -49,6 +49,17 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 
+
+@lru_cache(maxsize=4096)
+def _inflected_group(word: str) -> str:
+    """The term group of an inflected form of a group word ("recruiting", "hires", "measurement"; not "challenger",
+    a sales method, nor "hardly")."""
+    return next((g for w, g in _GROUP_OF.items() if word.startswith(w) and word[len(w):] in _GROUP_INFLECTIONS
+                 or w.endswith("e") and word.startswith(w[:-1]) and word[len(w) - 1 :] in ("ing", "ed")), "")
+
+
+_GROUP_INFLECTIONS = frozenset(("s", "es", "d", "ed", "ing", "ment", "ments"))
+
 # Domain abbreviations the articles spell out (or use only spelled out); the query gets the long form added.
 ABBREVIATIONS: dict[str, str] = {
     "evp": "executive vice president (Executive VP)", "svp": "senior vice president (Senior VP)",
@@ -267,7 +278,7 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     for word in _WORD_RE.findall(lowered):
         if word in STOPWORDS or len(word) < 2:
             continue
-        group = _GROUP_OF.get(word)
+        group = _GROUP_OF.get(word) or _inflected_group(word)
         tokens.append(group or (word if word in ROLES_BY_KEY else _stem(word)))
     return tokens
 

@@ -124,3 +124,16 @@ def test_working_with_a_role_includes_coaching_and_supporting_it() -> None:
     question = "how does the CRO work with the VP of Sales?"
     assert _relation_match(question, "Coaching and supporting the VP of Sales, Marketing, and Success.") == 1.0
     assert _relation_match(question, "The VP of Sales leads the sales team.") == 0.0
+
+
+def test_roles_spoken_of_as_hired() -> None:
+    from service.answering import hired_roles
+
+    assert hired_roles("Consider hiring a CRO if your revenue depends on aligning teams.") == {"cro"}
+    assert hired_roles("when should we bring in a new VP of Sales?") == {"vpsales"}
+    assert hired_roles("does the CRO recruit senior leaders?") == set()
+
+
+def test_a_role_that_hires_is_not_answered_by_when_to_hire_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does the CRO recruit people?").answer
+    assert "Consider hiring a CRO" not in answer and "Recruiting and retaining" in answer, answer

@@ -178,3 +178,11 @@ def test_a_stated_reporting_line_reads_who_reports_to_whom() -> None:
     assert stated_line("Typically, the CSO would report to the CRO, ensuring alignment.") == ("cso", "cro")
     assert stated_line("does the CRO report to the CSO?") == ("cro", "cso")
     assert stated_line("The CRO also has P&L responsibilities.") is None
+
+
+def test_inflected_forms_of_group_words_fold_into_the_group() -> None:
+    # "Recruiting and retaining senior-level leadership" is found by "does the CRO recruit?"
+    assert tokenize("Recruiting")[0] == tokenize("recruit", query=True)[0] == "hire"
+    assert tokenize("measurement") == ["metric"]
+    # other words that merely start like one do not: a sales method, an adverb
+    assert tokenize("Challenger") != ["drawback"] and tokenize("hardly") != ["drawback"]
