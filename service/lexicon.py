@@ -81,7 +81,8 @@ ABBREVIATIONS: dict[str, str] = {
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
-    "m&a": "mergers and acquisitions", "c-level": "C-suite",
+    "m&a": "mergers and acquisitions", "c-level": "C-suite", "ops": "operations", "tech": "technology",
+    "re:": "about",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
@@ -99,7 +100,7 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg"
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
                        "incl", "mkts", "mkt", "new logos", "new logo", "day2day",
-                       "hypergrowth"})
+                       "hypergrowth", "ops", "tech", "re:"})
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"

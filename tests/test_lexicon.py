@@ -186,3 +186,10 @@ def test_inflected_forms_of_group_words_fold_into_the_group() -> None:
     assert tokenize("measurement") == ["metric"]
     # other words that merely start like one do not: a sales method, an adverb
     assert tokenize("Challenger") != ["drawback"] and tokenize("hardly") != ["drawback"]
+
+
+def test_rev_ops_and_tech_are_spelled_out() -> None:
+    from service.lexicon import expand_abbreviations
+
+    assert expand_abbreviations("the cro's job re: rev ops and tech?") == (
+        "the cro's job about revenue operations and technology?")
