@@ -68,7 +68,10 @@ class Assistant:
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone, stages)
         t2 = time.perf_counter()
-        passages = self.retriever.search(prepared, top_k or self.settings.top_k, mode, stages)
+        # the answerer may read deeper than the passages returned (`passages_considered` over `top_k`)
+        shown = top_k or self.settings.top_k
+        passages = self.retriever.search(prepared, max(shown, self.answerer.settings.passages_considered), mode,
+                                         stages)
         t3 = time.perf_counter()
         # per-role passages for comparisons: any chunk the answerer would not already read (it reads the
         # top `passages_considered`, whatever top_k returns)
@@ -91,6 +94,8 @@ class Assistant:
             extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
                                                   float(prepared.unit_aspects[read].max()) if read else 0.0)
         answer = self.answerer.answer(standalone, prepared, passages, extra, said, more)
+        if len(answer.passages) > shown:
+            answer = replace(answer, passages=answer.passages[:shown])
         stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
         stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
         return answer
