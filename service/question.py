@@ -132,6 +132,11 @@ _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\b(?:acronym|abbrevi
 _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bside by side\b", re.IGNORECASE)
 # "besides running the sales process, which functions ...": what is set aside is not what is asked
 _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than)\b[^,;?]*(?:,\s*|(?=\?)|$)", re.IGNORECASE)
+# "once we hire one, how do we set them up to succeed?": the hire sets the time, what is asked comes after it
+_ONCE_HIRED = re.compile(r"\b(?:once|after|now that|when|if)\s+(?:we|you|i|a company|the company)\s+"
+                         r"(?:(?:do|have|finally)\s+)?(?:hire[ds]?|hiring|get|got|bring\s+in|brought\s+in|appoint(?:ed)?|onboard(?:ed)?)\b"
+                         r"[^,;?]{0,40}?(?:,\s*|\s+(?=(?:how|what|who|which|why|where|should|do|does|is|are)\b))",
+                         re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
@@ -389,7 +394,7 @@ def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
     negated = negated_roles(text)
     roles = asked_roles(text, negated)
-    asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", text))  # ("all day long": from day to day)
+    asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

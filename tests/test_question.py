@@ -339,3 +339,12 @@ def test_which_companies_a_role_suits_is_a_condition() -> None:
 def test_a_time_of_day_is_a_quantity_but_a_time_frame_is_not() -> None:
     assert analyze("what time does a CSO start work?").quantity == "clock"
     assert analyze("within what time frame should a new VP of Sales hire reps?").quantity != "clock"
+
+
+def test_a_clause_that_sets_the_time_of_the_hire_is_no_aspect() -> None:
+    q = analyze("ok, and once we hire the CRO how do we set them up to succeed?")
+    assert "hire" not in q.aspect and "succeed" in q.aspect and q.roles == ("cro",)
+    assert "look" in analyze("when we hire a CSO, what should we look for?").aspect
+    # hiring that is what is asked stays
+    assert "hire" in analyze("when should we hire a CSO?").aspect_words or analyze(
+        "when should we hire a CSO?").answer_type == "condition"
