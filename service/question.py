@@ -87,7 +87,10 @@ _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:expe
                        re.IGNORECASE)
 _REASON = re.compile(r"^\s*(?:why|how come)\b|\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
-                      r"contrast|same|similar\w*)\b", re.IGNORECASE)
+                      r"contrast|same|similar\w*|"
+                      # "how do they split the work?": who does what, side by side
+                      r"(?:split|divide|divvy|share)\s+(?:up\s+)?(?:the\s+)?(?:work|job|responsibilit\w+|duties|load)|"
+                      r"who\s+does\s+what)\b", re.IGNORECASE)
 # Plural nouns that ask for several things ("what are the benefits of ...").
 _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|tasks|skills|benefits|advantages|upsides|"
                    r"perks|strengths|weaknesses|pros|cons|challenges|drawbacks|downsides|disadvantages|risks|metrics|kpis|tips|ways|signs|steps|"

@@ -43,6 +43,9 @@ from service.question import analyze, asks_basis, asks_line_between, asks_scope,
     # which role fits the asker's own situation: when each one fits
     ("our revenue is mostly renewals and upsell, which exec fits us?", "condition"),
     ("which exec owns renewals?", "role"),
+    # who does what, between two roles
+    ("with a CRO and a VP of Sales on board, how do they divide the work?", "comparison"),
+    ("how does the CSO split the work with the team?", "fact"),  # one role: no sides to compare
 ])
 def test_answer_types(question: str, answer_type: str) -> None:
     assert analyze(question).answer_type == answer_type
