@@ -363,7 +363,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         return _substitute(previous, roles, question)
     if (roles and not _is_fragment(question) and set(analyze(question).aspect) <= _NOTHING_ASKED
             and find_roles(previous) != roles and not (_ANAPHOR.search(question) or _COMPARED.search(question)
-                                                       or _PRONOUN.search(question))):
+                                                       or _PRONOUN.search(question) or _OWN_QUESTION.search(question))):
         # "anything specific if I'm aiming for the CSO seat?": a role, and nothing asked of it but what was
         return _substitute(previous, roles, question)
     if roles and _is_fragment(question):

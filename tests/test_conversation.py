@@ -447,5 +447,8 @@ def test_a_role_with_nothing_new_asked_of_it_asks_the_previous_question_of_that_
     history = _h("What skills do I need to grow into an exec sales leadership role?")
     standalone = rewrite("anything specific if I'm aiming for the CSO seat?", history)
     assert "skills" in standalone and find_roles(standalone) == ["cso"], standalone
+    # a question of its own about the role is its own question ("What Is a Chief Sales Officer (CSO)?")
+    assert rewrite("What Is a Chief Sales Officer (CSO)?", _h("What's the difference between a CSO and a CRO?")) == (
+        "What Is a Chief Sales Officer (CSO)?")
     # something new asked of the role is its own question
     assert rewrite("what does the CSO earn if I'm aiming for that seat?", history).startswith("what does the CSO earn")
