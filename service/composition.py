@@ -154,6 +154,11 @@ _HOW = re.compile(r"^\W*(?:(?:and|so|but|ok|okay|then)\W+)*how\s+(?:do|does|did|
 # a sentence that hands a matter to a role without saying how: "a CSO can take on that responsibility"
 _HANDS_OVER = re.compile(r"\b(?:take|takes|taking)\s+(?:on|over|care of)\s+(?:that|this|the|these|those)\b[^.,;]*"
                          r"[.!]?\s*$|\b(?:that|this)\s+is\s+where\b", re.IGNORECASE)
+# "what does X even mean?", "the meaning of X", "what's this 'investing mentality' thing?" (a term in quotes)
+_MEANING = re.compile(r"\bmean(?:s|t|ing)?\b|\bwhat\b.*['‘\"“]\w[^'’\"”?]{2,40}['’\"”]", re.IGNORECASE)
+# a sentence that explains: "This means taking into account ...", "..., i.e. ...", "in other words"
+_EXPLAINS = re.compile(r"^\s*(?:this|that|it)\s+means\b|\bi\.e\.|\bin other words\b|\brefers to\b", re.IGNORECASE)
+_EXPLAIN_DEPTH = 8  # how far down the candidates an explaining sentence is looked for
 _REMARK = re.compile(r"^\s*(?:This|That)\s+(?:is|was|'s)\b")
 _FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
@@ -298,6 +303,23 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
                 parts.append(_Part([naming], text))
                 used.add(naming.unit.row)
                 words += _words(text)
+    # "what does 'investing mentality' mean?" met by the sentence that uses the term: the one that explains it
+    # ("... from an investor's perspective. This means taking into account your partners ...") comes with it
+    if _MEANING.search(q.text) and not any(_EXPLAINS.search(c.text) for p in parts for c in p.cands):
+        for cand in cands[1:_EXPLAIN_DEPTH]:
+            if cand.unit.row in used or cand.coverage <= 0:
+                continue
+            explained = next((c for c in cands if _follows(c, cand) and _EXPLAINS.search(c.text)), None)
+            if not (explained or _EXPLAINS.search(cand.text)):
+                continue
+            chosen = [cand] + ([explained] if explained and explained.unit.row not in used else [])
+            text = " ".join(render(c, _columns(q, c)) for c in chosen)
+            if words + _words(text) <= cfg.max_words:
+                for c in chosen:
+                    parts.append(_Part([c], render(c, _columns(q, c))))
+                    used.add(c.unit.row)
+                words += _words(text)
+            break
     # Comparisons and relations: every asked role gets its clause.
     if len(q.core_roles) > 1:
         def on_aspect(c: Candidate) -> bool:

@@ -812,3 +812,8 @@ def test_the_answerer_reads_past_the_passages_it_returns(real_assistant: Assista
     answer = real_assistant.ask("who does the VP of Sales report to?")
     assert len(answer.passages) == 5
     assert len(real_assistant.ask("who does the VP of Sales report to?", top_k=2).passages) == 2
+
+
+def test_what_a_term_means_comes_with_the_sentence_that_explains_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("the CRO has an 'investing mentality'? what does that mean?").answer
+    assert "This means taking into account your partners" in answer, answer
