@@ -54,8 +54,9 @@ _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 def _inflected_group(word: str) -> str:
     """The term group of an inflected form of a group word ("recruiting", "hires", "measurement"; not "challenger",
     a sales method, nor "hardly")."""
-    return next((g for w, g in _GROUP_OF.items() if word.startswith(w) and word[len(w):] in _GROUP_INFLECTIONS
-                 or w.endswith("e") and word.startswith(w[:-1]) and word[len(w) - 1 :] in ("ing", "ed")), "")
+    return next((g for w, g in _GROUP_OF.items()
+                 if (word.startswith(w) and word[len(w):] in _GROUP_INFLECTIONS)
+                 or (w.endswith("e") and word.startswith(w[:-1]) and word[len(w) - 1 :] in ("ing", "ed"))), "")
 
 
 _GROUP_INFLECTIONS = frozenset(("s", "es", "d", "ed", "ing", "ment", "ments"))
