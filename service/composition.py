@@ -143,6 +143,20 @@ def _near_aspect(cand: Candidate) -> bool:
     return cand.coverage >= 0.3 or cand.aspect >= 0.5
 
 
+_CLAUSES = re.compile(r"[;,]?\s+(?:while|whereas|but|unlike)\s+|;\s+", re.IGNORECASE)
+
+
+def _clause_has(text: str, role: str, aspect: tuple[str, ...]) -> bool:
+    """Whether the clause of `text` about `role` has a word of the aspect, when `text` sets roles against each other
+    ("A CRO is someone with an investing mentality, while a VP of sales is focused on ..." says the VP of Sales'
+    focus, not the CRO's); a sentence of one clause has it."""
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    about = [c for c in clauses if role in find_roles(c)]
+    if len(clauses) < 2 or len(about) != 1 or not aspect:
+        return True
+    return bool(set(tokenize(about[0])) & set(aspect))
+
+
 def _names_role(cand: Candidate, q: Question) -> bool:
     """Whether a unit names a role other than the asked ones (a table row: in its cells too)."""
     return bool(set(find_roles(cand.text)) - set(q.roles))
@@ -328,7 +342,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
             return _on_aspect(c) or ("salary" in q.aspect and "$" in c.text and "salary" in c.unit.tokens)
 
         for role in q.core_roles:
-            if any(role in c.unit.about and on_aspect(c) for p in parts for c in p.cands):
+            if any(role in c.unit.about and on_aspect(c) and _clause_has(c.text, role, q.aspect)
+                   for p in parts for c in p.cands):
                 continue
             if q.focus and role != q.focus:
                 continue  # ("a CSO rather than a CRO" asks of the CSO; the CRO is the alternative)

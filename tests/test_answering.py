@@ -137,3 +137,12 @@ def test_roles_spoken_of_as_hired() -> None:
 def test_a_role_that_hires_is_not_answered_by_when_to_hire_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("does the CRO recruit people?").answer
     assert "Consider hiring a CRO" not in answer and "Recruiting and retaining" in answer, answer
+
+
+def test_a_sentence_that_sets_roles_against_each_other_says_the_aspect_of_one_clause_only() -> None:
+    from service.composition import _clause_has
+
+    text = "A CRO is someone with an investing mentality, while a VP of sales is focused on bookings."
+    assert _clause_has(text, "vpsales", ("focus",)) and not _clause_has(text, "cro", ("focus",))
+    # one clause: the sentence has it or not as a whole, the caller's test
+    assert _clause_has("The CRO focuses on revenue.", "cro", ("pay",))
