@@ -140,6 +140,9 @@ _ONCE_HIRED = re.compile(r"\b(?:once|after|now that|when|if)\s+(?:we|you|i|a com
                          r"(?:(?:do|have|finally)\s+)?(?:hire[ds]?|hiring|get|got|bring\s+in|brought\s+in|appoint(?:ed)?|onboard(?:ed)?)\b"
                          r"[^,;?]{0,40}?(?:,\s*|\s+(?=(?:how|what|who|which|why|where|should|do|does|is|are)\b))",
                          re.IGNORECASE)
+# keeping track of something, in the articles' words: "stay on top of", "keep tabs on", "keep an eye on"
+_KEEP_TRACK = re.compile(r"\b(?:stay|stays|staying|keep|keeps|keeping)\s+(?:on\s+top\s+of|up\s+with|tabs\s+on|"
+                         r"(?:an|a\s+close)\s+eye\s+on|track\s+of)\b", re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
@@ -401,6 +404,7 @@ def analyze(text: str) -> Question:
     negated = negated_roles(text)
     roles = asked_roles(text, negated)
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)
+    asked = _KEEP_TRACK.sub("be informed about", asked)  # ("stay on top of" is no "top")
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

@@ -353,3 +353,10 @@ def test_a_clause_that_sets_the_time_of_the_hire_is_no_aspect() -> None:
     assert "look" in analyze("when we hire a CSO, what should we look for?").aspect
     # a hire at the end of the question is part of what is asked
     assert "hire" in analyze("what changes for the sales team once we hire a CSO?").aspect
+
+
+def test_keeping_track_of_something_is_being_informed_about_it() -> None:
+    q = analyze("what does a CRO need to stay on top of?")
+    assert "top" not in q.aspect and "inform" in q.aspect
+    assert "inform" in analyze("which numbers should a CSO keep an eye on?").aspect
+    assert "top" in analyze("who are the CSO's top customers?").aspect  # "top" itself stays
