@@ -579,6 +579,10 @@ def _states_sequence(text: str) -> bool:
     return titles >= 2 and bool(_IN_ORDER.search(text))
 
 
+# what pay is based on is said by a unit that ties it to something, whatever pay word it uses ("Their incentive
+# is usually based on margins" for "what does a VP of Sales get bonused on?"): twice a plain type fit (dev +1;
+# three times -1 +1)
+_BASIS_FIT = 2.0
 _PASSING_UNITS = 2  # a name the articles use in at most this many units is only mentioned in passing
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
@@ -604,7 +608,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
     if q.answer_type == "fact" and q.basis:
         # what pay is based on: a unit that ties it to something ("based on margins", "tied to ... targets")
-        return 1.0 if _STATES_BASIS.search(text) else 0.0
+        return _BASIS_FIT if _STATES_BASIS.search(text) else 0.0
     if q.answer_type == "yesno" and q.scope:
         # "X too, or just Y?" is answered by a unit that bounds the remit; one that does not only describes it
         return 2.0 * bounds_remit(unit) - 1.0

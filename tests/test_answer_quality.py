@@ -817,3 +817,8 @@ def test_the_answerer_reads_past_the_passages_it_returns(real_assistant: Assista
 def test_what_a_term_means_comes_with_the_sentence_that_explains_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("the CRO has an 'investing mentality'? what does that mean?").answer
     assert "This means taking into account your partners" in answer, answer
+
+
+def test_what_pay_is_based_on_is_answered_by_the_unit_that_ties_it_to_something(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what does a VP of Sales get bonused on?").answer
+    assert "based on margins" in answer, answer
