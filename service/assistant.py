@@ -53,7 +53,7 @@ class Assistant:
     def load(cls, settings: Settings, encoder: Encoder | None = None, check_corpus: bool = True) -> Assistant:
         """Load the encoder and the index named by `settings` (raises the index's named errors)."""
         read_manifest(resolve_index_path(Path(settings.index_dir)))  # fail fast, before the model loads
-        encoder = encoder or load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
+        encoder = encoder or load_encoder(settings.encoder, settings.encoder_threads(), Path(settings.model_dir))
         articles = load_corpus(Path(settings.corpus_dir)) if check_corpus else None
         roles = load_roles(Path(settings.corpus_dir), articles) if articles is not None else None
         index = load_index(Path(settings.index_dir), encoder, articles, roles)

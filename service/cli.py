@@ -12,7 +12,7 @@ import click
 
 from service.cli_base import InvalidInput, _load_assistant, _settings
 from service.cli_eval import eval_cmd
-from service.config import Settings
+from service.config import Settings, available_cores
 from service.corpus import CorpusError, RolesError
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def index_cmd(corpus_dir: Path | None, index_dir: Path | None, encoder: str | No
     except CorpusError as exc:
         raise click.ClickException(f"{exc}\nHint: see corpus/README.md for the article format.") from exc
     click.echo(f"Indexing {len(articles)} articles from {settings.corpus_dir} ...", err=True)
-    model = load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
+    model = load_encoder(settings.encoder, settings.encoder_threads(), Path(settings.model_dir))
 
     def progress(what: str, done: int, total: int) -> None:
         click.echo(f"\r  embedding {what}: {done}/{total}", err=True, nl=done >= total)
@@ -203,7 +203,7 @@ def gaps_cmd(as_json: bool, html_file: Path | None, since: str | None, limit: in
     topics = []
     if gap_turns(review):
         try:
-            encoder = load_encoder(settings.encoder, settings.torch_threads, Path(settings.model_dir))
+            encoder = load_encoder(settings.encoder, settings.encoder_threads(), Path(settings.model_dir))
         except EncoderUnavailableError as exc:
             raise click.ClickException(str(exc)) from exc
         topics = find_gaps(review, encoder, MIN_SIMILARITY if min_similarity is None else min_similarity)
@@ -279,9 +279,18 @@ def serve(host: str, port: int, workers: int | None) -> None:
         except EncoderUnavailableError as exc:
             raise click.ClickException(str(exc)) from exc
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        workers = available_cores()
+    if settings.torch_threads is None:
+        # each worker gets its share of the cores (one thread each with one worker per core); the workers
+        # read their settings from this environment
+        os.environ["ROLEQA_TORCH_THREADS"] = str(serve_threads(workers))
     uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="info",
                 **proxy_options(settings))
+
+
+def serve_threads(workers: int, cores: int | None = None) -> int:
+    """Encoder threads per serving worker: the cores shared among the workers, at least one."""
+    return max(1, (cores or available_cores()) // workers)
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:

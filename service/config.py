@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,6 +11,11 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -25,8 +31,10 @@ class Settings(BaseSettings):
     encoder: str = "minilm"
     # where the fp32 ONNX export lives (made from the installed weights by `roleqa export-encoder`/`index`)
     model_dir: Path = PROJECT_ROOT / "models"
-    # intra-op threads per worker for the encoder (one per worker: workers scale across cores)
-    torch_threads: int = Field(default=1, ge=1, le=64)
+    # intra-op threads for the encoder; unset, every core this process may use (in-process answers, the CLI,
+    # evaluation), while `roleqa serve` gives each worker its share of the cores (one each with one worker
+    # per core: workers scale across cores)
+    torch_threads: int | None = Field(default=None, ge=1, le=64)
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'roleqa.db'}"
 
     # retrieval
@@ -98,6 +106,10 @@ class Settings(BaseSettings):
         if value not in {"minilm", "minilm-torch", "minilm-int8", "fake"}:
             raise ValueError("encoder must be 'minilm', 'minilm-torch', 'minilm-int8' or 'fake'")
         return value
+
+    def encoder_threads(self) -> int:
+        """The encoder's intra-op threads: ROLEQA_TORCH_THREADS, else every core this process may use."""
+        return self.torch_threads or available_cores()
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -45,3 +45,15 @@ def test_bad_corpus_exits_1_with_hint(env: Path, tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("ROLEQA_CORPUS_DIR", str(tmp_path))
     result = CliRunner().invoke(cli, ["index"])
     assert result.exit_code == 1 and "front matter" in result.output and "corpus/README.md" in result.output
+
+
+def test_encoder_threads_use_every_core_in_process_and_a_share_per_serving_worker(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from service.cli import serve_threads
+    from service.config import Settings, available_cores
+
+    monkeypatch.delenv("ROLEQA_TORCH_THREADS", raising=False)
+    assert Settings().encoder_threads() == available_cores()
+    monkeypatch.setenv("ROLEQA_TORCH_THREADS", "1")
+    assert Settings().encoder_threads() == 1
+    # one worker per core: one thread each; fewer workers share the cores out
+    assert serve_threads(2, cores=2) == 1 and serve_threads(1, cores=2) == 2 and serve_threads(8, cores=2) == 1
