@@ -182,9 +182,6 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
 # "what does a VP of Sales do?", "what do CROs actually do all day?"
 _WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b", re.IGNORECASE)
 # "how do we decide between a CSO and a CRO?"
-# the asker's own situation: "we're mostly one-off deals", "most of our revenue comes from ..."
-_OUR_CASE = re.compile(r"\b(?:we['’]?re|we\s+are|we\s+have|we['’]ve|we\s+sell|we\s+do|we\s+run|most\s+of\s+our|"
-                       r"our\s+(?:\w+\s+){0,2}(?:is|are|comes?|depends?|relies|flows?))\b", re.IGNORECASE)
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
 # a place in a sequence of steps: "what's the step right before VP?", "and what comes after that?",
 # "what's the next rung up from sales manager?"
@@ -441,10 +438,6 @@ def analyze(text: str) -> Question:
             len(sentences) > 1 and choice_between_roles(sentences[-1]) and kind == "role")):
         # "our revenue is mostly one-off deals. CSO or CRO?", "how do we decide between a CSO and a CRO?":
         # which role fits a situation is answered by when each one fits
-        kind = "condition"
-    if kind == "role" and not set(roles) & CORE_ROLES and _OUR_CASE.search(text) and "report" not in aspect_tokens:
-        # "we're mostly one-off transactional deals, which exec fits better?": which role fits a situation is
-        # answered by when each one fits
         kind = "condition"
     focus = focus_role(text)
     if kind == "condition" or focus or (len(set(roles) & CORE_ROLES) > 1 and choice_between_roles(text)):

@@ -40,9 +40,6 @@ from service.question import analyze, asks_basis, asks_line_between, asks_scope,
     ("we're a small team with huge deals, is a CRO a good fit for us?", "condition"),
     ("does a VP of Sales make sense for me?", "condition"),
     ("does the CRO make sense of the data?", "yesno"),  # no asker: not about fit
-    # which role fits the asker's own situation: when each one fits
-    ("our revenue is mostly renewals and upsell, which exec fits us?", "condition"),
-    ("which exec owns renewals?", "role"),
     # who does what, between two roles
     ("with a CRO and a VP of Sales on board, how do they divide the work?", "comparison"),
     ("how does the CSO split the work with the team?", "fact"),  # one role: no sides to compare
