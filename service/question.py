@@ -108,7 +108,10 @@ _CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|
 _COUNT_END = frozenset((  # noqa: SIM905
     "do does did is are was were should would will can could has have a an the per in on of for at to from with by"
 ).split())
-_PERCENT = re.compile(r"%|\bper\s?cent(?:age)?\b", re.IGNORECASE)
+# a share: "what percentage", "the base vs variable split (like 50/50?)", "the pay mix ratio"
+_PERCENT = re.compile(r"%|\bper\s?cent(?:age)?\b|\b(?:50/50|60/40|40/60|70/30|30/70|80/20|20/80|90/10|10/90)\b|"
+                      r"\bratio\b|\b(?:base|fixed)\b[^?]{0,30}\b(?:variable|bonus|commission)\b[^?]{0,15}\bsplit\b|"
+                      r"\bsplit\s+(?:between|of)\s+(?:base|fixed)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?:found|creat|introduc|invent|establish|"
                    r"start|coin|first|launch)\w*", re.IGNORECASE)
 # "which company first created the CRO title?": answered by a company's name

@@ -357,3 +357,11 @@ def test_keeping_track_of_something_is_being_informed_about_it() -> None:
     assert "top" not in q.aspect and "inform" in q.aspect
     assert "inform" in analyze("which numbers should a CSO keep an eye on?").aspect
     assert "top" in analyze("who are the CSO's top customers?").aspect  # "top" itself stays
+
+
+def test_a_split_of_pay_asks_for_a_share() -> None:
+    assert analyze("what's the base vs variable split (like 60/40?) for a CSO?").quantity == "percent"
+    assert analyze("how is a CRO's comp split between base and bonus?").quantity == "percent"
+    # not a share: a schedule, or who does what
+    assert analyze("does a CSO work 24/7?").quantity == ""
+    assert analyze("how do the CSO and the VP of Sales split the work?").quantity == ""
