@@ -334,6 +334,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             pick = [r for r in asked_core if r != chosen]
         else:
             pick = [r for r in reversed(_conversation_roles(history)) if r in CORE_ROLES and r not in asked_core]
+        if not pick:
+            # "the other C-level revenue role" after the CSO's challenges: the one other core role its words fit
+            pick = _described(other.group(0), [r for r in sorted(CORE_ROLES) if r not in asked_core])
         if pick:
             return f"{question[:other.start()]}{short_name(pick[0])}{question[other.end():]}"
     ordinal = _ORDINAL.search(question) if not roles else None
@@ -475,7 +478,9 @@ _NAMED_ONE = re.compile(r"\bthe\s+(revenue|sales)\s+"
 _DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|role|option|of\s+(?:the|those)\s+two)\b",
                          re.IGNORECASE)
 _ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNORECASE)
-_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:one|role|position|exec\w*|title|guy|person)\b", re.IGNORECASE)
+# ("the other C-level revenue role": a few words may describe it)
+_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:[a-z-]+\s+){0,3}?(?:one|role|position|exec\w*|title|guy|person)\b",
+                    re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
                       r"(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b", re.IGNORECASE)
 
@@ -487,6 +492,18 @@ _RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+
                          r"at\s+the\s+bottom)|(?:junior|lower|subordinate|more\s+junior)\s+(?:one|role))\b"
                          # ("the one above them": above the role just named)
                          r"(?:\s+(?:them|him|her|it|that(?!\s+\w+\s)|this))?", re.IGNORECASE)
+
+
+def _described(description: str, roles: list[str]) -> list[str]:
+    """The one role of `roles` whose title fits every describing word ("C-level revenue": a chief, of revenue),
+    else none."""
+    fits = roles
+    for word in re.findall(r"[a-z-]+", description.lower()):
+        if word in ("revenue", "sales"):
+            fits = [r for r in fits if word in ROLES_BY_KEY[r].name.lower()]
+        elif word in ("c-level", "c-suite", "chief"):
+            fits = [r for r in fits if ROLES_BY_KEY[r].name.lower().startswith("chief")]
+    return fits if len(fits) == 1 else []
 
 
 def _last_answer(history: Sequence[Turn]) -> str:

@@ -452,3 +452,14 @@ def test_a_role_with_nothing_new_asked_of_it_asks_the_previous_question_of_that_
         "What Is a Chief Sales Officer (CSO)?")
     # something new asked of the role is its own question
     assert rewrite("what does the CSO earn if I'm aiming for that seat?", history).startswith("what does the CSO earn")
+
+
+def test_the_other_role_described_by_its_title_is_the_one_it_fits() -> None:
+    history = _h("What are the benefits of having a CSO?", "and the downsides of a CSO?")
+    standalone = rewrite("would the other C-level revenue role fix those?", history)
+    assert find_roles(standalone) == ["cro"], standalone
+    # "sales" is in the VP of Sales' title, not in the CRO's
+    assert find_roles(rewrite("would the other sales role fix those?", history)) == ["vpsales"]
+    from service.conversation import _described
+    assert _described("other C-level role", ["cro", "vpsales"]) == ["cro"]
+    assert _described("other role", ["cro", "vpsales"]) == []  # two fit: none is guessed
