@@ -124,7 +124,9 @@ class AnswerSettings:
     advice_bonus: float = 0.2  # what a company should do: a unit of the articles' advice sections (dev: 0.12 -> 0.2 +1)
     sequence_bonus: float = 0.2  # "the step right before VP?": a unit that sets roles in order
     side_bonus: float = 0.2  # pros or cons asked: an item under the heading of that side for an asked role
-    line_bonus: float = 0.3  # a reporting line stated between two asked roles, for "who reports to whom?"
+    # a reporting line stated between two asked roles, for "who reports to whom?", "who is more senior?" (dev:
+    # 0.3 -> 0.45 +1, 0.6 the same: "CSOs typically occupy senior executive positions" says no line between them)
+    line_bonus: float = 0.45
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
     name_bonus: float = 0.3  # a unit that uses a name the question asks about ("Salesforce", "Sandler")
