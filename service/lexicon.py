@@ -358,6 +358,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         english = english_words()
         if low[:-1] in _FUNCTION_WORDS and low.endswith("s"):
             return word  # "whats", "thats": chat spellings of "what's", understood as they are
+        if low.endswith("in") and low + "g" in english and low not in english:
+            return word + "g"  # "havin", "gettin": the -ing form with its g dropped, as chat spells it
         function_word = process.extractOne(low, _FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
         # (an English word only when it is an auxiliary's letters swapped before its subject: "what dose
         # a CSO do" but not "five years" or "what form of pay")

@@ -193,3 +193,9 @@ def test_rev_ops_and_tech_are_spelled_out() -> None:
 
     assert expand_abbreviations("the cro's job re: rev ops and tech?") == (
         "the cro's job about revenue operations and technology?")
+
+
+def test_an_ing_word_with_its_g_dropped_is_repaired() -> None:
+    vocabulary = frozenset(["sales", "officer"])
+    assert repair_spelling("downsides of havin a CSO?", vocabulary) == "downsides of having a CSO?"
+    assert repair_spelling("what about the cabin", vocabulary) == "what about the cabin"  # a word of its own
