@@ -267,7 +267,9 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
     # an item that opens a paragraph is that paragraph's topic: asked about what it says, not for the list, it
     # answers with the paragraph's next sentence ("As businesses grow, ... a CSO can take on that responsibility.
     # A CSO will make expansion plans ...") (dev: +13 turns, -1)
-    topic = best.unit.row in paragraph_items and q.answer_type != "list"
+    # ("what's the upside of hiring a CSO?" asks for what the lead-in announces, "key benefits": the list)
+    topic = (best.unit.row in paragraph_items and q.answer_type != "list"
+             and not (set(tokenize(best.unit.context)) & set(q.aspect)) - {"hire"})
     if introduced:  # a lead-in says nothing by itself: its items are the answer
         part = _list_part(q, introduced[0], cands, cfg.max_words, force=True)
         if part:
