@@ -802,7 +802,7 @@ def test_a_how_question_about_a_paragraphs_topic_gets_the_paragraph_not_the_list
     answer = real_assistant.ask("in what way does a CSO help us scale as we get bigger?").answer
     assert "expansion plans" in answer and "Here are some key benefits" not in answer, answer
     # asked for what the list's lead-in announces, even in the singular, the list is the answer
-    upside = real_assistant.ask("what's the upside of hiring a CSO?").answer
+    upside = real_assistant.ask("what's the advantage of hiring a CSO?").answer
     assert upside.startswith("Here are some key benefits of hiring a CSO:"), upside
     # asked for the benefits, the list is still the answer
     benefits = real_assistant.ask("what are the benefits of hiring a CSO?").answer
