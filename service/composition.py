@@ -146,11 +146,16 @@ def _near_aspect(cand: Candidate) -> bool:
 _CLAUSES = re.compile(r"[;,]?\s+(?:while|whereas|but|unlike)\s+|;\s+", re.IGNORECASE)
 
 
+def _clauses(text: str) -> list[str]:
+    """The clauses of a sentence that sets roles against each other ("..., while ...", "...; ...")."""
+    return [c for c in _CLAUSES.split(text) if c.strip()]
+
+
 def _clause_has(text: str, role: str, aspect: tuple[str, ...]) -> bool:
     """Whether the clause of `text` about `role` has a word of the aspect, when `text` sets roles against each other
     ("A CRO is someone with an investing mentality, while a VP of sales is focused on ..." says the VP of Sales'
     focus, not the CRO's); a sentence of one clause has it."""
-    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    clauses = _clauses(text)
     about = [c for c in clauses if role in find_roles(c)]
     if len(clauses) < 2 or len(about) != 1 or not aspect:
         return True
@@ -443,7 +448,7 @@ def _remit_reply(q: Question, part: _Part) -> str:
     text = cand.text
     if cand.unit.kind == "row":  # a row: the asked role's cell alone
         text = " ".join(cell for _, cell in role_columns(cand.passage.chunk, cand.unit.text, q.core_roles)[1])
-    clauses = [c for c in re.split(r"[;,]?\s+(?:while|whereas|but|unlike)\s+|;\s+", text) if c.strip()]
+    clauses = _clauses(text)
     about = [c for c in clauses if q.core_roles[0] in find_roles(c)] or (clauses if len(clauses) == 1 else [])
     if len(about) != 1 or not first:
         return ""

@@ -292,9 +292,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if named_one:
         # "the revenue one" after "a CSO or a CRO": the role whose title has that word
         spoken = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
-        word = named_one.group(1).lower()
-        fits = [r for r in spoken if word in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())]
-        if len(fits) == 1:
+        fits = _described(named_one.group(1), spoken)
+        if fits:
             return f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
     ranked = _RANKED_ONE.search(question) if not roles else None
     if ranked:
@@ -495,8 +494,8 @@ _RANKED_ONE = re.compile(r"\bthe\s+(?:(?P<top>(?:one|role|person|exec\w*|guy)\s+
 
 
 def _described(description: str, roles: list[str]) -> list[str]:
-    """The one role of `roles` whose title fits every describing word ("C-level revenue": a chief, of revenue),
-    else none."""
+    """The one role of `roles` whose title fits every describing word ("C-level revenue": a chief, of revenue;
+    "the revenue one"), else none."""
     fits = roles
     for word in re.findall(r"[a-z-]+", description.lower()):
         if word in ("revenue", "sales"):
