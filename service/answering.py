@@ -28,6 +28,7 @@ from service.lexicon import (
     canonicalize_roles,
     find_roles,
     role_spans,
+    roles_after,
     tokenize,
     words,
 )
@@ -735,7 +736,7 @@ def _asks_of_subject(question: str) -> bool:
 def _relation_match(question: str, text: str) -> float:
     """+1 when the unit works "with" the role (or team) the question asks about working with ("do with the CEO",
     "do with the marketing team": "Working with the marketing team, ...", "Collaborating with marketing")."""
-    wanted = {key for start, _, key in role_spans(question) if _WITH_ROLE.search(question[max(0, start - 20):start])}
+    wanted = set(roles_after(question, _WITH_ROLE, 20))
     if not wanted:
         m = _WITH_PARTNER.search(question)
         spans = role_spans(question[m.start(1):]) if m else []
@@ -800,7 +801,7 @@ _HIRING = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|appoint\w*|onboard\w*|
 
 def hired_roles(text: str) -> set[str]:
     """The roles `text` speaks of hiring ("Consider hiring a CRO if ...", "when to bring in a VP of Sales")."""
-    return {key for start, _, key in role_spans(text) if _HIRING.search(text[max(0, start - 40) : start])}
+    return set(roles_after(text, _HIRING, 40))
 
 
 def _names(question: str) -> list[str]:

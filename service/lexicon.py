@@ -235,6 +235,13 @@ def role_spans(text: str) -> list[tuple[int, int, str]]:
     return list(current().spans(text))
 
 
+def roles_after(text: str, before: re.Pattern[str], reach: int) -> list[str]:
+    """Roles mentioned in `text` right after what `before` (a pattern ending in $) finds in the `reach` characters
+    in front of them ("if you don't have a CRO", "hiring a CRO", "working with the CFO"), in order, once each."""
+    return list(dict.fromkeys(key for start, _, key in role_spans(text)
+                              if before.search(text[max(0, start - reach) : start])))
+
+
 def strip_roles(text: str) -> str:
     """`text` without its role mentions, so the encoder sees what is said rather than who."""
     out, last = [], 0

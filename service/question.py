@@ -18,6 +18,7 @@ from service.lexicon import (
     boss_question,
     find_roles,
     role_spans,
+    roles_after,
     strip_roles,
     tokenize,
 )
@@ -375,8 +376,7 @@ def focus_role(text: str) -> str:
 
 def negated_roles(text: str) -> list[str]:
     """Roles `text` sets aside: "we have no CRO", "if you don't have a CRO", "without a CRO"."""
-    return list(dict.fromkeys(key for start, _, key in role_spans(text)
-                              if _NEGATED.search(text[max(0, start - 30):start])))
+    return roles_after(text, _NEGATED, 30)
 
 
 def asked_roles(text: str, negated: list[str] | None = None) -> list[str]:
