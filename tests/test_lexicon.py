@@ -38,7 +38,9 @@ def test_canonical_names_for_the_encoder() -> None:
 
 def test_repair_spelling_uses_the_corpus_vocabulary() -> None:
     vocab = frozenset({"chief", "revenue", "officer", "salary"})
-    assert repair_spelling("Cheif Revenue Oficer salery", vocab) == "chief Revenue officer salary"
+    # (a repaired word keeps its capital, so a mistyped name is still a name: "Saalesforce")
+    assert repair_spelling("Cheif Revenue Oficer salery", vocab) == "Chief Revenue Officer salary"
+    assert repair_spelling("SALERY", vocab) == "SALARY"
     assert repair_spelling("France", vocab) == "France"
     # a question word with a letter left out; short words that are English, or capitals, stay
     assert repair_spelling("wht does a CSO do", vocab) == "what does a CSO do"
@@ -46,12 +48,27 @@ def test_repair_spelling_uses_the_corpus_vocabulary() -> None:
     assert repair_spelling("the CFO and the web team", vocab) == "the CFO and the web team"
 
 
+def test_one_slip_prefers_a_corpus_word_then_the_commonest_english_one() -> None:
+    vocab = frozenset({"coaching", "pricing", "report"})
+    # "coah" is one slip from "coat" and "coach": the articles' "coaching" makes it "coach"
+    assert repair_spelling("who does the CRO coah", vocab) == "who does the CRO coach"
+    # not a word of the articles: the commonest English word one slip away (five letters or more)
+    assert repair_spelling("any downsudes", vocab) == "any downsides"
+    assert repair_spelling("gooing with a CSO", vocab) == "going with a CSO"
+    # two slips in a long word ("acttualy"), and an ending on a rare base is no word ("priing" is not "pri"-ing)
+    assert repair_spelling("what do they acttualy do", vocab) == "what do they actually do"
+    assert repair_spelling("does the CRO set priing", vocab) == "does the CRO set pricing"
+    # real words stay, short or inflected ones too
+    assert repair_spelling("ramping up quotas", vocab) == "ramping up quotas"
+    assert repair_spelling("the diff", vocab) == "the diff"
+
+
 def test_contractions_are_not_typos() -> None:
     from service.lexicon import repair_spelling
 
     vocabulary = frozenset({"does", "have", "chief", "revenue", "officer"})
     assert repair_spelling("if a company doesn't have a Cheif Revenue Officer", vocabulary) == \
-        "if a company doesn't have a chief Revenue Officer"
+        "if a company doesn't have a Chief Revenue Officer"
 
 
 def test_domain_abbreviations_are_spelled_out() -> None:
