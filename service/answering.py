@@ -32,7 +32,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asks_line_between
+from service.question import Question, asking_text, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -383,7 +383,8 @@ class Answerer:
         titles = _unknown_titles(prepared.text)
         if titles:
             return f"role not covered: {', '.join(titles)}"
-        names = _names(prepared.text)
+        # (in the sentences that ask: "We just closed our Series B. When is a CRO the better choice?")
+        names = _names(asking_text(prepared.text))
         # "France", "HubSpot" (a hyphenated word the articles use part by part, "C-suite", is no name)
         unknown = [n for n in names if not all(w in self.index.vocabulary for w in words(n))]
         if unknown:

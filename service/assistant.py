@@ -23,6 +23,7 @@ from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
 from service.lexicon import find_roles
+from service.question import focus
 from service.retrieval import Passage, PreparedQuery, Retriever
 from service.roles import load_roles
 
@@ -60,7 +61,8 @@ class Assistant:
         return cls(index, encoder, settings)
 
     def standalone(self, question: str, history: Sequence[Turn] = ()) -> str:
-        return rewrite(question, history) if history else question.strip()
+        # (the sentences that ask, without chatter around them: see service.question.focus)
+        return rewrite(question, history) if history else focus(question)
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
                 said: str = "", more: bool = True) -> Answer:

@@ -21,7 +21,7 @@ from service.lexicon import (
     strip_roles,
     tokenize,
 )
-from service.question import RECIPROCAL, analyze, choice_between_roles
+from service.question import RECIPROCAL, analyze, choice_between_roles, focus
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def _name_pronoun(question: str, role: str) -> str:
 
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
-    question = question.strip()
+    question = focus(question)
     previous = _last_standalone(history)
     if not previous:
         return question
@@ -639,7 +639,7 @@ def _last_standalone(history: Sequence[Turn]) -> str:
     earlier: list[Turn] = []
     for turn in history:
         if turn.role == "user":
-            standalone = rewrite(turn.content, earlier) if earlier else turn.content.strip()
+            standalone = rewrite(turn.content, earlier) if earlier else focus(turn.content)
             earlier = [Turn("user", standalone)]
         elif earlier:
             earlier = [earlier[0], turn]  # the answer to it, for referents only an answer names

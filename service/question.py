@@ -16,6 +16,7 @@ from service.lexicon import (
     HOW_MUCH_PAY,
     TAKE_HOME,
     boss_question,
+    english_counts,
     find_roles,
     role_spans,
     roles_after,
@@ -228,6 +229,77 @@ class Question:
     @property
     def core_roles(self) -> tuple[str, ...]:
         return tuple(r for r in self.roles if r in CORE_ROLES)
+
+
+# a sentence that asks: it ends in a question mark, or opens with a question word or a request
+_QUESTION_OPENING = re.compile(r"(?:^\W*|,\s*)(?:(?:so|ok|okay|and|but|also|hey|hi|well|then|anyway|basically|"
+                     r"quick q(?:uestion)?)\W+){0,3}(?:what\w*|which|who\w*|whom|whose|when|where|why|how\w*|is|are|"
+                     r"am|was|were|do|does|did|can|could|should|shall|would|will|may|might|must|has|have|had|isn't|"
+                     r"aren't|doesn't|don't|explain|describe|compare|tell|list|give|define|name|show|help|any|wat|wut|"
+                     r"wht|whats|hows|whos|wheres|whens)\b", re.IGNORECASE)
+_ASKING = re.compile(r"\?\s*$|" + _QUESTION_OPENING.pattern, re.IGNORECASE)
+# the asking sentence points at the rest: the asker's own case ("do we need one?") or words before it ("that")
+_POINTS_BACK = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|i|i'm|i've|i'd|me|my|this|these|those|such)\b|"
+                          r"\b(?:that|it)\W*$", re.IGNORECASE)
+_THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGNORECASE)
+# what a question about the asker's case asks: whether or when a hire fits it
+_FITTING = _CHOOSING | frozenset(tokenize("overkill worth early soon ready premature right"))
+# (and a closing aside in brackets: "... CSO? (asking for a friend lol)")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\s+[-\u2013\u2014]{1,2}\s+|\s+(?=\([^()]*\)\W*$)")
+# a question run on into a sentence with no stop between them ("... care about Thanks in advance"): a
+# capitalized common word after a lower-case one (a name is rarer: "Salesforce", "Series B")
+_RUN_ON = re.compile(r"(?<=[a-z0-9])\s+(?=[A-Z][a-z]+\b)")
+_NO_END = re.compile(r"\b(?:a|an|the|of|my|our|your|their|his|her|its|this|that)$", re.IGNORECASE)  # "a Head of"
+_RUN_ON_COUNT = 50_000
+
+
+def _parts(question: str) -> list[str]:
+    """The sentences (and dash- or bracket-set phrases) of a message."""
+    parts = []
+    for part in _SENTENCE_END.split(question.strip()):
+        start = 0
+        spans = role_spans(part)
+        for m in _RUN_ON.finditer(part):
+            word = re.match(r"([A-Za-z]+)(\s+[A-Z])?", part[m.end():])  # (not a title: "Chief Sales Officer")
+            if (word and not word.group(2) and not any(a <= m.end() < b for a, b, _ in spans)
+                    and not _NO_END.search(part[:m.start()])
+                    and english_counts().get(word.group(1).lower(), 0) >= _RUN_ON_COUNT):
+                parts.append(part[start:m.start()])
+                start = m.end()
+        parts.append(part[start:])
+    return [p for p in parts if p.strip()]
+
+
+def _asking(parts: list[str]) -> list[int]:
+    return [i for i, p in enumerate(parts) if _ASKING.search(p)]
+
+
+def asking_text(question: str) -> str:
+    """The sentences of `question` that ask (all of it when none or all do)."""
+    parts = _parts(question)
+    asking = _asking(parts)
+    return " ".join(parts[i] for i in asking) if asking else question
+
+
+def focus(question: str) -> str:
+    """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
+    I'm putting notes together: what metrics does a CRO focus on?"): a sentence before or after them of six
+    words or more that names no role. It stays when the asking sentences point back at it or at the asker's
+    own case ("We're a 30-person startup. Do we need a CSO?", "... renewals + upsell. CRO or CSO?"); a short
+    one is a topic ("Base pay: VP of Sales vs CRO?", "vp of sales day to day - what do they do?")."""
+    parts = _parts(question)
+    asking = _asking(parts)
+    if len(parts) < 2 or not asking or len(asking) == len(parts):
+        return question.strip()
+    said = " ".join(parts[i] for i in asking)
+    context = [p for i, p in enumerate(parts) if i not in asking]
+    roles = find_roles(said)
+    fragment = not tokenize(_strip_roles(said)) and not _QUESTION_OPENING.search(said)
+    if (_POINTS_BACK.search(said) or (_THIRD_PERSON.search(said) and not roles) or fragment
+            or (set(tokenize(said)) & _FITTING and any(_FIRST_PERSON.search(p) for p in context))):
+        return question.strip()
+    chatter = {i for i, p in enumerate(parts) if i not in asking and len(p.split()) >= 6 and not find_roles(p)}
+    return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
 
 
 def _strip_roles(text: str) -> str:

@@ -825,3 +825,14 @@ def test_what_a_term_means_comes_with_the_sentence_that_explains_it(real_assista
 def test_what_pay_is_based_on_is_answered_by_the_unit_that_ties_it_to_something(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what does a VP of Sales get bonused on?").answer
     assert "based on margins" in answer, answer
+
+
+def test_chatter_around_a_question_does_not_change_its_answer(real_assistant: Assistant) -> None:
+    plain = real_assistant.ask("Who does the VP of Sales report to?")
+    chatty = real_assistant.ask("Trying to settle a debate with a coworker over lunch. Who does the VP of Sales report "
+                                "to? Thanks in advance!")
+    assert not plain.abstained and chatty.answer == plain.answer
+    # a name in the asker's story is not a company the question asks about
+    story = real_assistant.ask("We just closed our Series B and the founders are thinking about the next leadership "
+                               "hire. When is a CRO the better choice?")
+    assert not story.abstained and "CRO" in story.answer

@@ -365,3 +365,45 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
     # not a share: a schedule, or who does what
     assert analyze("does a CSO work 24/7?").quantity == ""
     assert analyze("how do the CSO and the VP of Sales split the work?").quantity == ""
+
+
+@pytest.mark.parametrize("message, asked", [
+    # chatter before or after the question is left out
+    ("So we're restructuring the team this quarter and I'm putting notes together: What metrics does a CRO track?",
+     "What metrics does a CRO track?"),
+    ("Trying to settle a debate with a coworker. who's the vp of sales' boss usually?",
+     "who's the vp of sales' boss usually?"),
+    ("What is a Chief Sales Officer? (asking for a friend lol, no rush on this one)", "What is a Chief Sales Officer?"),
+    # a question run on into a sentence with no stop between them
+    ("what numbers does a CRO care about Need this for a slide I'm presenting tomorrow.",
+     "what numbers does a CRO care about"),
+    # the asker's own case, words the question points back to, a role, a short topic: kept
+    ("we're like a 30 person startup - is a chief sales officer overkill rn?",
+     "we're like a 30 person startup - is a chief sales officer overkill rn?"),
+    ("We have a CRO and a big sales team already. Who should the VP of Sales report to?",
+     "We have a CRO and a big sales team already. Who should the VP of Sales report to?"),
+    ("we're a subscription biz that lives on renewals + upsell. CRO or CSO?",
+     "we're a subscription biz that lives on renewals + upsell. CRO or CSO?"),
+    ("vp of slaes day to day - what do they actually do?", "vp of slaes day to day - what do they actually do?"),
+    ("Base pay: VP of Sales vs CRO?", "Base pay: VP of Sales vs CRO?"),
+    ("rev ops and the tech stack for long-term growth: whose job is it to fix that?",
+     "rev ops and the tech stack for long-term growth: whose job is it to fix that?"),
+    # one sentence: as it is, brackets and titles too
+    ("How much equity (as a % of the company) does a CRO usually get?",
+     "How much equity (as a % of the company) does a CRO usually get?"),
+    ("How much does a Head of RevOps make?", "How much does a Head of RevOps make?"),
+])
+def test_focus_keeps_the_sentences_that_ask(message: str, asked: str) -> None:
+    from service.question import focus
+
+    assert focus(message) == asked
+
+
+def test_asking_text_is_the_sentences_that_ask() -> None:
+    from service.question import asking_text
+
+    # (names in the asker's story are not what is asked about: "Series B" is no company the articles lack)
+    assert asking_text("We just closed our Series B and are hiring. When is a CRO the better choice?") == \
+        "When is a CRO the better choice?"
+    assert asking_text("What is a Chief Sales Officer (CSO)?") == "What is a Chief Sales Officer (CSO)?"
+    assert asking_text("CRO pay") == "CRO pay"
