@@ -30,6 +30,9 @@ class Turn:
     content: str
 
 
+# words that open a chat turn without asking anything ("Now what about the CSO?", "hmm, and the CRO?")
+_INTERJECTION = re.compile(r"^\s*(?:(?:now|alright|all right|right|cool|great|nice|perfect|gotcha|got it|hm+|ah|oh|"
+                           r"ugh|wow|interesting|thanks|thank you|thx|ty)\b[\s,.!]*)+(?=\S)", re.IGNORECASE)
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
@@ -194,7 +197,7 @@ def _name_pronoun(question: str, role: str) -> str:
 
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
-    question = focus(question)
+    question = _INTERJECTION.sub("", focus(question))
     previous = _last_standalone(history)
     if not previous:
         return question

@@ -283,10 +283,11 @@ def asking_text(question: str) -> str:
 
 def focus(question: str) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
-    I'm putting notes together: what metrics does a CRO focus on?"): a sentence before or after them of six
-    words or more that names no role. It stays when the asking sentences point back at it or at the asker's
-    own case ("We're a 30-person startup. Do we need a CSO?", "... renewals + upsell. CRO or CSO?"); a short
-    one is a topic ("Base pay: VP of Sales vs CRO?", "vp of sales day to day - what do they do?")."""
+    I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?"): a
+    sentence before or after them that names no role, of six words or more or ended by a full stop. It stays
+    when the asking sentences point back at it or at the asker's own case ("We're a 30-person startup. Do we
+    need a CSO?", "... renewals + upsell. CRO or CSO?"); a short phrase is a topic ("Base pay: VP of Sales vs
+    CRO?", "vp of sales day to day - what do they do?")."""
     parts = _parts(question)
     asking = _asking(parts)
     if len(parts) < 2 or not asking or len(asking) == len(parts):
@@ -295,10 +296,11 @@ def focus(question: str) -> str:
     context = [p for i, p in enumerate(parts) if i not in asking]
     roles = find_roles(said)
     fragment = not tokenize(_strip_roles(said)) and not _QUESTION_OPENING.search(said)
-    if (_POINTS_BACK.search(said) or (_THIRD_PERSON.search(said) and not roles) or fragment
-            or (set(tokenize(said)) & _FITTING and any(_FIRST_PERSON.search(p) for p in context))):
+    if (_POINTS_BACK.search(said) or (_THIRD_PERSON.search(said) and not roles)
+            or ((fragment or set(tokenize(said)) & _FITTING) and any(_FIRST_PERSON.search(p) for p in context))):
         return question.strip()
-    chatter = {i for i, p in enumerate(parts) if i not in asking and len(p.split()) >= 6 and not find_roles(p)}
+    chatter = {i for i, p in enumerate(parts) if i not in asking and not find_roles(p)
+               and (len(p.split()) >= 6 or re.search(r"[.!]\W*$", p))}
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
 
 

@@ -52,6 +52,15 @@ def test_follow_ups_become_standalone(history: list[str], question: str, roles: 
         assert w in standalone.lower()
 
 
+@pytest.mark.parametrize("question", ["ok cool, thanks. and the CRO?", "hmm, and the CRO?",
+                                      "Perfect, thank you so much!! Now what about the CRO?",
+                                      "got it, that makes sense. what about the CRO?"])
+def test_a_thanks_before_a_follow_up_changes_nothing(question: str) -> None:
+    history = _h("Who does the VP of Sales report to?")
+    assert rewrite(question, history) == rewrite("and the CRO?", history)
+    assert find_roles(rewrite(question, history)) == ["cro"]
+
+
 def test_new_questions_pass_through_unchanged() -> None:
     history = _h("Who does the VP of Sales report to?")
     for q in ("How much does a CSO make?", "What is the capital of France?"):
