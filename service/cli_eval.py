@@ -29,14 +29,17 @@ if TYPE_CHECKING:
 @click.option("--index", "index_dir", type=click.Path(path_type=Path),
               help="Evaluate another index build (a folder written by `roleqa index --index DIR`).")
 @click.option("--ab", is_flag=True, help="A/B in one run: A = the defaults, B = --set/--index; paired tests.")
+@click.option("--perturb", "perturbations", metavar="NAMES",
+              help="Ask the suite's questions changed: typo, lower, chatter, thanks (comma-separated).")
 def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path | None, check: bool,
              baseline: Path | None, no_regressions: bool, sets: tuple[str, ...], index_dir: Path | None,
-             ab: bool) -> None:
+             ab: bool, perturbations: str | None) -> None:
     """Measure retrieval and answers on SUITE, side by side per configuration.
 
     With --baseline DIR or --ab, the run (B) is compared with another (A) question by question, with a
-    paired significance test per metric. Exit codes: 0 done, 1 the gate failed, 2 invalid input (suite,
-    thresholds, config, settings, index, baseline).
+    paired significance test per metric. With --perturb, every question is asked as typed with a slip, in lower
+    case, wrapped in chatter or after thanks (service.perturb), the same way on every run. Exit codes: 0 done,
+    1 the gate failed, 2 invalid input (suite, thresholds, config, settings, index, baseline, perturbation).
     """
     import time
     from dataclasses import asdict
@@ -70,6 +73,13 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
         problems.append("--no-regressions needs --baseline DIR or --ab")
     items, suite_problems = read_suite(suite)
     problems += suite_problems
+    if perturbations:
+        from service.perturb import perturb
+
+        try:
+            items = perturb(items, [n.strip() for n in perturbations.split(",") if n.strip()])
+        except ValueError as exc:
+            problems.append(f"--perturb: {exc}")
     if gate:
         try:
             load_thresholds(gate)
@@ -113,8 +123,11 @@ def eval_cmd(suite: Path, configs: tuple[str, ...], gate: Path | None, out: Path
         a_label = f"the defaults ({compared}; report in {out / 'a'})"
     assistant = _variant_assistant(variant, overrides, base, index_dir)
     b_label = f"this run ({', '.join([compared, *sets] + ([f'index {index_dir}'] if index_dir else []))})"
+    provenance = _provenance(variant, suite, assistant, overrides.as_dict())
+    if perturbations:
+        provenance["perturb"] = perturbations
     _run_and_report(assistant, items, names, compared, out, before, (a_label, b_label), gate, no_regressions,
-                    _provenance(variant, suite, assistant, overrides.as_dict()))
+                    provenance)
 
 
 _INDEX_HINT = ("Hint: --index takes a build made by `roleqa index --index {dir}` with this run's encoder "
