@@ -232,25 +232,35 @@ class Question:
 
 
 # a sentence that asks: it ends in a question mark, or opens with a question word or a request
-_QUESTION_OPENING = re.compile(r"(?:^\W*|,\s*)(?:(?:so|ok|okay|and|but|also|hey|hi|well|then|anyway|basically|"
-                     r"quick q(?:uestion)?)\W+){0,3}(?:what\w*|which|who\w*|whom|whose|when|where|why|how\w*|is|are|"
-                     r"am|was|were|do|does|did|can|could|should|shall|would|will|may|might|must|has|have|had|isn't|"
-                     r"aren't|doesn't|don't|explain|describe|compare|tell|list|give|define|name|show|help|any|wat|wut|"
-                     r"wht|whats|hows|whos|wheres|whens)\b", re.IGNORECASE)
+_QUESTION_OPENING = re.compile(
+    r"(?:^\W*|,\s*)(?:(?:so|ok|okay|and|but|also|hey|hi|well|then|anyway|basically|quick q(?:uestion)?)\W+){0,3}"
+    r"(?:what\w*|which|who\w*|whom|whose|when|where|why|how\w*|is|are|am|was|were|do|does|did|can|could|should|"
+    r"shall|would|will|may|might|must|has|have|had|isn't|aren't|doesn't|don't|explain|describe|compare|tell|list|"
+    r"give|define|name|show|help|any|sum|summari[sz]e|outline|walk|break|clarify|spell|remind|wat|wut|wht|whats|"
+    r"hows|whos|wheres|whens)\b", re.IGNORECASE)
 _ASKING = re.compile(r"\?\s*$|" + _QUESTION_OPENING.pattern, re.IGNORECASE)
 # the asking sentence points at the rest: the asker's own case ("do we need one?") or words before it ("that")
-_POINTS_BACK = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|i|i'm|i've|i'd|me|my|this|these|those|such)\b|"
+_POINTS_BACK = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|i|i'm|i've|i'd|my|this|these|those|such)\b|"
                           r"\b(?:that|it)\W*$", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGNORECASE)
 # what a question about the asker's case asks: whether or when a hire fits it
-_FITTING = _CHOOSING | frozenset(tokenize("overkill worth early soon ready premature right"))
+_FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
+                              "ready premature right"))
+# a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the
+# asker ("I'm new here", "trying to get my head around our org chart")
+_OUR_CASE = re.compile(r"\b(?:we|we're|we've|we'd|weve|were|us|our\s+(?:company|business|startup|firm|model|revenue|"
+                       r"customers?|deals?|product|market|industry|size|stage|growth|sales\s+(?:team|cycle)))\b",
+                       re.IGNORECASE)
 # (and a closing aside in brackets: "... CSO? (asking for a friend lol)")
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\s+[-\u2013\u2014]{1,2}\s+|\s+(?=\([^()]*\)\W*$)")
 # a question run on into a sentence with no stop between them ("... care about Thanks in advance"): a
 # capitalized common word after a lower-case one (a name is rarer: "Salesforce", "Series B")
-_RUN_ON = re.compile(r"(?<=[a-z0-9])\s+(?=[A-Z][a-z]+\b)")
+_RUN_ON = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Z][a-z]+\b|I(?:'m|’m)?\s)")
 _NO_END = re.compile(r"\b(?:a|an|the|of|my|our|your|their|his|her|its|this|that)$", re.IGNORECASE)  # "a Head of"
 _RUN_ON_COUNT = 50_000
+_ASKS_ME = re.compile(r"\b(?:do|does|did|should|can|could|would|will|shall|must|might|may|am|have|what|how|when|where|"
+                      r"why|which|who|if|that|so|because|and|but|or|than|as|once|until|before|after|while)$",
+                      re.IGNORECASE)
 
 
 def _parts(question: str) -> list[str]:
@@ -258,14 +268,19 @@ def _parts(question: str) -> list[str]:
     parts = []
     for part in _SENTENCE_END.split(question.strip()):
         start = 0
-        spans = role_spans(part)
+        spans = role_spans(part) if _RUN_ON.search(part) else []
         for m in _RUN_ON.finditer(part):
             word = re.match(r"([A-Za-z]+)(\s+[A-Z])?", part[m.end():])  # (not a title: "Chief Sales Officer")
-            if (word and not word.group(2) and not any(a <= m.end() < b for a, b, _ in spans)
-                    and not _NO_END.search(part[:m.start()])
-                    and english_counts().get(word.group(1).lower(), 0) >= _RUN_ON_COUNT):
-                parts.append(part[start:m.start()])
+            if word and word.group(1) == "I":  # "... in one line I need it for a deck", not "what should I do"
+                run_on = not _ASKS_ME.search(part[:m.start()])
+            else:
+                run_on = bool(word and not word.group(2) and not any(a <= m.end() < b for a, b, _ in spans)
+                              and not _NO_END.search(part[:m.start()])
+                              and english_counts().get(word.group(1).lower(), 0) >= _RUN_ON_COUNT)
+            if run_on:  # (the rest is one sentence: "Need this for a slide I'm presenting tomorrow.")
+                parts.append(part[:m.start()])
                 start = m.end()
+                break
         parts.append(part[start:])
     return [p for p in parts if p.strip()]
 
@@ -283,11 +298,12 @@ def asking_text(question: str) -> str:
 
 def focus(question: str) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
-    I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?"): a
-    sentence before or after them that names no role, of six words or more or ended by a full stop. It stays
-    when the asking sentences point back at it or at the asker's own case ("We're a 30-person startup. Do we
-    need a CSO?", "... renewals + upsell. CRO or CSO?"); a short phrase is a topic ("Base pay: VP of Sales vs
-    CRO?", "vp of sales day to day - what do they do?")."""
+    I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
+    (no rush, just curious)"): a sentence that names no role, of six words or more, ended by a full stop or in
+    brackets. When the question points back or at the asker's own case, what comes before it stays ("We're a
+    30-person startup. Do we need a CSO?", "... renewals + upsell. CRO or CSO?"), and after it only words on the
+    company; a short phrase is a topic ("Base pay: VP of Sales vs CRO?"); a question about "them" that names no
+    role keeps it all ("vp of sales day to day - what do they do?")."""
     parts = _parts(question)
     asking = _asking(parts)
     if len(parts) < 2 or not asking or len(asking) == len(parts):
@@ -296,11 +312,18 @@ def focus(question: str) -> str:
     context = [p for i, p in enumerate(parts) if i not in asking]
     roles = find_roles(said)
     fragment = not tokenize(_strip_roles(said)) and not _QUESTION_OPENING.search(said)
-    if (_POINTS_BACK.search(said) or (_THIRD_PERSON.search(said) and not roles)
-            or ((fragment or set(tokenize(said)) & _FITTING) and any(_FIRST_PERSON.search(p) for p in context))):
-        return question.strip()
-    chatter = {i for i, p in enumerate(parts) if i not in asking and not find_roles(p)
-               and (len(p.split()) >= 6 or re.search(r"[.!]\W*$", p))}
+    if _THIRD_PERSON.search(said) and not roles:
+        return question.strip()  # "vp of sales day to day - what do they do?": the role it asks about
+    first = asking[0]
+    if _POINTS_BACK.search(said) or ((fragment or set(tokenize(said)) & _FITTING)
+                                     and any(_OUR_CASE.search(p) for p in context)):
+        # "we're like a 30 person startup - is a CSO overkill?", "... renewals + upsell. CRO or CSO?": what
+        # comes before the question is the case it is asked in; after it, only a word on the company
+        kept = {i for i in range(first)} | {i for i, p in enumerate(parts) if _OUR_CASE.search(p)}
+    else:
+        kept = set()
+    chatter = {i for i, p in enumerate(parts) if i not in asking and i not in kept and not find_roles(p)
+               and (len(p.split()) >= 6 or re.search(r"[.!]\W*$", p) or re.fullmatch(r"\(.*\)\W*", p))}
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
 
 

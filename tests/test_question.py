@@ -377,6 +377,13 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
     # a question run on into a sentence with no stop between them
     ("what numbers does a CRO care about Need this for a slide I'm presenting tomorrow.",
      "what numbers does a CRO care about"),
+    ("Tell me about the chief sales officer. (no rush, just curious)", "Tell me about the chief sales officer."),
+    ("WHAT DOES A CHIEF SALES OFFICER DO Trying to get my head around our org chart.",
+     "WHAT DOES A CHIEF SALES OFFICER DO"),
+    # a question about the asker's case keeps what comes before it; after it, only words on the company
+    ("How should incentives be set up for our revenue leaders? Thanks so much in advance!",
+     "How should incentives be set up for our revenue leaders?"),
+    ("Do we need a CSO? We're a 30 person startup.", "Do we need a CSO? We're a 30 person startup."),
     # the asker's own case, words the question points back to, a role, a short topic: kept
     ("we're like a 30 person startup - is a chief sales officer overkill rn?",
      "we're like a 30 person startup - is a chief sales officer overkill rn?"),
