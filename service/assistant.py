@@ -22,7 +22,7 @@ from service.conversation import (
 from service.corpus import load_corpus
 from service.embedding import Encoder, load_encoder
 from service.index import Index, load_index, read_manifest, resolve_index_path
-from service.lexicon import find_roles
+from service.lexicon import find_roles, repair_spelling
 from service.question import focus
 from service.retrieval import Passage, PreparedQuery, Retriever
 from service.roles import load_roles
@@ -61,8 +61,14 @@ class Assistant:
         return cls(index, encoder, settings)
 
     def standalone(self, question: str, history: Sequence[Turn] = ()) -> str:
-        # (the sentences that ask, without chatter around them: see service.question.focus)
-        return rewrite(question, history) if history else focus(question)
+        # (the sentences that ask, without chatter around them: see service.question.focus; spelled right first,
+        # so "what abuot the CRO?" is a follow-up)
+        vocabulary = self.index.vocabulary
+        question = repair_spelling(question, vocabulary)
+        if not history:
+            return focus(question)
+        return rewrite(question, [Turn(t.role, repair_spelling(t.content, vocabulary)) if t.role == "user" else t
+                                  for t in history])
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
                 said: str = "", more: bool = True) -> Answer:

@@ -314,6 +314,7 @@ def _sorted(vocabulary: frozenset[str]) -> tuple[str, ...]:
 # slip: the 47k words at or above it (the list's rarest 113k, counts 50-99, are mostly misspellings and names)
 _COMMON_COUNT = 100
 _BASE_COUNT = 500
+_RARE_COUNT = 2000  # a word this rare one slip from a word that frames questions is taken for that word
 
 
 @lru_cache(maxsize=1)
@@ -418,7 +419,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
                 low not in STOPWORDS):
             # a question word with a letter left out ("wht does a CSO do", "whn should we"): the likeliest slip
             return next((w for w in _QUESTION_WORDS if len(w) == 4 and _drops_one(w, low)), word)
-        if len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or _stem(low) in stems:
+        if (len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or low in ABBREVIATIONS
+                or _stem(low) in stems):
             return word
         if any(start <= m.start() < end for start, end in protected):
             return word
@@ -432,7 +434,8 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
         function_word = process.extractOne(low, _FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
         # (an English word only when it is an auxiliary's letters swapped before its subject: "what dose
         # a CSO do" but not "five years" or "what form of pay")
-        if function_word and (low not in english or (
+        # (or a rare word one slip from it: "abut" is "about")
+        if function_word and (low not in english or english_counts()[low] < _RARE_COUNT or (
                 sorted(low) == sorted(function_word[0]) and function_word[0] in _AUXILIARIES
                 and _SUBJECT_NEXT.match(m.string, m.end()))):
             return str(function_word[0])
