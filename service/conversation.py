@@ -31,8 +31,10 @@ class Turn:
 
 
 # words that open a chat turn without asking anything ("Now what about the CSO?", "hmm, and the CRO?")
-_INTERJECTION = re.compile(r"^\s*(?:(?:now|alright|all right|right|cool|great|nice|perfect|gotcha|got it|hm+|ah|oh|"
-                           r"ugh|wow|interesting|thanks|thank you|thx|ty)\b[\s,.!]*)+(?=\S)", re.IGNORECASE)
+# (a word that also describes, "great", only with a stop after it: "great, and the CRO?", not "great VPs")
+_INTERJECTION = re.compile(r"^\s*(?:(?:(?:now|alright|all right|gotcha|got it|hm+|ah|oh|ugh|wow|thanks|thank you|thx|"
+                           r"ty)\b|(?:right|cool|great|nice|perfect|interesting|ok(?:ay)?)\s*[,.!]+)[\s,.!]*)+(?=\S)",
+                           re.IGNORECASE)
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
