@@ -8,12 +8,14 @@ and unit choice are judged against it, so naming a core role never makes a quest
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from service.lexicon import (
     ANSWERS_TO,
     CORE_ROLES,
     HOW_MUCH_PAY,
+    STOPWORDS,
     TAKE_HOME,
     boss_question,
     english_counts,
@@ -22,6 +24,7 @@ from service.lexicon import (
     roles_after,
     strip_roles,
     tokenize,
+    words,
 )
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "condition",
@@ -263,10 +266,11 @@ _ASKS_ME = re.compile(r"\b(?:do|does|did|should|can|could|would|will|shall|must|
                       re.IGNORECASE)
 
 
-def _parts(question: str) -> list[str]:
-    """The sentences (and dash- or bracket-set phrases) of a message."""
-    parts = []
-    for part in _SENTENCE_END.split(question.strip()):
+def _pieces(question: str) -> list[tuple[str, int]]:
+    """The sentences (and dash- or bracket-set phrases) of a message, split again where a sentence runs on into
+    another without a stop; each with the number of the sentence it came from."""
+    pieces = []
+    for n, part in enumerate(_SENTENCE_END.split(question.strip())):
         start = 0
         spans = role_spans(part) if _RUN_ON.search(part) else []
         for m in _RUN_ON.finditer(part):
@@ -276,13 +280,17 @@ def _parts(question: str) -> list[str]:
             else:
                 run_on = bool(word and not word.group(2) and not any(a <= m.end() < b for a, b, _ in spans)
                               and not _NO_END.search(part[:m.start()])
-                              and english_counts().get(word.group(1).lower(), 0) >= _RUN_ON_COUNT)
-            if run_on:  # (the rest is one sentence: "Need this for a slide I'm presenting tomorrow.")
-                parts.append(part[:m.start()])
+                              and (english_counts().get(word.group(1).lower(), 0) >= _RUN_ON_COUNT
+                                   or part[m.start() - 1] == ","))
+            if run_on:
+                pieces.append((part[start:m.start()], n))
                 start = m.end()
-                break
-        parts.append(part[start:])
-    return [p for p in parts if p.strip()]
+        pieces.append((part[start:], n))
+    return [(p, n) for p, n in pieces if p.strip()]
+
+
+def _parts(question: str) -> list[str]:
+    return [p for p, _ in _pieces(question)]
 
 
 def _asking(parts: list[str]) -> list[int]:
@@ -296,7 +304,7 @@ def asking_text(question: str) -> str:
     return " ".join(parts[i] for i in asking) if asking else question
 
 
-def focus(question: str) -> str:
+def focus(question: str, vocabulary: Collection[str] = ()) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
     I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
     (no rush, just curious)"): a sentence that names no role, of six words or more, ended by a full stop or in
@@ -304,7 +312,8 @@ def focus(question: str) -> str:
     30-person startup. Do we need a CSO?", "... renewals + upsell. CRO or CSO?"), and after it only words on the
     company; a short phrase is a topic ("Base pay: VP of Sales vs CRO?"); a question about "them" that names no
     role keeps it all ("vp of sales day to day - what do they do?")."""
-    parts = _parts(question)
+    pieces = _pieces(question)
+    parts = [p for p, _ in pieces]
     asking = _asking(parts)
     if len(parts) < 2 or not asking or len(asking) == len(parts):
         return question.strip()
@@ -314,17 +323,37 @@ def focus(question: str) -> str:
     fragment = not tokenize(_strip_roles(said)) and not _QUESTION_OPENING.search(said)
     if _THIRD_PERSON.search(said) and not roles:
         return question.strip()  # "vp of sales day to day - what do they do?": the role it asks about
-    first = asking[0]
+    first, last = asking[0], asking[-1]
     if _POINTS_BACK.search(said) or ((fragment or set(tokenize(said)) & _FITTING)
                                      and any(_OUR_CASE.search(p) for p in context)):
         # "we're like a 30 person startup - is a CSO overkill?", "... renewals + upsell. CRO or CSO?": what
         # comes before the question is the case it is asked in; after it, only a word on the company
-        kept = {i for i in range(first)} | {i for i, p in enumerate(parts) if _OUR_CASE.search(p)}
+        kept = set(range(first)) | {i for i, p in enumerate(parts) if _OUR_CASE.search(p)}
     else:
         kept = set()
-    chatter = {i for i, p in enumerate(parts) if i not in asking and i not in kept and not find_roles(p)
-               and (len(p.split()) >= 6 or re.search(r"[.!]\W*$", p) or re.fullmatch(r"\(.*\)\W*", p))}
+    chatter: set[int] = set()
+    for run in _runs([i for i in range(len(parts)) if i not in asking and i not in kept], pieces):
+        said = " ".join(parts[i] for i in run)
+        if find_roles(said):
+            continue
+        # a sentence, not a topic; after the question, also a phrase that shares no word with the articles
+        # ("Appreciate it :pray:", "just curious tbh", not "skills wise")
+        if (len(said.split()) >= 6 or re.search(r"[.!]\W*$", said) or re.fullmatch(r"\(.*\)\W*", said)
+                or (run[0] > last and vocabulary and not any(w in vocabulary for w in words(said)
+                                                             if w not in STOPWORDS))):
+            chatter.update(run)
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
+
+
+def _runs(indices: list[int], pieces: list[tuple[str, int]]) -> list[list[int]]:
+    """`indices` in runs of neighbours from one sentence: [0, 1, 3] -> [[0, 1], [3]]."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1 and pieces[i - 1][1] == pieces[i][1]:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _strip_roles(text: str) -> str:
