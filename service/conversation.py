@@ -35,6 +35,18 @@ class Turn:
 _INTERJECTION = re.compile(r"^\s*(?:(?:(?:now|alright|all right|gotcha|got it|hm+|ah|oh|ugh|wow|thanks|thank you|thx|"
                            r"ty)\b|(?:right|cool|great|nice|perfect|interesting|ok(?:ay)?)\s*[,.!]+)[\s,.!]*)+(?=\S)",
                            re.IGNORECASE)
+# a few words of reaction run on into the follow-up that starts after them ("right ok how much do they make?")
+_REACTION = re.compile(r"^\s*((?:[\w'’]+[\s,.!:-]+){1,5}?)(?=(?:and\s+(?:the|a|an|what|how|who|which|why|when|where|is|"
+                       r"are|does|do|for|if|with|on)|what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|"
+                       r"can|could|should|would|will)\b)", re.IGNORECASE)
+_QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|"
+                            r"would|will|and|or)\b", re.IGNORECASE)
+# (not words that set the case the follow-up asks in: "in bigger orgs who do they report to?")
+_SETS_CASE = re.compile(r"\s*(?:in|at|for|with|on|of|a|an|the|if|when|as|during|after|before|over|under|our|my|your|"
+                        r"their|from|to|by|since|once|now that|given|assuming|say|like|compared|besides|without|"
+                        r"except|other than|apart from|only|just|also|both|either|each|every|all|any|some|most|so|ok|"
+                        r"okay|but|then|and|what about|how about|same for)\b",
+                        re.IGNORECASE)
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
@@ -200,6 +212,10 @@ def _name_pronoun(question: str, role: str) -> str:
 def rewrite(question: str, history: Sequence[Turn]) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
     question = _INTERJECTION.sub("", focus(question))
+    lead = _REACTION.match(question)
+    if (lead and not find_roles(lead.group(1)) and not _QUESTION_WORD.search(lead.group(1))
+            and not _SETS_CASE.match(lead.group(1))):
+        question = question[lead.end(1):]  # "cool cool and the CRO?", "makes sense what about the CSO?"
     previous = _last_standalone(history)
     if not previous:
         return question

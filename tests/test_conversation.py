@@ -61,6 +61,22 @@ def test_a_thanks_before_a_follow_up_changes_nothing(question: str) -> None:
     assert find_roles(rewrite(question, history)) == ["cro"]
 
 
+@pytest.mark.parametrize("question, same_as", [
+    ("cool cool and the CRO?", "and the CRO?"),
+    ("fair enough how about the CSO", "how about the CSO"),
+    ("right ok how much do they make?", "how much do they make?"),
+])
+def test_a_reaction_run_on_into_a_follow_up_changes_nothing(question: str, same_as: str) -> None:
+    history = _h("Who does the VP of Sales report to?")
+    assert rewrite(question, history) == rewrite(same_as, history)
+
+
+def test_words_that_set_the_case_are_no_reaction() -> None:
+    history = _h("Who does the VP of Sales report to?")
+    assert rewrite("in bigger orgs who do they report to?", history).startswith("in bigger orgs")
+    assert rewrite("so what does a great one look like?", history).startswith("so what")
+
+
 def test_new_questions_pass_through_unchanged() -> None:
     history = _h("Who does the VP of Sales report to?")
     for q in ("How much does a CSO make?", "What is the capital of France?"):
