@@ -251,7 +251,7 @@ _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit opt
                               "ready premature right"))
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the
 # asker ("I'm new here", "trying to get my head around our org chart")
-_OUR_CASE = re.compile(r"\b(?:we|we're|we've|we'd|weve|were|us|our\s+(?:company|business|startup|firm|model|revenue|"
+_OUR_CASE = re.compile(r"\b(?:we|we're|we've|we'd|weve|us|our\s+(?:company|business|startup|firm|model|revenue|"
                        r"customers?|deals?|product|market|industry|size|stage|growth|sales\s+(?:team|cycle)))\b",
                        re.IGNORECASE)
 # (and a closing aside in brackets: "... CSO? (asking for a friend lol)")
@@ -307,11 +307,12 @@ def asking_text(question: str) -> str:
 def focus(question: str, vocabulary: Collection[str] = ()) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
     I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
-    (no rush, just curious)"): a sentence that names no role, of six words or more, ended by a full stop or in
-    brackets. When the question points back or at the asker's own case, what comes before it stays ("We're a
-    30-person startup. Do we need a CSO?", "... renewals + upsell. CRO or CSO?"), and after it only words on the
-    company; a short phrase is a topic ("Base pay: VP of Sales vs CRO?"); a question about "them" that names no
-    role keeps it all ("vp of sales day to day - what do they do?")."""
+    (no rush, just curious)"): a sentence (or run-on piece of one) that names no role and has six words or
+    more, a full stop or brackets; after the question, also a phrase with no word of `vocabulary` (the
+    articles' words, when given: "just curious tbh" but not "skills wise"). A short phrase before it is a topic
+    ("Base pay: VP of Sales vs CRO?"). When the question points back or at the asker's company, what comes
+    before it stays, and after it what speaks of the company ("We're a 30-person startup. Do we need a CSO?");
+    a question about "them" that names no role keeps it all ("vp of sales day to day - what do they do?")."""
     pieces = _pieces(question)
     parts = [p for p, _ in pieces]
     asking = _asking(parts)
@@ -333,13 +334,13 @@ def focus(question: str, vocabulary: Collection[str] = ()) -> str:
         kept = set()
     chatter: set[int] = set()
     for run in _runs([i for i in range(len(parts)) if i not in asking and i not in kept], pieces):
-        said = " ".join(parts[i] for i in run)
-        if find_roles(said):
+        aside = " ".join(parts[i] for i in run)
+        if find_roles(aside):
             continue
         # a sentence, not a topic; after the question, also a phrase that shares no word with the articles
         # ("Appreciate it :pray:", "just curious tbh", not "skills wise")
-        if (len(said.split()) >= 6 or re.search(r"[.!]\W*$", said) or re.fullmatch(r"\(.*\)\W*", said)
-                or (run[0] > last and vocabulary and not any(w in vocabulary for w in words(said)
+        if (len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside)
+                or (run[0] > last and vocabulary and not any(w in vocabulary for w in words(aside)
                                                              if w not in STOPWORDS))):
             chatter.update(run)
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
