@@ -244,7 +244,8 @@ _QUESTION_OPENING = re.compile(
 _ASKING = re.compile(r"\?\s*$|" + _QUESTION_OPENING.pattern, re.IGNORECASE)
 # the asking sentence points at the rest: the asker's own case ("do we need one?") or words before it ("that")
 _POINTS_BACK = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|i|i'm|i've|i'd|my|this|these|those|such)\b|"
-                          r"\b(?:that|it)\W*$", re.IGNORECASE)
+                          r"\b(?:that|it)\W*$|^\W*(?:is|was|are|does|do|did|can|should|would|will)\s+(?:that|it)\b",
+                          re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGNORECASE)
 # what a question about the asker's case asks: whether or when a hire fits it
 _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
@@ -260,7 +261,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\s+[-\u2013\u2014]{1,2}\s+|\s+(?=\(
 # capitalized common word after a lower-case one (a name is rarer: "Salesforce", "Series B")
 _RUN_ON = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Z][a-z]+\b|I(?:'m|’m)?\s)")
 _NO_END = re.compile(r"\b(?:a|an|the|of|my|our|your|their|his|her|its|this|that)$", re.IGNORECASE)  # "a Head of"
-_RUN_ON_COUNT = 50_000
+_RUN_ON_COUNT = 5_000
+# six words or more, then a question in lower case to the end ("... and im underprepared is the head of revenue
+# the boss of marketing too?"); not after words that set its case ("for a 50-person company which role fits?")
+_LATE_QUESTION = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){5,}?[\w'’&/+-]+\s+)(?=(?:(?:what|which|who|how|whats|wat|wut|"
+                            r"wht)\s|(?:does|do|did|is|are|can|could|should|would|will|dose)\s+(?:the|a|an|my|our|your|"
+                            r"their|they|we|you|i|it|he|she|this|that|these|those|(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)",
+                            re.IGNORECASE)
+_CASE_FIRST = re.compile(r"\s*(?:in|at|for|with|on|of|if|when|as|during|after|before|given|assuming|since|once|"
+                         r"because|compared|besides|without|except|other than|apart from)\b", re.IGNORECASE)
 _ASKS_ME = re.compile(r"\b(?:do|does|did|should|can|could|would|will|shall|must|might|may|am|have|what|how|when|where|"
                       r"why|which|who|if|that|so|because|and|but|or|than|as|once|until|before|after|while)$",
                       re.IGNORECASE)
@@ -285,7 +294,13 @@ def _pieces(question: str) -> list[tuple[str, int]]:
             if run_on:
                 pieces.append((part[start:m.start()], n))
                 start = m.end()
-        pieces.append((part[start:], n))
+        rest = part[start:]
+        late = _LATE_QUESTION.match(rest)
+        if late and not _QUESTION_OPENING.search(late.group(1)) and not _CASE_FIRST.match(late.group(1)):
+            # "Not urgent at all, just curious does the CRO run marketing too?": the question starts late
+            pieces += [(late.group(1), n), (rest[late.end(1):], n)]
+        else:
+            pieces.append((rest, n))
     return [(p, n) for p, n in pieces if p.strip()]
 
 

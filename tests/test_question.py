@@ -384,6 +384,13 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
     ("How should incentives be set up for our revenue leaders? Thanks so much in advance!",
      "How should incentives be set up for our revenue leaders?"),
     ("Do we need a CSO? We're a 30 person startup.", "Do we need a CSO? We're a 30 person startup."),
+    # a question that starts late in a sentence of chatter
+    ("Not urgent at all, just curious does the CRO run marketing too?", "does the CRO run marketing too?"),
+    ("1st thing a brand new sales leader should focus on?", "1st thing a brand new sales leader should focus on?"),
+    ("For a 50 person B2B saas company with long cycles which role fits better?",
+     "For a 50 person B2B saas company with long cycles which role fits better?"),
+    ("our new head of sales wants to rip out our CRM lol, is that normal??",
+     "our new head of sales wants to rip out our CRM lol, is that normal??"),
     # the asker's own case, words the question points back to, a role, a short topic: kept
     ("we're like a 30 person startup - is a chief sales officer overkill rn?",
      "we're like a 30 person startup - is a chief sales officer overkill rn?"),
