@@ -64,11 +64,11 @@ class Assistant:
         # (the sentences that ask, without chatter around them: see service.question.focus; spelled right first,
         # so "what abuot the CRO?" is a follow-up)
         vocabulary = self.index.vocabulary
-        question = focus(repair_spelling(question, vocabulary), vocabulary)
+        question = repair_spelling(question, vocabulary)
         if not history:
-            return question
-        return rewrite(question, [Turn(t.role, focus(repair_spelling(t.content, vocabulary), vocabulary))
-                                  if t.role == "user" else t for t in history])
+            return focus(question)
+        return rewrite(question, [Turn(t.role, repair_spelling(t.content, vocabulary)) if t.role == "user" else t
+                                  for t in history])
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
                 said: str = "", more: bool = True) -> Answer:

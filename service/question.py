@@ -8,14 +8,12 @@ and unit choice are judged against it, so naming a core role never makes a quest
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from service.lexicon import (
     ANSWERS_TO,
     CORE_ROLES,
     HOW_MUCH_PAY,
-    STOPWORDS,
     TAKE_HOME,
     boss_question,
     english_counts,
@@ -24,7 +22,6 @@ from service.lexicon import (
     roles_after,
     strip_roles,
     tokenize,
-    words,
 )
 
 ANSWER_TYPES = ("role", "list", "amount", "duration", "yesno", "reason", "comparison", "definition", "condition",
@@ -319,13 +316,12 @@ def asking_text(question: str) -> str:
     return " ".join(parts[i] for i in asking) if asking else question
 
 
-def focus(question: str, vocabulary: Collection[str] = ()) -> str:
+def focus(question: str) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
     I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
     (no rush, just curious)"): a sentence (or run-on piece of one) that names no role and has six words or
-    more, a full stop or brackets; after the question, also a phrase with no word of `vocabulary` (the
-    articles' words, when given: "just curious tbh" but not "skills wise"). A short phrase before it is a topic
-    ("Base pay: VP of Sales vs CRO?"). When the question points back or at the asker's company, what comes
+    more, a full stop or brackets. A short phrase is a topic ("Base pay: VP of Sales vs CRO?") or says what is
+    asked ("... VP of Sales? skills wise"). When the question points back or at the asker's company, what comes
     before it stays, and after it what speaks of the company ("We're a 30-person startup. Do we need a CSO?");
     a question about "them" that names no role keeps it all ("vp of sales day to day - what do they do?")."""
     pieces = _pieces(question)
@@ -339,7 +335,7 @@ def focus(question: str, vocabulary: Collection[str] = ()) -> str:
     fragment = not tokenize(_strip_roles(said)) and not _QUESTION_OPENING.search(said)
     if _THIRD_PERSON.search(said) and not roles:
         return question.strip()  # "vp of sales day to day - what do they do?": the role it asks about
-    first, last = asking[0], asking[-1]
+    first = asking[0]
     if _POINTS_BACK.search(said) or ((fragment or set(tokenize(said)) & _FITTING)
                                      and any(_OUR_CASE.search(p) for p in context)):
         # "we're like a 30 person startup - is a CSO overkill?", "... renewals + upsell. CRO or CSO?": what
@@ -352,11 +348,9 @@ def focus(question: str, vocabulary: Collection[str] = ()) -> str:
         aside = " ".join(parts[i] for i in run)
         if find_roles(aside):
             continue
-        # a sentence, not a topic; after the question, also a phrase that shares no word with the articles
-        # ("Appreciate it :pray:", "just curious tbh", not "skills wise")
-        if (len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside)
-                or (run[0] > last and vocabulary and not any(w in vocabulary for w in words(aside)
-                                                             if w not in STOPWORDS))):
+        # a sentence, not a topic (a short phrase after the question stays even when the articles lack its words:
+        # they may be what it asks that the articles can't answer, "... equity too")
+        if len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside):
             chatter.update(run)
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
 

@@ -423,14 +423,11 @@ def test_asking_text_is_the_sentences_that_ask() -> None:
     assert asking_text("CRO pay") == "CRO pay"
 
 
-def test_focus_splits_run_on_sentences_and_drops_asides_that_share_no_word_with_the_articles() -> None:
+def test_focus_splits_run_on_sentences() -> None:
     from service.question import focus
 
     assert focus("FYI I'm in marketing ops, so pretty far from the sales side of things Does the CRO have P&L "
                  "responsibility?") == "Does the CRO have P&L responsibility?"
-    vocabulary = frozenset({"skills", "pay", "profit", "sharing"})
-    assert focus("do CROs get profit sharing? just curious tbh", vocabulary) == "do CROs get profit sharing?"
-    # (a phrase after the question that uses the articles' words says what is asked)
-    assert focus("what makes a solid VP of Sales? skills wise", vocabulary) == \
-        "what makes a solid VP of Sales? skills wise"
-    assert focus("do CROs get profit sharing? just curious tbh") == "do CROs get profit sharing? just curious tbh"
+    # (a short phrase after the question may say what is asked, or what the articles can't answer)
+    assert focus("what makes a solid VP of Sales? skills wise") == "what makes a solid VP of Sales? skills wise"
+    assert focus("what bonus does a CRO get? equity too") == "what bonus does a CRO get? equity too"
