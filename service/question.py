@@ -265,6 +265,10 @@ _LATE_QUESTION = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){5,}?[\w'’&/+-]+\s+)
                             r"wht)\s|(?:does|do|did|is|are|can|could|should|would|will|dose)\s+(?:the|a|an|my|our|your|"
                             r"their|they|we|you|i|it|he|she|this|that|these|those|(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)",
                             re.IGNORECASE)
+# a greeting before a question ("hey team do VPs of Sales get a company car?")
+_GREETING = re.compile(r"^\s*(?:hey|hi|hello|hiya|heya|yo|morning|afternoon|evening|good\s+(?:morning|afternoon|"
+                       r"evening))(?:\s+(?:there|all|team|folks|everyone|guys|y'all|everybody|bot))?[\s,!.:-]+",
+                       re.IGNORECASE)
 _CASE_FIRST = re.compile(r"\s*(?:in|at|for|with|on|of|if|when|as|during|after|before|given|assuming|since|once|"
                          r"because|compared|besides|without|except|other than|apart from)\b", re.IGNORECASE)
 _ASKS_ME = re.compile(r"\b(?:do|does|did|should|can|could|would|will|shall|must|might|may|am|have|what|how|when|where|"
@@ -280,7 +284,7 @@ def _pieces(question: str) -> list[tuple[str, int]]:
         start = 0
         spans = role_spans(part) if _RUN_ON.search(part) else []
         for m in _RUN_ON.finditer(part):
-            word = re.match(r"([A-Za-z]+)(\s+[A-Z])?", part[m.end():])  # (not a title: "Chief Sales Officer")
+            word = re.match(r"([A-Za-z]+)(\s+[A-Z][a-z])?", part[m.end():])  # (not a title: "Chief Sales Officer")
             if word and word.group(1) == "I":  # "... in one line I need it for a deck", not "what should I do"
                 run_on = not _ASKS_ME.search(part[:m.start()])
             else:
@@ -324,6 +328,9 @@ def focus(question: str) -> str:
     asked ("... VP of Sales? skills wise"). When the question points back or at the asker's company, what comes
     before it stays, and after it what speaks of the company ("We're a 30-person startup. Do we need a CSO?");
     a question about "them" that names no role keeps it all ("vp of sales day to day - what do they do?")."""
+    greeting = _GREETING.match(question)
+    if greeting and _QUESTION_OPENING.match(question[greeting.end():]):
+        question = question[greeting.end():]
     pieces = _pieces(question)
     parts = [p for p, _ in pieces]
     asking = _asking(parts)

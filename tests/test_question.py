@@ -384,6 +384,10 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
     ("How should incentives be set up for our revenue leaders? Thanks so much in advance!",
      "How should incentives be set up for our revenue leaders?"),
     ("Do we need a CSO? We're a 30 person startup.", "Do we need a CSO? We're a 30 person startup."),
+    # a greeting, and a run-on before an acronym ("... wiki Are CROs")
+    ("hey team do VPs of Sales usually get a company car?", "do VPs of Sales usually get a company car?"),
+    ("Sorry if this has been asked already, couldn't find it on the wiki Are CROs allowed to work remote?",
+     "Are CROs allowed to work remote?"),
     # a question that starts late in a sentence of chatter
     ("Not urgent at all, just curious does the CRO run marketing too?", "does the CRO run marketing too?"),
     ("1st thing a brand new sales leader should focus on?", "1st thing a brand new sales leader should focus on?"),
