@@ -323,7 +323,7 @@ def english_counts() -> dict[str, int]:
     words at or above `_COMMON_COUNT`, and the packaged encoder's whole WordPiece words (~20k) it lacks.
 
     The list is read from the package's data file with a regex rather than through `SpellChecker()`, which
-    would hold all 160k words as a dict (+17 MB per worker; this keeps ~5 MB), and its correction picks by
+    would hold all 160k words as a dict (+17 MB; these 47k add 10-12 MB per worker), and its correction picks by
     count alone ("coah": "coat"), where a word of the articles should come first (`_one_slip`)."""
     counts: dict[str, int] = {}
     try:
