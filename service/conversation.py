@@ -21,7 +21,7 @@ from service.lexicon import (
     strip_roles,
     tokenize,
 )
-from service.question import RECIPROCAL, analyze, choice_between_roles, focus
+from service.question import CASE_WORDS, RECIPROCAL, analyze, choice_between_roles, focus
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,10 @@ _REACTION = re.compile(r"^\s*((?:[\w'’]+[\s,.!:-]+){1,5}?)(?=(?:and\s+(?:the|a
 _QUESTION_WORD = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|"
                             r"would|will|and|or)\b", re.IGNORECASE)
 # (not words that set the case the follow-up asks in: "in bigger orgs who do they report to?")
-_SETS_CASE = re.compile(r"\s*(?:in|at|for|with|on|of|a|an|the|if|when|as|during|after|before|over|under|our|my|your|"
-                        r"their|from|to|by|since|once|now that|given|assuming|say|like|compared|besides|without|"
-                        r"except|other than|apart from|only|just|also|both|either|each|every|all|any|some|most|so|ok|"
-                        r"okay|but|then|and|what about|how about|same for)\b",
-                        re.IGNORECASE)
+# (nor a follow-up's own opening, "so", "what about"; nor a determiner, "the", "our", "all")
+_SETS_CASE = re.compile(rf"\s*(?:{CASE_WORDS}|a|an|the|over|under|our|my|your|their|from|to|by|now that|say|like|only|"
+                        r"just|also|both|either|each|every|all|any|some|most|so|ok|okay|but|then|and|what about|"
+                        r"how about|same for)\b", re.IGNORECASE)
 _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how about|same for|and what about)\b",
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"

@@ -269,8 +269,10 @@ _LATE_QUESTION = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){5,}?[\w'’&/+-]+\s+)
 _GREETING = re.compile(r"^\s*(?:hey|hi|hello|hiya|heya|yo|morning|afternoon|evening|good\s+(?:morning|afternoon|"
                        r"evening))(?:\s+(?:there|all|team|folks|everyone|guys|y'all|everybody|bot))?[\s,!.:-]+",
                        re.IGNORECASE)
-_CASE_FIRST = re.compile(r"\s*(?:in|at|for|with|on|of|if|when|as|during|after|before|given|assuming|since|once|"
-                         r"because|compared|besides|without|except|other than|apart from)\b", re.IGNORECASE)
+# words that open a phrase setting the case a question is asked in ("for a 50-person company ...", "in bigger orgs")
+CASE_WORDS = (r"in|at|for|with|on|of|if|when|as|during|after|before|given|assuming|since|once|compared|besides|"
+              r"without|except|other than|apart from")
+_CASE_FIRST = re.compile(rf"\s*(?:{CASE_WORDS}|because)\b", re.IGNORECASE)
 _ASKS_ME = re.compile(r"\b(?:do|does|did|should|can|could|would|will|shall|must|might|may|am|have|what|how|when|where|"
                       r"why|which|who|if|that|so|because|and|but|or|than|as|once|until|before|after|while)$",
                       re.IGNORECASE)
