@@ -383,6 +383,9 @@ class Answerer:
         titles = _unknown_titles(prepared.text)
         if titles:
             return f"role not covered: {', '.join(titles)}"
+        heads = _unknown_heads(prepared.text) if not q.core_roles else []
+        if heads:
+            return f"role not covered: {', '.join(heads)}"
         # (in the sentences that ask: "We just closed our Series B. When is a CRO the better choice?")
         names = _names(asking_text(prepared.text))
         # "France", "HubSpot" (a hyphenated word the articles use part by part, "C-suite", is no name)
@@ -754,12 +757,37 @@ def _relation_match(question: str, text: str) -> float:
 _UNKNOWN_TITLE = re.compile(r"\bchief\s+(?:[a-z]+\s+){1,2}officers?\b|\bc[a-z]o\b", re.IGNORECASE)
 
 
+# "VP of Marketing", "head of customer success", "Director, Engineering", "VP Product": a vice president, head or
+# director of a function other than those the lexicon knows ("VP of Sales", "head of revenue")
+_UNKNOWN_HEAD = re.compile(
+    r"\b(?:[se]vps?|vps?|vice[- ]presidents?|heads?|directors?)(?:\s*,\s*|\s+(?:of|for)\s+(?:the\s+)?)([a-z][a-z-]+)"
+    r"|\b(?:[se]vps?|vps?)\s+((?-i:[A-Z])[a-z-]+)", re.IGNORECASE)
+
+
 def _unknown_titles(question: str) -> list[str]:
     """C-level titles the lexicon does not know ("Chief Data Officer", "CDO"): roles the articles don't cover."""
     known = role_spans(question)
     return [m.group(0) for m in _UNKNOWN_TITLE.finditer(question)
             if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in known)
             and (m.group(0)[0].lower() == "c" and (len(m.group(0)) > 3 or m.group(0).isupper()))]
+
+
+# words after "head of" that name no function: "the head of sales", "head of the department", "VP of the board"
+_NOT_FUNCTIONS = frozenset({"sales", "revenue", "department", "departments", "team", "teams", "company",
+                            "organization", "organisation", "business", "board", "state"})
+
+
+def _unknown_heads(question: str) -> list[str]:
+    """Heads of a function the lexicon does not know ("VP of Marketing", "head of customer success")."""
+    known = role_spans(question)
+    found = []
+    for m in _UNKNOWN_HEAD.finditer(question):
+        word = (m.group(1) or m.group(2)).lower()
+        if (word in STOPWORDS or word in _NOT_FUNCTIONS or find_roles(m.group(0))
+                or any(s < m.end() and m.start() < e for s, e, _ in known)):
+            continue
+        found.append(m.group(0))
+    return found
 
 
 def _folded(text: str) -> str:

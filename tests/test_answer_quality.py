@@ -125,6 +125,7 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     "Who is the current CRO at Salesforce?",
     "What does a chief marketing officer do all day?",
     "What does a Chief Data Officer do?",
+    "who does the VP of Marketing report to?",
     # no top unit has a word of it, and none means it
     "Does a VP of Sales typically get a gym membership?",
     # two options offered, neither of which any article uses

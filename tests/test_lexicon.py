@@ -131,6 +131,19 @@ def test_informal_role_names_and_unknown_titles() -> None:
     assert _unknown_titles("What does the Chief Revenue Officer do with the CFO?") == []
 
 
+def test_heads_of_other_functions_are_unknown_titles() -> None:
+    from service.answering import _unknown_heads
+
+    assert _unknown_heads("what does a VP of Marketing do?") == ["VP of Marketing"]
+    assert _unknown_heads("who does the head of engineering report to") == ["head of engineering"]
+    assert _unknown_heads("VP Product responsibilities?") == ["VP Product"]
+    assert _unknown_heads("Director, Finance pay?") == ["Director, Finance"]
+    # the lexicon's roles, sales itself and words that name no function are no unknown title
+    for known in ("who is the head of sales?", "what does a VP of Sales do", "the head of revenue's pay",
+                  "VP or CSO?", "head of the department", "VP level pay"):
+        assert _unknown_heads(known) == [], known
+
+
 def test_kpis_and_metrics_are_one_token() -> None:
     from service.lexicon import expand_abbreviations, tokenize
 
