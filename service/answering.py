@@ -496,9 +496,9 @@ _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand
                        r"|;", re.IGNORECASE)
 _SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)
 _COORDINATED = re.compile(r"^\s*(?:,|or|and|/)\s*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
-# "report to the CSO", "reports directly into a VP of Sales", "report up to their CRO"
+# "report to the CSO", "reports directly into a VP of Sales" (or "in to"), "report up to their CRO"
 _REPORTS_TO = re.compile(
-    r"\breport(?:s|ing|ed)?\s+(?:directly\s+|straight\s+|up\s+)?(?:in)?to\s+(?:(?:the|a|an|our|your|their|its)\s+)?$",
+    r"\breport(?:s|ing|ed)?\s+(?:directly\s+|straight\s+|up\s+)?(?:in\s*)?to\s+(?:(?:the|a|an|our|your|their|its)\s+)?$",
     re.IGNORECASE)
 
 

@@ -85,7 +85,7 @@ ABBREVIATIONS: dict[str, str] = {
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
     "m&a": "mergers and acquisitions", "c-level": "C-suite", "ops": "operations", "tech": "technology",
-    "re:": "about",
+    "re:": "about", "opps": "opportunities", "opp": "opportunity", "oppty": "opportunity", "opptys": "opportunities",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
@@ -104,7 +104,7 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "dept"
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
                        "incl", "mkts", "mkt", "new logos", "new logo", "day2day",
-                       "hypergrowth", "ops", "tech", "re:"})
+                       "hypergrowth", "ops", "tech", "re:", "opps", "opp", "oppty", "opptys"})
 
 
 # pay in other words: "what does a CSO take home?", "the take-home", "what do they rake in?"
@@ -129,7 +129,7 @@ HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
 
 
 # a reporting line stated in a text: "the CSO would report to the CRO", "report directly to the CSO or CRO"
-REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s+)?to\b", re.IGNORECASE)
+REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?(?:in\s*)?to\b", re.IGNORECASE)
 
 
 def stated_line(text: str) -> tuple[str, str] | None:
@@ -419,6 +419,14 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
                 low not in STOPWORDS):
             # a question word with a letter left out ("wht does a CSO do", "whn should we"): the likeliest slip
             return next((w for w in _QUESTION_WORDS if len(w) == 4 and _drops_one(w, low)), word)
+        if (len(low) >= 5 and _stem(low) in stems and low not in vocabulary and low not in english_words()
+                and low not in ABBREVIATIONS):
+            # a word cut short that keeps its stem ("revenu", "manag"): the corpus word it was meant to be, so
+            # that role names read ("chief revenu officer")
+            whole = next((w for w in _sorted(vocabulary) if w.startswith(low) and len(w) == len(low) + 1
+                          and _stem(w) == _stem(low)), None)
+            if whole:
+                return whole
         if (len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or low in ABBREVIATIONS
                 or _stem(low) in stems):
             return word

@@ -444,7 +444,7 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "yesno"
     if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
         return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
-    if re.search(r"\breport(?:s|ing)?\s+to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
+    if re.search(r"\breport(?:s|ing)?\s+(?:in\s*)?to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
                  re.IGNORECASE) or ANSWERS_TO.search(text):
         return "role"
     if _DURATION.search(text):

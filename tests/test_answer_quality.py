@@ -457,6 +457,9 @@ def test_who_reports_to_a_role_names_its_reports_not_its_boss(real_assistant: As
         if "report directly to the CSO or CRO" in answer else "regional sales managers" in answer
     boss = real_assistant.ask("who manages the VP of Sales?").answer
     assert "CSO" in boss and "They manage regional" not in boss
+    # "report in to" is "report into": the departments under the CRO, not the CRO's boss
+    teams = real_assistant.ask("which departments report in to the CRO?").answer
+    assert "marketing" in teams and "report directly to the CEO" not in teams
 
 
 def test_how_long_hiring_takes_is_not_answered_without_a_time(real_assistant: Assistant) -> None:

@@ -229,6 +229,19 @@ def test_rev_ops_and_tech_are_spelled_out() -> None:
         "the cro's job about revenue operations and technology?")
 
 
+def test_a_word_cut_short_of_its_last_letter_is_the_corpus_word() -> None:
+    vocabulary = frozenset(["chief", "revenue", "officer", "manage", "managers"])
+    assert repair_spelling("wats a chief revenu officer", vocabulary) == "wats a chief revenue officer"
+    assert repair_spelling("who do they manag", vocabulary) == "who do they manage"
+    assert repair_spelling("the CRO's revenue", vocabulary) == "the CRO's revenue"
+
+
+def test_opportunities_in_sales_shorthand_are_spelled_out() -> None:
+    from service.lexicon import expand_abbreviations
+
+    assert expand_abbreviations("filling it with qualified opps") == "filling it with qualified opportunities"
+
+
 def test_an_ing_word_with_its_g_dropped_is_repaired() -> None:
     vocabulary = frozenset(["sales", "officer"])
     assert repair_spelling("downsides of havin a CSO?", vocabulary) == "downsides of having a CSO?"
