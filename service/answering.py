@@ -32,7 +32,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asking_text, asks_line_between
+from service.question import Question, asking_text, asks_identity, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -467,7 +467,8 @@ class Answerer:
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
             # (nor for "when should we pick X": the condition asked for is the choice itself)
-            framed = q.answer_type in ("role", "condition")
+            # (nor when it asks whether one role is another: "is a CRO just a glorified VP of Sales?")
+            framed = q.answer_type in ("role", "condition") or asks_identity(prepared.text)
             # (nor for a follow-up that carries what was asked before: "where does the VP of Sales sit in
             # that setup? (reports)" asks the earlier question of a new role, in its own words)
             carried = [t for group in re.findall(r"\(([^()]*)\)", prepared.text) for t in tokenize(group)

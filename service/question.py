@@ -396,6 +396,22 @@ def asks_line_between(text: str) -> bool:
     return bool(RECIPROCAL.search(text) or _THE_OTHER.search(text) or _RANKS.search(text))
 
 
+_IS_ROLE = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:is|isn[’']?t|are|aren[’']?t)\s+(?:(?:a|an|the|our|your)\s+)?$",
+                      re.IGNORECASE)
+# between the two roles of "is a CRO basically just a glorified VP of Sales?", "is the CSO the same thing as a CRO?"
+_AS_ROLE = re.compile(r"^\s+(?!(?:or|and|nor|vs|versus|with)\b)(?!(?:[\w-]+\s+){0,3}than\b)"
+                      r"(?:[\w-]+\s+){0,4}?(?:a|an|the|like|as)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def asks_identity(text: str) -> bool:
+    """Whether a question asks if one role is another in other words ("is a CRO just a glorified VP of Sales?",
+    "isn't the CSO basically a VP of Sales?"): what the articles answer by setting the two side by side, whatever
+    words the question calls one of them."""
+    spans = role_spans(text)
+    return any(a[2] != b[2] and bool(_IS_ROLE.match(text[:a[0]])) and bool(_AS_ROLE.match(text[a[1]:b[0]]))
+               for a, b in zip(spans, spans[1:], strict=False))
+
+
 def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)
@@ -468,7 +484,9 @@ OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do|would|will)\s+(?:that|it|th
                     r"(?:someone|somebody|anyone)\s+else\S*|nah|not|no|nope)\b.*$", re.IGNORECASE)
 
 # "we have no CRO yet", "without a CRO, who ...": a role the question sets aside, not asks about
-_NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|haven[’']?t got|isn[’']?t|there[’']?s no|"
+# ("isn't a CSO just a VP of Sales?" asks of the CSO: an inverted question, where "there isn't a CRO" sets one aside)
+_NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|haven[’']?t got|there\s+(?:isn|aren)[’']?t|"
+                      r"there[’']?s no|"
                       # "if you don't have a CRO", "we won't get a CRO", "not hiring a CRO"
                       r"(?:do|does|did|wo|would|should|can)n[’']?t\s+(?:have|get|hire|need|want|add)|"
                       r"not\s+(?:having|getting|hiring|adding))\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)

@@ -4,6 +4,8 @@ The questions are written for these tests (never copied from a suite); each asse
 employee must see: the right list, the role named, both sides of a comparison, an honest abstention.
 """
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -840,3 +842,10 @@ def test_chatter_around_a_question_does_not_change_its_answer(real_assistant: As
     story = real_assistant.ask("We just closed our Series B and the founders are thinking about the next leadership "
                                "hire. When is a CRO the better choice?")
     assert not story.abstained and "CRO" in story.answer
+
+
+@pytest.mark.parametrize("question", ["is the CSO just an overpaid VP of sales", "isn't a CRO basically a fancy CSO?"])
+def test_whether_one_role_is_another_is_answered_by_how_they_differ(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained, answer.reason
+    assert re.search(r"\bwhile\b|\bunlike\b|\bwhereas\b|broader|tactical", answer.answer), answer.answer

@@ -435,3 +435,17 @@ def test_focus_splits_run_on_sentences() -> None:
     # (a short phrase after the question may say what is asked, or what the articles can't answer)
     assert focus("what makes a solid VP of Sales? skills wise") == "what makes a solid VP of Sales? skills wise"
     assert focus("what bonus does a CRO get? equity too") == "what bonus does a CRO get? equity too"
+
+
+def test_asking_whether_one_role_is_another_is_an_identity_question() -> None:
+    from service.question import asks_identity, negated_roles
+
+    for question in ("is the CSO just an overpaid VP of sales", "so is a CRO like a super VP of sales?",
+                     "isn't a CSO basically a VP of Sales with a bigger title?", "is a CRO the same thing as a CSO?"):
+        assert asks_identity(question), question
+    for question in ("is a CRO or a CSO better for startups", "is a CRO paid more than a VP of sales?",
+                     "does a CRO manage a VP of sales?", "is the CRO and the CSO the same"):
+        assert not asks_identity(question), question
+    # an inverted question asks of its role; "there isn't a CRO" sets one aside
+    assert negated_roles("isn't a CSO just a VP of Sales?") == []
+    assert negated_roles("if there isn't a CRO, who owns marketing?") == ["cro"]
