@@ -80,6 +80,7 @@ _WHICH_THINGS = re.compile(r"\bwhich\s+(?!(?:ones|roles|positions|execs|executiv
                            r"need|tend|focus|oversee|go|answer|take|deal|cover|sound|seem|look|rank|win)s\b)"
                            r"[a-z-]+s\b", re.IGNORECASE)
 _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
+                     r"whichever(?: one)?|either of (?:them|the two|those)|"
                      r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
@@ -301,7 +302,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     # ("they" after "which one ...?" is the one chosen; "how do their salaries compare?" and "both" are the pair)
     plural = _PLURAL.search(question) and (_DIFFER.search(question) or _BOTH_EACH.search(question))
     if (not roles and len(asked_core) > 1 and choice_between_roles(previous) and not plural
-            and not _BOTH.search(question) and not _OTHER.search(question) and analyze(question).aspect):
+            and not _BOTH.search(question) and not _OTHER.search(question) and not _EITHER.search(question)
+            and analyze(question).aspect):
         # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
         # the role the answer chose, the first of the two it names ("why?" asks why one over the other:
         # the pair stays)
@@ -433,8 +435,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             if key not in prev_roles[:1]:
                 return f"{previous[:m.end(1)]} {other_party.group(2)}{previous[end:]}"
     if not roles and prev_roles:
-        role = short_name(prev_roles[0])
         core = [r for r in prev_roles if r in CORE_ROLES]
+        if len(core) == 1 and _WHO_MORE.search(question):
+            # "so who gets paid more?" after the CSO's pay, then "and for the CRO?": the two roles asked in turn
+            earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in core]
+            core = [*core, earlier[-1]] if earlier else core
+        role = " and ".join(short_name(r) for r in core) if len(core) > 1 and _WHO_MORE.search(question) else (
+            short_name(prev_roles[0]))
         if len(core) > 1 and _sets_side_by_side(previous) and (
                 _PLURAL.search(question) or RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
@@ -467,6 +474,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
 
 
 _BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
+# "whichever one we hire", "either of them": the pair just weighed, not one chosen from it
+_EITHER = re.compile(r"\b(?:whichever|either)\b", re.IGNORECASE)
+# "who gets paid more?", "which is more senior?": a role asked for by a degree, of the roles asked in turn
+_WHO_MORE = re.compile(r"^\W*(?:(?:so|and|ok(?:ay)?|then|but)\W+)*(?:who|which)\b(?!\s+(?:else|other)\b)"
+                       r".*(?<!\ba )(?<!\ban )(?<!\bthe )"  # (not "in a bigger company")
+                       r"\b(?:more|less|most|least|higher|lower|bigger|smaller|better|worse)\b", re.IGNORECASE)
 # "is that true for the CRO too?", "does that apply to a CSO?", "same goes for the VP?"
 _SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+)?(?:be\s+)?"
                        r"(?:true|the\s+case|the\s+same|so|similar)\s+(?:for|with|of)\b|"

@@ -44,6 +44,13 @@ def _h(*questions: str) -> list[Turn]:
     # "which should ..." after two roles chooses between them
     (["How is a CSO different from a VP of Sales?"], "which should a 40-person startup go for?", ["cso", "vpsales"],
      ["startup"]),
+    # "whichever one" is the pair just weighed, not one chosen from it
+    (["Should a startup pick a VP of Sales over a CSO?"], "how do we keep onboarding cheap for either of them?",
+     ["vpsales", "cso"], ["onboarding"]),
+    # a role asked for by a degree, after two roles asked in turn: both
+    (["What does a VP of Sales earn?", "and a CRO?"], "ok which one makes more then?", ["cro", "vpsales"], ["more"]),
+    (["What does a VP of Sales earn?", "and a CRO?"], "who reports into them in a bigger company?", ["cro"],
+     ["bigger"]),
 ])
 def test_follow_ups_become_standalone(history: list[str], question: str, roles: list[str], words: list[str]) -> None:
     standalone = rewrite(question, _h(*history))
