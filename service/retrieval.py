@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -121,6 +122,12 @@ class Retriever:
         for u in index.units:
             for t in u.tokens:
                 self._chunks_of.setdefault(t, set()).add(u.chunk)
+        # the units (not headings) about each role, or under its heading or lead-in
+        self._role_units: dict[str, list[int]] = {}
+        for row, u in enumerate(index.units):
+            if u.kind != "heading":
+                for role in set(u.about) | set(u.context_roles):
+                    self._role_units.setdefault(role, []).append(row)
         # each query word's family within the words of the units and cells
         self._families = WordFamilies(frozenset(self._chunks_of).union(*self._cell_tokens), _FAMILY_CACHE)
 
@@ -283,7 +290,7 @@ class Retriever:
                 break
         return self._extras(rows[:n], prepared, exclude)
 
-    def unit_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
+    def unit_passages(self, prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
         """The chunk of the unit that best says what was asked of the asked role (its aspect match, plus its share
         of the aspect's words), when that unit matches better than any unit of the chunks read (`exclude`): a list
         item deep in a long chunk ("... improve its revenue operations and technology ...") that the chunk's
@@ -292,12 +299,17 @@ class Retriever:
         asked = set(q.core_roles)
         if len(asked) != 1 or not q.aspect or q.quantity or q.without:
             return []
-        aspect = set(q.aspect)
+        # (the aspect's words weighed by their rarity over chunks: "enablement" says more than "sales")
+        n = len(self.index.chunks) + 1
+        weights = {t: math.log(n / (len(self._chunks_of.get(t, ())) + 1)) + 1.0 for t in q.aspect}
+        total = sum(weights.values())
         inside, best, where = -1.0, -1.0, -1
-        for unit, sim in zip(self.index.units, prepared.unit_aspects.tolist(), strict=True):
-            if unit.kind == "heading" or not asked & (set(unit.about) | set(unit.context_roles)):
-                continue
-            score = sim + _COVERAGE_WEIGHT * self._shared(aspect, unit.tokens) / len(aspect)
+        rows = self._role_units.get(next(iter(asked)), [])
+        for row, sim in zip(rows, prepared.unit_aspects[rows].tolist(), strict=True):
+            unit = self.index.units[row]
+            shared = sum(w for t, w in weights.items()
+                         if t in unit.tokens or not self._families(t).isdisjoint(unit.tokens))
+            score = sim + _COVERAGE_WEIGHT * shared / total
             if unit.chunk in exclude:
                 inside = max(inside, score)
             elif score > best:
