@@ -368,9 +368,9 @@ class Answerer:
         """An option the question offers that is part of what it asks and that no article uses."""
         tokens = tokenize(word, query=False)
         return (bool(tokens) and set(tokens) <= set(q.aspect) and not find_roles(word)
-                and word.lower() not in ABBREVIATIONS and not self._known_word(word))
+                and word.lower() not in ABBREVIATIONS and not self.known_word(word))
 
-    def _known_word(self, word: str) -> bool:
+    def known_word(self, word: str) -> bool:
         """Whether the articles use `word` or a word of its family ("yearly" and "year")."""
         tokens = tokenize(word, query=False)
         return not tokens or all(t in self._df or self.family(t) for t in tokens)
@@ -441,7 +441,7 @@ class Answerer:
             return "pay of a job the articles don't cover"
         kind = _PAY_KIND.search(prepared.text)
         # (a word the question's analysis reads as a frame or an idiom is no kind: "ballpark", "take home")
-        if kind and set(tokenize(kind.group(1))) <= set(q.aspect) and not self._known_word(kind.group(1)):
+        if kind and set(tokenize(kind.group(1))) <= set(q.aspect) and not self.known_word(kind.group(1)):
             # "a CRO's severance package", "a signing bonus": a kind of pay no article speaks of
             return f"aspect not covered: {kind.group(0)} (a kind of pay or leave no article speaks of)"
         options = [m for m in _OPTIONS.finditer(prepared.text)

@@ -65,10 +65,11 @@ class Assistant:
         # so "what abuot the CRO?" is a follow-up)
         vocabulary = self.index.vocabulary
         question = repair_spelling(question, vocabulary)
+        known = self.answerer.known_word  # (a short phrase with no word of the articles is chatter)
         if not history:
-            return focus(question)
+            return focus(question, known)
         return rewrite(question, [Turn(t.role, repair_spelling(t.content, vocabulary)) if t.role == "user" else t
-                                  for t in history])
+                                  for t in history], known)
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
                 said: str = "", more: bool = True) -> Answer:

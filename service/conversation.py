@@ -8,7 +8,7 @@ entity in a relation ("What does the CRO do with the CFO?" then "And with the CE
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.lexicon import (
@@ -209,14 +209,14 @@ def _name_pronoun(question: str, role: str) -> str:
     return _PRONOUN.sub(repl, question, count=1)
 
 
-def rewrite(question: str, history: Sequence[Turn]) -> str:
+def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
-    question = _INTERJECTION.sub("", focus(question))
+    question = _INTERJECTION.sub("", focus(question, known))
     lead = _REACTION.match(question)
     if (lead and not find_roles(lead.group(1)) and not _QUESTION_WORD.search(lead.group(1))
             and not _SETS_CASE.match(lead.group(1))):
         question = question[lead.end(1):]  # "cool cool and the CRO?", "makes sense what about the CSO?"
-    previous = _last_standalone(history)
+    previous = _last_standalone(history, known)
     if not previous:
         return question
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
@@ -666,13 +666,13 @@ def previous_topic(history: Sequence[Turn]) -> str:
     return " ".join(analyze(previous).aspect_words) if previous else ""
 
 
-def _last_standalone(history: Sequence[Turn]) -> str:
+def _last_standalone(history: Sequence[Turn], known: Callable[[str], bool] | None = None) -> str:
     """Rewrite the user turns in order, so chains of follow-ups keep their entity."""
     standalone = ""
     earlier: list[Turn] = []
     for turn in history:
         if turn.role == "user":
-            standalone = rewrite(turn.content, earlier) if earlier else focus(turn.content)
+            standalone = rewrite(turn.content, earlier, known) if earlier else focus(turn.content, known)
             earlier = [Turn("user", standalone)]
         elif earlier:
             earlier = [earlier[0], turn]  # the answer to it, for referents only an answer names

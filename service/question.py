@@ -8,12 +8,15 @@ and unit choice are judged against it, so naming a core role never makes a quest
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.lexicon import (
+    ABBREVIATIONS,
     ANSWERS_TO,
     CORE_ROLES,
     HOW_MUCH_PAY,
+    STOPWORDS,
     TAKE_HOME,
     boss_question,
     english_counts,
@@ -322,13 +325,15 @@ def asking_text(question: str) -> str:
     return " ".join(parts[i] for i in asking) if asking else question
 
 
-def focus(question: str) -> str:
+def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
     I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
     (no rush, just curious)"): a sentence (or run-on piece of one) that names no role and has six words or
     more, a full stop or brackets. A short phrase is a topic ("Base pay: VP of Sales vs CRO?") or says what is
-    asked ("... VP of Sales? skills wise"). When the question points back or at the asker's company, what comes
-    before it stays, and after it what speaks of the company ("We're a 30-person startup. Do we need a CSO?");
+    asked ("... VP of Sales? skills wise"), unless `known` (whether the articles use a word) finds no word of the
+    articles in it ("... CSO? Kinda urgent, sorry", "Ok weird one What does a CSO do?"). When the question points
+    back or at the asker's company, what comes before it stays, and after it what speaks of the company ("We're a
+    30-person startup. Do we need a CSO?");
     a question about "them" that names no role keeps it all ("vp of sales day to day - what do they do?")."""
     greeting = _GREETING.match(question)
     if greeting and _QUESTION_OPENING.match(question[greeting.end():]):
@@ -361,7 +366,23 @@ def focus(question: str) -> str:
         # they may be what it asks that the articles can't answer, "... equity too")
         if len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside):
             chatter.update(run)
+        elif known is not None and not _speaks_of(aside, known):
+            # a short phrase with no word of the articles ("Kinda urgent, sorry", "quick one", "cheers"): no topic
+            chatter.update(run)
     return " ".join(p for i, p in enumerate(parts) if i not in chatter) if chatter else question.strip()
+
+
+def _speaks_of(phrase: str, known: Callable[[str], bool]) -> bool:
+    """Whether a short phrase may say what is asked: it has a word of the articles, an amount or an abbreviation
+    ("skills wise", "base only", "like OTE", "$$ and perks"), sets a case ("for a startup") or heads what
+    follows ("Base pay:")."""
+    if "$" in phrase or re.search(r"(?<![:\w])\w+:\W*$", phrase) or _CASE_FIRST.match(phrase):
+        return True  # (not an emoji's code: "Appreciate it :pray:")
+    # (a contraction's ending is no word: "you're"; nor "one" standing for a thing: "quick one")
+    bare = re.sub(r"['’](?:re|s|ll|ve|d|m|t)\b", "", phrase)
+    words = [w for w in re.findall(r"[A-Za-z0-9&-]+", bare)
+             if w.lower() not in STOPWORDS and w.lower() not in ("one", "ones")]
+    return any(w.lower() in ABBREVIATIONS or (tokenize(w) and known(w)) for w in words)
 
 
 def _runs(indices: list[int], pieces: list[tuple[str, int]]) -> list[list[int]]:

@@ -449,3 +449,23 @@ def test_asking_whether_one_role_is_another_is_an_identity_question() -> None:
     # an inverted question asks of its role; "there isn't a CRO" sets one aside
     assert negated_roles("isn't a CSO just a VP of Sales?") == []
     assert negated_roles("if there isn't a CRO, who owns marketing?") == ["cro"]
+
+
+def test_a_short_phrase_with_no_word_of_the_articles_is_chatter() -> None:
+    from service.question import focus
+
+    articles = {"skills", "base", "pay", "day", "sales", "revenue"}
+
+    def known(word: str) -> bool:
+        return word.lower() in articles
+
+    assert focus("What is a CSO? Kinda urgent, sorry", known) == "What is a CSO?"
+    assert focus("Ok weird one What does a CSO do?", known) == "What does a CSO do?"
+    assert focus("what's the CRO's job? cheers, you're a lifesaver", known) == "what's the CRO's job?"
+    assert focus("In one line: CRO vs VP of Sales? Appreciate it :pray:", known) == "In one line: CRO vs VP of Sales?"
+    # a phrase with a word of the articles, an amount, an abbreviation, a case or a heading says what is asked
+    for question in ("what makes a solid VP of Sales? skills wise", "what's in it for a VP of Sales? $$ and perks",
+                     "how much do VPs of Sales make? like OTE", "Base pay: VP of Sales vs CRO?"):
+        assert focus(question, known) == question
+    # without the articles' words to go by, a short phrase stays
+    assert focus("What is a CSO? Kinda urgent, sorry") == "What is a CSO? Kinda urgent, sorry"
