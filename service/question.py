@@ -268,6 +268,9 @@ _LATE_QUESTION = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){5,}?[\w'’&/+-]+\s+)
                             r"wht)\s|(?:does|do|did|is|are|can|could|should|would|will|dose)\s+(?:the|a|an|my|our|your|"
                             r"their|they|we|you|i|it|he|she|this|that|these|those|(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)",
                             re.IGNORECASE)
+# ... or a question word after two words or more ("ugh, third time rewriting this who do AEs roll up to?")
+_LATE_WH = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){1,}?[\w'’&/+-]+\s+)(?=(?:what|which|who|how|whats|wat|wut|wht)\s"
+                      r"[^?]*\?\W*$)", re.IGNORECASE)
 # a greeting before a question ("hey team do VPs of Sales get a company car?")
 _GREETING = re.compile(r"^\s*(?:hey|hi|hello|hiya|heya|yo|morning|afternoon|evening|good\s+(?:morning|afternoon|"
                        r"evening))(?:\s+(?:there|all|team|folks|everyone|guys|y'all|everybody|bot))?[\s,!.:-]+",
@@ -301,8 +304,10 @@ def _pieces(question: str) -> list[tuple[str, int]]:
                 pieces.append((part[start:m.start()], n))
                 start = m.end()
         rest = part[start:]
-        late = _LATE_QUESTION.match(rest)
-        if late and not _QUESTION_OPENING.search(late.group(1)) and not _CASE_FIRST.match(late.group(1)):
+        # (the earliest start wins: "Ok weird one what parts of revenue management does the CRO own?")
+        late = next((m for m in (_LATE_WH.match(rest), _LATE_QUESTION.match(rest))
+                     if m and not _QUESTION_OPENING.search(m.group(1)) and not _CASE_FIRST.match(m.group(1))), None)
+        if late:
             # "Not urgent at all, just curious does the CRO run marketing too?": the question starts late
             pieces += [(late.group(1), n), (rest[late.end(1):], n)]
         else:

@@ -390,6 +390,11 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
      "Are CROs allowed to work remote?"),
     # a question that starts late in a sentence of chatter
     ("Not urgent at all, just curious does the CRO run marketing too?", "does the CRO run marketing too?"),
+    # ... at a question word after two words or more, the earliest start winning
+    ("argh, second time typing this out who do AEs report up to?", "who do AEs report up to?"),
+    # (not at "does", which leaves "what parts of the pipeline" behind; a short phrase stays without `known`)
+    ("hmm odd one what parts of the pipeline does the CRO own?",
+     "hmm odd one what parts of the pipeline does the CRO own?"),
     ("1st thing a brand new sales leader should focus on?", "1st thing a brand new sales leader should focus on?"),
     ("For a 50 person B2B saas company with long cycles which role fits better?",
      "For a 50 person B2B saas company with long cycles which role fits better?"),
