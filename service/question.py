@@ -152,7 +152,8 @@ _ONCE_HIRED = re.compile(r"\b(?:once|after|now that|when|if)\s+(?:we|you|i|a com
 _KEEP_TRACK = re.compile(r"\b(?:stay|stays|staying|keep|keeps|keeping)\s+(?:on\s+top\s+of|up\s+with|tabs\s+on|"
                          r"(?:an|a\s+close)\s+eye\s+on|track\s+of)\b", re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
-_ALL_DAY = re.compile(r"\b(?:all|each|every) day(?: long)?\b|\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
+_ALL_DAY = re.compile(r"\b(?:all|each|every|(?:a|an|the)\s+(?:typical|normal|usual|average|regular)) day(?: long)?\b|"
+                      r"\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
                         r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?)|"
