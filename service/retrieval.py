@@ -60,8 +60,9 @@ _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (a
 _FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
 _UNIT_MARGIN = 0.0  # how much better than any unit read a unit elsewhere must match to be read too
-# the rank a unit's chunk is weighed at (dev suites: 3 or 4 +2 and no loss; 0 or 2 lose 2-3, after the six read +0)
-_UNIT_RANK = 3
+# the rank a chunk found by what one of its units says is weighed at (unit_passages, advice_passages; dev suites:
+# 3 or 4 +2 and no loss; 0 or 2 lose 2-3, after the six read +0)
+_FOUND_RANK = 3
 
 
 class _VectorCache:
@@ -94,7 +95,7 @@ class _VectorCache:
 class Retriever:
     """Searches one loaded index; safe to share between requests (read-only)."""
 
-    def __init__(self, index: Index, encoder: Encoder, rrf_k: int = 60, candidate_k: int = 30,
+    def __init__(self, index: Index, encoder: Encoder, rrf_k: int = 60, candidate_k: int = 100,
                  cache_size: int = 4096, weights: tuple[float, float] = (1.0, 1.0),
                  role_weights: tuple[float, float] = (0.3, 0.5), aspect_weight: float = 0.5) -> None:
         self.index = index
@@ -271,7 +272,9 @@ class Retriever:
             if asked & set(unit.roles):  # advice for the asked role: "Give a CRO authority across departments"
                 sim += _COVERAGE_WEIGHT * len(asked & set(unit.roles)) / len(asked)
             best[unit.chunk] = max(best.get(unit.chunk, -1.0), sim)
-        return self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude)
+        # (weighed as passages ranked amid the ones read: they were found by what they say, as in unit_passages)
+        return [replace(p, rank=_FOUND_RANK + i)
+                for i, p in enumerate(self._extras(sorted(best, key=lambda r: -best[r])[:n], prepared, exclude))]
 
     def rare_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For a word of the aspect that few chunks use and none of the read ones does ("what does a CSO audit?"):
@@ -317,7 +320,7 @@ class Retriever:
         if where < 0 or best <= inside + _UNIT_MARGIN:
             return []
         # (weighed as a passage ranked amid the ones read, not after them: it was found by what it says)
-        return [replace(p, rank=_UNIT_RANK) for p in self._extras([where], prepared, exclude)]
+        return [replace(p, rank=_FOUND_RANK) for p in self._extras([where], prepared, exclude)]
 
     def without_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For a question that sets a role aside ("we have no CRO: who should the CSO team up with?"): the chunks
