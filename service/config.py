@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     # how deep each ranking (dense, BM25, aspect) goes before fusion: 100 ranks every chunk of the articles (90), so
     # a chunk one ranking misses still gets its rank there ("investing mentality": BM25 and aspect first, dense
-    # 40th). Dev suites, 30 -> 100: hit@5 0.961 -> 0.968, MRR@10 0.915 -> 0.922, follow-up hit@5 0.901 -> 0.903,
+    # below 30th). Dev suites, 30 -> 100: hit@5 0.961 -> 0.968, MRR@10 0.915 -> 0.922, follow-up hit@5 0.901 -> 0.903,
     # answers 3,598 both (with the advice sections' chunks weighed from rank 3, retrieval.advice_passages)
     candidate_k: int = Field(default=100, ge=1)
 
