@@ -602,7 +602,8 @@ _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
-    if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect):
+    if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect
+                                     and not q.basis):
         # a pay question is answered by an amount: a sentence without one only frames it
         return 1.0 if "$" in text else -1.0
     if q.answer_type == "duration":
@@ -614,7 +615,9 @@ def _type_fit(q: Question, unit: Unit) -> float:
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
         return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
-    if q.answer_type == "fact" and q.basis:
+    if q.basis and (q.answer_type == "fact" or (q.answer_type == "comparison" and "salary" in q.aspect)):
+        # (two roles' pay set side by side on what it is tied to: "how are their incentives structured?"; not
+        # one role's metrics beside another's incentive, which the comparison's two sides answer)
         # what pay is based on: a unit that ties it to something ("based on margins", "tied to ... targets")
         return _BASIS_FIT if _STATES_BASIS.search(text) else 0.0
     if q.answer_type == "yesno" and q.scope:

@@ -855,3 +855,9 @@ def test_a_list_item_deep_in_a_long_chunk_is_read_when_it_says_what_was_asked(re
     # the item sits at the end of a long list whose chunk, about much else, retrieval ranks below the six read
     answer = real_assistant.ask("what's the CRO's part in improving revenue operations and technology?")
     assert "revenue operations and technology" in answer.answer, answer.answer
+
+
+def test_two_roles_pay_compared_on_what_it_is_tied_to_gets_the_basis_not_the_amounts(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("How do a CSO's and a CRO's pay incentives differ in what they're tied to?").answer
+    assert "tied to sales and revenue targets" in answer and "incentivized heavily" in answer, answer
+    assert "$" not in answer, answer
