@@ -60,8 +60,9 @@ _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (a
 _FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
 _UNIT_MARGIN = 0.0  # how much better than any unit read a unit elsewhere must match to be read too
-# the rank a chunk found by what one of its units says is weighed at (unit_passages, advice_passages; dev suites:
-# 3 or 4 +2 and no loss; 0 or 2 lose 2-3, after the six read +0)
+# the rank a chunk found by what one of its units says is weighed at (unit_passages: on the dev suites 3 or 4 +2
+# and no loss, 0 or 2 lose 2-3, after the six read +0; advice_passages from 3 on keep "how do we set a CRO up to
+# succeed?" answered by advice once every chunk is ranked)
 _FOUND_RANK = 3
 
 
