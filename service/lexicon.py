@@ -382,9 +382,32 @@ def _one_slip(low: str, vocabulary: frozenset[str]) -> str | None:
     stems = _stems(vocabulary)
     corpus = [w for w in near if w in vocabulary or (w in counts and _stem(w) in stems)]
     if corpus:
-        return max(corpus, key=lambda w: (w in vocabulary, counts.get(w, 0), w))
+        # (a slip the keyboard makes likely first: "tesms" is "teams", an "a" hit as its neighbour "s", not "terms")
+        return max(corpus, key=lambda w: (w in vocabulary, _likely_slip(low, w), counts.get(w, 0), w))
     common = [w for w in near if w in counts] if len(low) >= 5 else []
-    return max(common, key=lambda w: (counts[w], w)) if common else None
+    return max(common, key=lambda w: (_likely_slip(low, w), counts[w], w)) if common else None
+
+
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS = {c: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)} | {
+    other[j] for other in _KEY_ROWS if other is not row for j in (i - 1, i, i + 1) if 0 <= j < len(other)
+    and abs(_KEY_ROWS.index(other) - _KEY_ROWS.index(row)) == 1} for row in _KEY_ROWS for i, c in enumerate(row)}
+
+
+def _likely_slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with two neighbouring letters swapped ("sacle": "scale", not "sale" with a "c"
+    slipped in), a letter left out or doubled, or one letter hit as its neighbour on the keyboard ("tesms":
+    "teams", not "terms"): the commonest slips."""
+    if len(typed) == len(word) - 1:
+        return _drops_one(word, typed)  # a letter left out
+    if len(typed) == len(word) + 1:  # a letter doubled
+        return any(typed[i] == typed[i - 1] and typed[:i] + typed[i + 1:] == word for i in range(1, len(typed)))
+    if len(typed) != len(word):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1:
+        return typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+    return len(diff) == 1 and typed[diff[0]] in _NEIGHBOURS.get(word[diff[0]], set())
 
 
 # the words that frame a question, long enough that one typo in them is still recognizable

@@ -67,6 +67,13 @@ def test_one_slip_prefers_a_corpus_word_then_the_commonest_english_one(typed: st
     assert repair_spelling(typed, frozenset({"coaching", "pricing", "report"})) == repaired
 
 
+def test_a_slip_the_keyboard_makes_likely_wins_between_two_words_one_slip_away() -> None:
+    vocabulary = frozenset({"teams", "terms", "scale", "sale", "sales"})
+    # "a" hit as its neighbour "s" (not "r" for "s"), and two letters swapped (not a "c" slipped in)
+    assert repair_spelling("the same tesms as the CRO", vocabulary) == "the same teams as the CRO"
+    assert repair_spelling("when sales ops need to sacle", vocabulary) == "when sales ops need to scale"
+
+
 def test_contractions_are_not_typos() -> None:
     from service.lexicon import repair_spelling
 
