@@ -388,10 +388,21 @@ def _one_slip(low: str, vocabulary: frozenset[str]) -> str | None:
     return max(common, key=lambda w: (_likely_slip(low, w), counts[w], w)) if common else None
 
 
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_NEIGHBOURS = {c: {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)} | {
-    other[j] for other in _KEY_ROWS if other is not row for j in (i - 1, i, i + 1) if 0 <= j < len(other)
-    and abs(_KEY_ROWS.index(other) - _KEY_ROWS.index(row)) == 1} for row in _KEY_ROWS for i, c in enumerate(row)}
+def _keyboard_neighbours() -> dict[str, frozenset[str]]:
+    """Each letter's neighbours on a QWERTY keyboard: beside it in its row, and the nearest three in the rows above
+    and below ("s": "a", "d", "w", "e", "q", "z", "x", "c"; the rows' stagger is ignored)."""
+    rows = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    out = {}
+    for r, row in enumerate(rows):
+        for i, letter in enumerate(row):
+            near = {row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)}
+            for other in (rows[k] for k in (r - 1, r + 1) if 0 <= k < len(rows)):
+                near |= {other[j] for j in (i - 1, i, i + 1) if 0 <= j < len(other)}
+            out[letter] = frozenset(near)
+    return out
+
+
+_NEIGHBOURS = _keyboard_neighbours()
 
 
 def _likely_slip(typed: str, word: str) -> bool:
@@ -407,7 +418,7 @@ def _likely_slip(typed: str, word: str) -> bool:
     diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
     if len(diff) == 2 and diff[1] == diff[0] + 1:
         return typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
-    return len(diff) == 1 and typed[diff[0]] in _NEIGHBOURS.get(word[diff[0]], set())
+    return len(diff) == 1 and typed[diff[0]] in _NEIGHBOURS.get(word[diff[0]], frozenset())
 
 
 # the words that frame a question, long enough that one typo in them is still recognizable
