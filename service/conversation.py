@@ -436,12 +436,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
                 return f"{previous[:m.end(1)]} {other_party.group(2)}{previous[end:]}"
     if not roles and prev_roles:
         core = [r for r in prev_roles if r in CORE_ROLES]
-        if len(core) == 1 and _WHO_MORE.search(question):
+        by_degree = bool(_WHO_MORE.search(question))
+        if len(core) == 1 and by_degree:
             # "so who gets paid more?" after the CSO's pay, then "and for the CRO?": the two roles asked in turn
             earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in core]
             core = [*core, earlier[-1]] if earlier else core
-        role = " and ".join(short_name(r) for r in core) if len(core) > 1 and _WHO_MORE.search(question) else (
-            short_name(prev_roles[0]))
+        role = " and ".join(short_name(r) for r in core) if by_degree and len(core) > 1 else short_name(prev_roles[0])
         if len(core) > 1 and _sets_side_by_side(previous) and (
                 _PLURAL.search(question) or RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)

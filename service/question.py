@@ -265,13 +265,13 @@ _NO_END = re.compile(r"\b(?:a|an|the|of|my|our|your|their|his|her|its|this|that)
 _RUN_ON_COUNT = 5_000
 # six words or more, then a question in lower case to the end ("... and im underprepared is the head of revenue
 # the boss of marketing too?"); not after words that set its case ("for a 50-person company which role fits?")
-_LATE_QUESTION = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){5,}?[\w'’&/+-]+\s+)(?=(?:(?:what|which|who|how|whats|wat|wut|"
-                            r"wht)\s|(?:does|do|did|is|are|can|could|should|would|will|dose)\s+(?:the|a|an|my|our|your|"
-                            r"their|they|we|you|i|it|he|she|this|that|these|those|(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)",
-                            re.IGNORECASE)
+_WORDS_BEFORE = r"^\s*((?:[\w'’&/+-]+[\s,]+){%d,}?[\w'’&/+-]+\s+)"  # (at least one more word than the count)
+_WH_WORD = r"(?:what|which|who|how|whats|wat|wut|wht)\s"
+_LATE_QUESTION = re.compile(_WORDS_BEFORE % 5 + rf"(?=(?:{_WH_WORD}|(?:does|do|did|is|are|can|could|should|would|will|"
+                            r"dose)\s+(?:the|a|an|my|our|your|their|they|we|you|i|it|he|she|this|that|these|those|"
+                            r"(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)", re.IGNORECASE)
 # ... or a question word after two words or more ("ugh, third time rewriting this who do AEs roll up to?")
-_LATE_WH = re.compile(r"^\s*((?:[\w'’&/+-]+[\s,]+){1,}?[\w'’&/+-]+\s+)(?=(?:what|which|who|how|whats|wat|wut|wht)\s"
-                      r"[^?]*\?\W*$)", re.IGNORECASE)
+_LATE_WH = re.compile(_WORDS_BEFORE % 1 + rf"(?={_WH_WORD}[^?]*\?\W*$)", re.IGNORECASE)
 # a greeting before a question ("hey team do VPs of Sales get a company car?")
 _GREETING = re.compile(r"^\s*(?:hey|hi|hello|hiya|heya|yo|morning|afternoon|evening|good\s+(?:morning|afternoon|"
                        r"evening))(?:\s+(?:there|all|team|folks|everyone|guys|y'all|everybody|bot))?[\s,!.:-]+",

@@ -59,7 +59,6 @@ _RARE_CHUNKS = 2
 _CELL_ROWS = 1  # the rows whose asked-role cell matches best join the fusion (all rows would crowd out prose)
 _FAMILY_CACHE = 4096  # query words whose family within the index's words is kept
 _COVERAGE_WEIGHT = 0.25  # as the answerer weighs a unit's share of the aspect's words (AnswerSettings.w_coverage)
-_UNIT_MARGIN = 0.0  # how much better than any unit read a unit elsewhere must match to be read too
 # the rank a chunk found by what one of its units says is weighed at (unit_passages: on the dev suites 3 or 4 +2
 # and no loss, 0 or 2 lose 2-3, after the six read +0; advice_passages from 3 on keep "how do we set a CRO up to
 # succeed?" answered by advice once every chunk is ranked)
@@ -318,7 +317,7 @@ class Retriever:
                 inside = max(inside, score)
             elif score > best:
                 best, where = score, unit.chunk
-        if where < 0 or best <= inside + _UNIT_MARGIN:
+        if where < 0 or best <= inside:
             return []
         # (weighed as a passage ranked amid the ones read, not after them: it was found by what it says)
         return [replace(p, rank=_FOUND_RANK) for p in self._extras([where], prepared, exclude)]
