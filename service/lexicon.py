@@ -388,10 +388,13 @@ def _one_slip(low: str, vocabulary: frozenset[str]) -> str | None:
     return max(common, key=lambda w: (_likely_slip(low, w), counts[w], w)) if common else None
 
 
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")  # QWERTY's letter rows (also service.perturb's slips)
+
+
 def _keyboard_neighbours() -> dict[str, frozenset[str]]:
     """Each letter's neighbours on a QWERTY keyboard: beside it in its row, and the nearest three in the rows above
     and below ("s": "a", "d", "w", "e", "q", "z", "x", "c"; the rows' stagger is ignored)."""
-    rows = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    rows = KEYBOARD_ROWS
     out = {}
     for r, row in enumerate(rows):
         for i, letter in enumerate(row):

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from service.lexicon import KEYBOARD_ROWS
 from service.suites import Item
 
 # words left alone by a slip: a mistyped role name is its own case (the suites have those)
 _KEEP = frozenset(("cro", "cso", "ceo", "cfo", "coo", "cmo", "vp", "sales", "chief", "officer", "revenue", "president",
                    "vice", "saas"))
-_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 CHATTER_BEFORE = (
     "Quick one before my 1:1 this afternoon, I keep getting this wrong.",
@@ -46,7 +46,7 @@ def _slip(word: str, rnd: random.Random) -> str:
         return word[:i] + word[i + 1:]
     if kind == "double":
         return word[:i] + word[i] + word[i:]
-    row = next((r for r in _KEYBOARD if word[i].lower() in r), "")
+    row = next((r for r in KEYBOARD_ROWS if word[i].lower() in r), "")
     if not row:
         return word[:i] + word[i + 1:]
     j = row.index(word[i].lower())
