@@ -126,6 +126,9 @@ _BESIDES_PAY = re.compile(r"\b(?:besides|apart from|aside from|other than|on top
 # "and if we don't have one?", "what if it's a startup?": a case only, no question of its own after it
 _CONDITION_ONLY = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|then)[\s,]+)?(?:what\s+)?if\s+([^,?]+?)\s*\??\s*$",
                              re.IGNORECASE)
+# "and where does X ...", "so how does X ...": a follow-up asking where or how a role fits
+_WHERE_FITS = re.compile(r"^\W*(?:and|so|ok(?:ay)?|but|then)\W+(?:where|how(?!\s+(?:much|many|long|often|old)\b))\b",
+                         re.IGNORECASE)
 _VICE_VERSA = re.compile(r"\b(?:vice[\s-]+versa|the\s+other\s+way\s+a?round|the\s+reverse)\b", re.IGNORECASE)
 _WHO_DOES_REPORT = re.compile(r"^\W*who\s+(?:does|do)\s+(.+?)\s+report\s+to\W*$", re.IGNORECASE)
 _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
@@ -236,8 +239,10 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
             or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))
             or _BESIDES_PAY.search(question)):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
-        # question still ask for pay (and so does "what's included besides salary?")
-        return f"{standalone.rstrip()} (pay)"
+        # question still ask for pay (and so does "what's included besides salary?"), of the same role
+        carried = [r for r in find_roles(previous) if r in CORE_ROLES] if not find_roles(standalone) else []
+        whose = "".join(f" ({short_name(r)})" for r in carried[:1])
+        return f"{standalone.rstrip()}{whose} (pay)"
     said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
     if said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
@@ -260,6 +265,11 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         destination = _DESTINATION.search(previous)
         if destination:
             return f"{standalone.rstrip()} ({destination.group(1).strip()})"
+    if (known is not None and _WHERE_FITS.match(question) and find_roles(question) and now.aspect_words
+            and before.aspect_words and not any(known(w) for w in now.aspect_words)):
+        # "and where does the VP of Sales slot in?" after "who reports to who?": the earlier question, of a new
+        # role, in words no article uses (a thing it gets, "and does the CSO get a company car?", is no place)
+        return f"{standalone.rstrip()} ({' '.join(before.aspect_words)})"
     # "does the CRO do anything similar?": what was asked, of another role
     if _LIKE_THAT.search(question) or (
             _ANAPHOR.search(question) and (not now.aspect or _THAT_OBJECT.search(question) or _WHICH_OF.search(question)
@@ -363,7 +373,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     ordinal = _ORDINAL.search(question) if not roles else None
     if ordinal:
         # "and who does the first of those manage?": a role the previous answer listed
-        listed = _last_answer_roles(history, find_roles(previous)) or prev_roles
+        # (else the roles the question offered, in its order: "do we hire a VP of Sales or a CSO first?", else
+        # those the answer weighed)
+        weighed = list(dict.fromkeys(r for r in find_roles(_last_answer(history)) if r in CORE_ROLES))
+        offered_roles = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        listed = (_last_answer_roles(history, find_roles(previous))
+                  or (offered_roles if len(offered_roles) > 1 else []) or weighed or find_roles(previous))
         place = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
         if len(listed) > max(place, -place - 1):
             return f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"

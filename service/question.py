@@ -247,6 +247,8 @@ _ASKING = re.compile(r"\?\s*$|" + _QUESTION_OPENING.pattern, re.IGNORECASE)
 _POINTS_BACK = re.compile(r"\b(?:we|we're|we've|we'd|us|our|ours|i|i'm|i've|i'd|my|this|these|those|such)\b|"
                           r"\b(?:that|it)\W*$|^\W*(?:is|was|are|does|do|did|can|should|would|will)\s+(?:that|it)\b",
                           re.IGNORECASE)
+# the asker speaking of themself: "ive seen ...", "i heard ...", "i'm just curious"
+_ASKER_SAYS = re.compile(r"^\W*(?:i|i['’]?ve|i['’]?m|i['’]?d|ive|im)\s+(?!\w+\?)", re.IGNORECASE)
 _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGNORECASE)
 # what a question about the asker's case asks: whether or when a hire fits it
 _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
@@ -370,6 +372,9 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
             continue
         # a sentence, not a topic (a short phrase after the question stays: "... equity too")
         if len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside):
+            chatter.update(run)
+        elif run[0] > asking[-1] and _ASKER_SAYS.match(aside):
+            # ("... make? ive seen really different numbers": after the question, the asker on themself)
             chatter.update(run)
         elif known is not None and not _speaks_of(aside, known):
             # ... unless no word of it is the articles' ("Kinda urgent, sorry", "quick one", "cheers"). (So "...

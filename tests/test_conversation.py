@@ -495,3 +495,31 @@ def test_the_other_role_described_by_its_title_is_the_one_it_fits() -> None:
     from service.conversation import _described
     assert _described("other C-level role", ["cro", "vpsales"]) == ["cro"]
     assert _described("other role", ["cro", "vpsales"]) == []  # two fit: none is guessed
+
+
+def test_besides_base_after_a_role_s_pay_is_that_role_s_pay() -> None:
+    history = [Turn("user", "what's the avg CSO salary?"), Turn("assistant", "The average annual salary ... [1]")]
+    standalone = rewrite("what's usually in the package besides base?", history)
+    assert standalone.endswith("(pay)") and find_roles(standalone) == ["cso"], standalone
+
+
+def test_the_second_one_is_the_second_role_the_question_offered() -> None:
+    history = [Turn("user", "do we hire a VP of Sales or a CSO first?"),
+               Turn("assistant", "The decision to hire a CSO or a VP of Sales depends on stage. [1]")]
+    assert find_roles(rewrite("ok and what does the second one add once we're bigger?", history)) == ["cso"]
+    assert find_roles(rewrite("and the first one, what do they earn?", history)) == ["vpsales"]
+
+
+def test_where_a_new_role_slots_in_asks_the_earlier_question_of_it() -> None:
+    history = [Turn("user", "if we have both a CRO and a CSO, who reports to who?"), Turn("assistant", "...")]
+    articles = {"reports", "report", "company", "earn"}
+
+    def known(word: str) -> bool:
+        return word.lower() in articles
+
+    standalone = rewrite("and where does the VP of Sales slot in?", history, known)
+    assert standalone.endswith("(reports)") and find_roles(standalone) == ["vpsales"], standalone
+    # without the articles' words to go by, or when it asks for a thing, nothing is carried
+    assert not rewrite("and where does the VP of Sales slot in?", history).endswith(")")
+    history = [Turn("user", "what does a CRO earn?"), Turn("assistant", "...")]
+    assert "(" not in rewrite("and does the CSO get a company car?", history, known)

@@ -474,3 +474,13 @@ def test_a_short_phrase_with_no_word_of_the_articles_is_chatter() -> None:
         assert focus(question, known) == question
     # without the articles' words to go by, a short phrase stays
     assert focus("What is a CSO? Kinda urgent, sorry") == "What is a CSO? Kinda urgent, sorry"
+
+
+def test_after_the_question_the_asker_speaking_of_themself_is_chatter() -> None:
+    from service.question import focus
+
+    assert focus("what does a CSO make? ive seen really different numbers") == "what does a CSO make?"
+    assert focus("what does a CSO make? I heard it varies") == "what does a CSO make?"
+    # before the question it may be the case asked about; a short topic after it stays
+    assert focus("im an AE, what skills does a CRO need?") == "im an AE, what skills does a CRO need?"
+    assert focus("what bonus does a CRO get? equity too") == "what bonus does a CRO get? equity too"
