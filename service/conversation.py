@@ -240,8 +240,8 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
             or _BESIDES_PAY.search(question)):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay (and so does "what's included besides salary?"), of the same role
-        carried = [r for r in find_roles(previous) if r in CORE_ROLES] if not find_roles(standalone) else []
-        whose = "".join(f" ({short_name(r)})" for r in carried[:1])
+        owners = [r for r in find_roles(previous) if r in CORE_ROLES] if not find_roles(standalone) else []
+        whose = "".join(f" ({short_name(r)})" for r in owners[:1])
         return f"{standalone.rstrip()}{whose} (pay)"
     said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
     if said:
