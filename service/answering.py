@@ -32,7 +32,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asking_text, asks_identity, asks_line_between
+from service.question import Question, asked_term, asking_text, asks_identity, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -343,6 +343,21 @@ class Answerer:
             return ""
         return ", ".join(rare)
 
+    def _defines(self, term: str, cands: list[Candidate]) -> bool:
+        """Whether a unit near the top says what `term` is: the term with its long form beside it ("LTV (lifetime
+        value)"), as the subject of "is", "means", "stands for", or as a label; or the long form of a known
+        abbreviation in one unit ("CLTV (customer lifetime value)"). A term of common words asks no definition
+        ("what is typical pay?")."""
+        gloss = re.search(r"\(([^()]*)\)", term)
+        bare = _GLOSS.sub("", term).strip()
+        if min((self._df.get(t, 0) for t in tokenize(bare)), default=0) > _TERM_UNITS:
+            return True
+        name = r"\s+".join(re.escape(w) for w in bare.split()) + r"s?"
+        defining = re.compile(rf"\b{name}\s*\(|\(\s*{name}\s*\)|^\W*{name}\s*:"
+                              rf"|\b{name}\s+(?:is|are|means?|refers?\s+to|stands?\s+for)\b", re.IGNORECASE)
+        long_form = set(tokenize(gloss.group(1))) if gloss else set()
+        return any(defining.search(c.text) or (long_form and long_form <= c.unit.tokens) for c in cands[:5])
+
     def _said_of_another(self, q: Question) -> str:
         """What is asked about one role, in words the articles use only of other roles, and one of them rare
         ("does a VP of Sales need an MBA?": only the CSO's background names one): "mba (the CSO)"."""
@@ -410,6 +425,10 @@ class Answerer:
         passing = self._in_passing(q, names, cands) if names and not q.core_roles else ""
         if passing:
             return f"only mentioned in passing: {passing}"
+        term = asked_term(prepared.text) if not q.roles else ""
+        if term and not self._defines(term, cands):
+            # "what's a whitespace exercise exactly?": a list item names it, and no article says what it is
+            return f"only mentioned in passing: {_GLOSS.sub('', term)} (no article says what it is)"
         other = self._said_of_another(q)
         if other:
             return f"said only of another role: {other}"
@@ -592,6 +611,9 @@ def _states_sequence(text: str) -> bool:
 # three times -1 +1)
 _BASIS_FIT = 2.0
 _PASSING_UNITS = 2  # a name the articles use in at most this many units is only mentioned in passing
+# an abbreviation's long form, written beside it: "CLTV (customer lifetime value)"
+_GLOSS = re.compile(r"\s*\([^()]*\)")
+_TERM_UNITS = 3  # a term asked the meaning of is the articles' own when every word of it is in more units
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
 _FAMILY_CACHE = 20_000

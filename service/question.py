@@ -445,6 +445,27 @@ def asks_identity(text: str) -> bool:
                for a, b in zip(spans, spans[1:], strict=False))
 
 
+# "what's a whitespace exercise exactly?", "what is net revenue retention?", "what does EBITDA stand for?": a term
+# to define (not "what's the salary?": a determiner "the" asks of something, not what a word means)
+_TERM_ASKED = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|and|hey|sorry|quick q(?:uestion)?)\W+)*(?:"
+    r"(?:what\s*(?:['’]s|\s+is)|whats|wats?\s+(?:is\s+)?|define|meaning\s+of)\s+(?:(?:an?)\s+)?(?!the\b)"
+    r"(?P<term>[^?,.;:]+?)(?:\s+(?:exactly|anyway|again|actually|even|though))*"
+    r"|what\s+(?:does|do|is)\s+(?:(?:an?|the)\s+)?(?P<short>[^?,.;:]+?)\s+(?:mean|stand\s+for|refer\s+to)"
+    r"(?:\s+(?:exactly|again|here|in\s+this\s+context))*)\s*\??\s*$", re.IGNORECASE)
+
+
+def asked_term(text: str) -> str:
+    """The term a question asks the meaning of, as written ("whitespace exercise", "CLTV (customer lifetime
+    value)"), or "" when it asks something else: a role's definition, or anything of more than four words."""
+    m = _TERM_ASKED.match(text)
+    if not m or find_roles(text):
+        return ""
+    term = (m.group("term") or m.group("short")).strip()
+    bare = re.sub(r"\([^()]*\)", " ", term)
+    return term if 0 < len(bare.split()) <= 4 and tokenize(bare) else ""
+
+
 def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)

@@ -861,3 +861,14 @@ def test_two_roles_pay_compared_on_what_it_is_tied_to_gets_the_basis_not_the_amo
     answer = real_assistant.ask("How do a CSO's and a CRO's pay incentives differ in what they're tied to?").answer
     assert "tied to sales and revenue targets" in answer and "incentivized heavily" in answer, answer
     assert "$" not in answer, answer
+
+
+@pytest.mark.parametrize("question", ["what's a whitespace exercise exactly?", "what does P&L stand for?"])
+def test_a_term_the_articles_name_but_never_explain_is_not_covered(real_assistant: Assistant, question: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.abstained and "no article says what it is" in answer.reason, answer.answer
+
+
+def test_a_term_an_article_glosses_is_explained(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what does LTV mean?")
+    assert not answer.abstained and "lifetime value" in answer.answer, answer.reason

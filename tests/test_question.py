@@ -484,3 +484,15 @@ def test_after_the_question_the_asker_speaking_of_themself_is_chatter() -> None:
     # before the question it may be the case asked about; a short topic after it stays
     assert focus("im an AE, what skills does a CRO need?") == "im an AE, what skills does a CRO need?"
     assert focus("what bonus does a CRO get? equity too") == "what bonus does a CRO get? equity too"
+
+
+def test_the_term_a_question_asks_the_meaning_of() -> None:
+    from service.question import asked_term
+
+    assert asked_term("what's a whitespace exercise exactly?") == "whitespace exercise"
+    assert asked_term("what does EBITDA stand for?") == "EBITDA"
+    assert asked_term("so what is quota attainment anyway?") == "quota attainment"
+    # a role's definition, something asked of "the ...", a longer question: no term
+    for question in ("what is a CRO?", "whats the salary?", "what are the benefits?",
+                     "what is the best way to structure a sales org for a startup?"):
+        assert asked_term(question) == "", question
