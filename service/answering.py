@@ -178,9 +178,12 @@ class Answerer:
         total = sum(idf(r) for r in asked)
         return sum(idf(r) for r in some) / total if total else 0.0
 
-    def _row_tokens(self, chunk: Chunk, unit: Unit, q_roles: set[str]) -> frozenset[str]:
+    def _row_tokens(self, chunk: Chunk, unit: Unit, q_roles: set[str], yesno: bool = False) -> frozenset[str]:
         """A unit's words; of a table row, its label and the asked roles' cells (the "Day-to-day" in the
         VP of Sales' cell of "Primary focus" says nothing of the CSO's)."""
+        if unit.kind == "item" and yesno:
+            # ("does the CRO own product too?": an item only under a lead-in that says so does not say it)
+            return frozenset(tokenize(unit.text))
         if unit.kind != "row" or not q_roles:
             return unit.tokens
         label, columns = role_columns(chunk, unit.text, q_roles)
@@ -277,7 +280,8 @@ class Answerer:
                 elif set_aside & set(unit.about) or q_roles & negated:
                     # (and "how do we set a CRO up to succeed?" is not answered by what to do without one)
                     role_adj -= cfg.role_penalty
-                coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles) - _pointed_back(unit.text))
+                coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles, q.answer_type == "yesno")
+                                                    - _pointed_back(unit.text))
                                          | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
                     continue  # "Yes, especially in large organizations." answers its own FAQ question only

@@ -872,3 +872,9 @@ def test_a_term_the_articles_name_but_never_explain_is_not_covered(real_assistan
 def test_a_term_an_article_glosses_is_explained(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what does LTV mean?")
     assert not answer.abstained and "lifetime value" in answer.answer, answer.reason
+
+
+def test_a_yes_no_question_quotes_the_sentence_that_says_it_not_an_item_under_it(real_assistant: Assistant) -> None:
+    # the items under "Their domain blends sales, ... and sometimes product development" don't say "product"
+    answer = real_assistant.ask("does the CRO ever own product too?").answer
+    assert "sometimes product development" in answer, answer
