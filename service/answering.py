@@ -215,6 +215,7 @@ class Answerer:
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
+        own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text)
         out: list[Candidate] = []
         for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
@@ -256,10 +257,12 @@ class Answerer:
                         q.answer_type != "role" or subject_asked)
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     if other_doer or (_THING_SUBJECT.match(unit.text) and q.answer_type != "role") or (
+                            own_pay and _DESIGNS_PAY.search(unit.text)) or (
                             hiring_done_by and hiring_done_by & hired_roles(
                                 f"{unit.context}. {unit.text}" if unit.kind == "faq" else unit.text)):
                         # (a unit whose subject is a thing, "It's made to scale easily ...", a product, says
-                        # nothing of what a role does)
+                        # nothing of what a role does; nor does the pay a role designs for others say what it
+                        # earns: "How is a CRO's comp structured?" meets "He or she must create the comp plan")
                         role_adj = -cfg.doer_penalty
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
@@ -534,6 +537,10 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
 # pair is what is added: "once you add bonuses and commissions")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
+# pay designed, not earned: "create the comp plan structure for revenue roles", "Align compensation with ..."
+_DESIGNS_PAY = re.compile(r"\b(?:creat|design|set|build|defin|develop|align|structur|plan)\w*\s+(?:(?:the|a|an|their)\s+)?"
+                          r"(?:[\w-]+\s+){0,2}?(?:comp|compensation|pay|incentives?|bonus\w*|commission\w*)\b",
+                          re.IGNORECASE)
 # a unit whose subject is a thing, not a person: "It's made to scale easily with automated sales processes"
 _THING_SUBJECT = re.compile(r"^\s*It(?:['’]s|\s+(?:is|was|will|can|has|helps|makes|offers|gives))\b")
 # "A Chief Sales Officer (CSO) is the executive leader responsible for ...": a definition, no framing
@@ -620,6 +627,9 @@ _GLOSS = re.compile(r"\s*\([^()]*\)")
 _TERM_UNITS = 3  # a term asked the meaning of is the articles' own when every word of it is in more units
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
+_COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s?down|mix)\b", re.IGNORECASE)
+_PAY_PART = re.compile(r"\b(?:bonus\w*|commission\w*|equity|profit-sharing|incentives?|base salary|stock)\b",
+                       re.IGNORECASE)
 _FAMILY_CACHE = 20_000
 _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
                                 re.IGNORECASE)
@@ -645,7 +655,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         # (two roles' pay set side by side on what it is tied to: "how are their incentives structured?"; not
         # one role's metrics beside another's incentive, which the comparison's two sides answer)
         # what pay is based on: a unit that ties it to something ("based on margins", "tied to ... targets")
-        return _BASIS_FIT if _STATES_BASIS.search(text) else 0.0
+        # (and what it is made of, "how is a CRO's comp structured?": a unit naming its parts, "including
+        # bonuses, commissions, and profit-sharing")
+        parts = {m.group(0).lower()[:5] for m in _PAY_PART.finditer(text)} if _COMPOSED.search(q.text) else set()
+        return _BASIS_FIT if _STATES_BASIS.search(text) or len(parts) >= 2 else 0.0
     if q.answer_type == "yesno" and q.scope:
         # "X too, or just Y?" is answered by a unit that bounds the remit; one that does not only describes it
         return 2.0 * bounds_remit(unit) - 1.0

@@ -878,3 +878,8 @@ def test_a_yes_no_question_quotes_the_sentence_that_says_it_not_an_item_under_it
     # the items under "Their domain blends sales, ... and sometimes product development" don't say "product"
     answer = real_assistant.ask("does the CRO ever own product too?").answer
     assert "sometimes product development" in answer, answer
+
+
+def test_how_a_roles_pay_is_structured_names_its_parts_not_the_pay_it_designs(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("How is a CRO's comp structured?").answer
+    assert "commissions" in answer and "comp plan structure for revenue roles" not in answer, answer
