@@ -211,7 +211,9 @@ _GLOSS = re.compile(r"\b(?:the|a|an|our|their|your|my|this|that)\s+((?:[a-z][\w'
                     re.IGNORECASE)
 _BENEFIT_FROM = re.compile(r"\bbenefits?\s+(?:the\s+most\s+|most\s+)?from\b", re.IGNORECASE)
 _CHOOSING = frozenset(tokenize("hire choose choice pick need get bring make sense add introduce hiring time fit move "
-                               "option situation case circumstance scenario decide"))
+                               "option situation case circumstance scenario decide "
+                               # (the verdict is no topic either: "when is a CSO the better choice?")
+                               "better best right good ideal smart wise preferable"))
 
 
 @dataclass(frozen=True)

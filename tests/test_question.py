@@ -52,6 +52,9 @@ def test_a_condition_question_has_no_aspect_in_choosing_the_role() -> None:
     q = analyze("When is a CSO the right hire?")
     assert q.answer_type == "condition" and q.aspect == ()
     assert analyze("when would a CRO make sense for a SaaS firm?").aspect == ("saa", "firm")
+    # the verdict is no topic: "better" would meet an FAQ's "Which is better for my business?"
+    assert analyze("In what situations is a CSO the better choice?").aspect == ()
+    assert analyze("when is a CRO better for retention?").aspect == ("retent",)
 
 
 def test_quoted_words_lose_their_quote_marks() -> None:
