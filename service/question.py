@@ -151,6 +151,12 @@ _ONCE_HIRED = re.compile(r"\b(?:once|after|now that|when|if)\s+(?:we|you|i|a com
 # keeping track of something, in the articles' words: "stay on top of", "keep tabs on", "keep an eye on"
 _KEEP_TRACK = re.compile(r"\b(?:stay|stays|staying|keep|keeps|keeping)\s+(?:on\s+top\s+of|up\s+with|tabs\s+on|"
                          r"(?:an|a\s+close)\s+eye\s+on|track\s+of)\b", re.IGNORECASE)
+# taking part in something: "get involved with", "have any say in", "have a hand in", "play a role in" (what
+# the role takes part in is the topic; "say", "hand" and "role" are none)
+_TAKES_PART = re.compile(r"\b(?:(?:get|gets|getting|be|stay|stays)\s+)?involved\s+(?:with|in|on)\b|"
+                         r"\bha(?:ve|s)\s+(?:any|a|some|much|more|the\s+final)\s+(?:say|hand)\s+(?:in|on|over)\b|"
+                         r"\b(?:take|takes|play|plays)\s+(?:a\s+|any\s+)?(?:part|\w+\s+role|role)\s+in\b",
+                         re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every|(?:a|an|the)\s+(?:typical|normal|usual|average|regular)) day(?: long)?\b|"
                       r"\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
@@ -624,6 +630,7 @@ def analyze(text: str) -> Question:
     roles = asked_roles(text, negated)
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)
     asked = _KEEP_TRACK.sub("be informed about", asked)  # ("stay on top of" is no "top")
+    asked = _TAKES_PART.sub("do", asked)  # ("have any say in pricing": pricing)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

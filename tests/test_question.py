@@ -499,3 +499,9 @@ def test_the_term_a_question_asks_the_meaning_of() -> None:
     for question in ("what is a CRO?", "whats the salary?", "what are the benefits?",
                      "what is the best way to structure a sales org for a startup?"):
         assert asked_term(question) == "", question
+
+
+def test_taking_part_in_something_asks_about_that_thing() -> None:
+    assert analyze("does the cro have any say in pricing?").aspect == ("price",)
+    assert analyze("does the VP sales get involved with enablement stuff?").aspect == ("enabl",)
+    assert analyze("is the CRO involved in product?").aspect == ("product",)
