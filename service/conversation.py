@@ -324,9 +324,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if named_one:
         # "the revenue one" after "a CSO or a CRO": the role whose title has that word
         spoken = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
-        fits = _described(named_one.group(1), spoken)
+        fits = _described(named_one.group(1), spoken) if named_one.group(1).lower() in ("revenue", "sales") else []
+        # ("the finance guy" after an answer that names the CFO: a role of the answer whose title has that word)
+        fits = fits or _titled(named_one.group(1), find_roles(_last_answer(history)))
         if fits:
-            return f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
+            resolved = f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
+            asked = [r for r in prev_roles if r in CORE_ROLES]
+            # (a role the answer named beside the one asked about: still asked of that one)
+            return f"{resolved.rstrip()} ({short_name(asked[0])})" if fits[0] not in CORE_ROLES and asked else resolved
     ranked = _RANKED_ONE.search(question) if not roles else None
     if ranked:
         # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
@@ -519,8 +524,10 @@ def _first_said(answer: str, n: int = 8) -> str:
 # "how does the CRO's compare?": a role's what-was-asked, left unsaid
 _ELIDED = re.compile(r"['’]s\s+(?:compare|stack|differ|look|measure|line up)\w*\b|['’]s\s*\??\s*$", re.IGNORECASE)
 # "the revenue one", "the sales guy": a role told by a word of its title
-_NAMED_ONE = re.compile(r"\bthe\s+(revenue|sales)\s+"
-                        r"(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief)\b", re.IGNORECASE)
+_NAMED_ONE = re.compile(r"\bthe\s+([a-z]+)\s+"
+                        r"(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief|head|boss|lead)\b",
+                        re.IGNORECASE)
+_TITLE_WORDS = frozenset(("chief", "officer", "vice", "president", "vp", "of", "head"))
 # "the less strategic one", "the more senior of the two"
 _DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|role|option|of\s+(?:the|those)\s+two)\b",
                          re.IGNORECASE)
@@ -550,6 +557,19 @@ def _described(description: str, roles: list[str]) -> list[str]:
             fits = [r for r in fits if word in ROLES_BY_KEY[r].name.lower()]
         elif word in ("c-level", "c-suite", "chief"):
             fits = [r for r in fits if ROLES_BY_KEY[r].name.lower().startswith("chief")]
+    return fits if len(fits) == 1 else []
+
+
+def _titled(word: str, roles: list[str]) -> list[str]:
+    """The one role of `roles` with a word of its title that `word` names ("finance": the Chief Financial
+    Officer, "ops": the Chief Operating Officer), else none."""
+    low = word.lower()
+    if len(low) < 3 or low in _TITLE_WORDS:
+        return []
+    stem = low[:5]
+    fits = [r for r in dict.fromkeys(roles)
+            if any(w.startswith(stem) for w in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())
+                   if w not in _TITLE_WORDS)]
     return fits if len(fits) == 1 else []
 
 

@@ -136,7 +136,10 @@ _TAKES = re.compile(r"\bhow\s+long\b.*\b(?:take|takes|til|till|until|get)\b", re
 _OVERVIEW = re.compile(r"\bin a nutshell\b|\beli5\b|\blike (?:i'?m|i am) (?:5|five)\b|\btl;?dr\b|\bthe gist\b|"
                        r"\bin (?:plain|simple) (?:english|terms|words)\b|\bin lay(?:man|person)?'?s'? terms\b|"
                        r"\bsimply put\b|\bin (?:one|a single|a|1) (?:sentence|line|word)\b|\bin short\b|"
-                       r"\bbread and butter\b|\bnuts and bolts\b|\bbread-and-butter\b", re.IGNORECASE)
+                       r"\bbread and butter\b|\bnuts and bolts\b|\bbread-and-butter\b|"
+                       # "what's the deal with X?", "what's the bit with the CFO about?": tell me about X
+                       r"\b(?:the|this|that)\s+(?:deal|story|bit|thing|scoop)\s+(?=with\b|about\b|on\b)",
+                       re.IGNORECASE)
 # "what does CRO stand for?", "CSO is short for what": the role's name is the answer, an overview opens with it
 _EXPANSION = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\b(?:acronym|abbreviation|abbrev|initials)\b|"
                         r"\bfull\s+(?:form|name|title)\b|\bspelled out\b", re.IGNORECASE)

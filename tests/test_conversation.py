@@ -523,3 +523,16 @@ def test_where_a_new_role_slots_in_asks_the_earlier_question_of_it() -> None:
     assert not rewrite("and where does the VP of Sales slot in?", history).endswith(")")
     history = [Turn("user", "what does a CRO earn?"), Turn("assistant", "...")]
     assert "(" not in rewrite("and does the CSO get a company car?", history, known)
+
+
+def test_the_finance_guy_is_the_role_the_answer_named_with_finance_in_its_title() -> None:
+    history = [Turn("user", "what does the CRO do day to day?"),
+               Turn("assistant", "Working with the CEO to set goals; Working with the CFO on the budget. [1]")]
+    standalone = rewrite("whats the bit with the finance guy about?", history)
+    assert find_roles(standalone) == ["cfo", "cro"], standalone
+    # a word no title of the answer's roles has is no referent
+    assert "the other guy" in rewrite("and the other guy?", [Turn("user", "what does the CRO do?"),
+                                                             Turn("assistant", "The CRO leads revenue. [1]")])
+    # the revenue one is still told among the asked core roles
+    history = [Turn("user", "is a CSO or a CRO better for saas?"), Turn("assistant", "A CRO is ideal for SaaS. [1]")]
+    assert find_roles(rewrite("and what does the revenue one earn?", history)) == ["cro"]

@@ -506,3 +506,8 @@ def test_taking_part_in_something_asks_about_that_thing() -> None:
     assert analyze("does the cro have any say in pricing?").aspect == ("price",)
     assert analyze("does the VP sales get involved with enablement stuff?").aspect == ("enabl",)
     assert analyze("is the CRO involved in product?").aspect == ("product",)
+
+
+def test_whats_the_deal_with_asks_about_what_follows() -> None:
+    assert analyze("what's the deal with the CSO?").aspect == ()
+    assert analyze("whats the bit with the CFO about?").aspect == ()
