@@ -329,9 +329,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         fits = fits or _titled(named_one.group(1), find_roles(_last_answer(history)))
         if fits:
             resolved = f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
-            asked = [r for r in prev_roles if r in CORE_ROLES]
             # (a role the answer named beside the one asked about: still asked of that one)
-            return f"{resolved.rstrip()} ({short_name(asked[0])})" if fits[0] not in CORE_ROLES and asked else resolved
+            if fits[0] not in CORE_ROLES and asked_core:
+                return f"{resolved.rstrip()} ({short_name(asked_core[0])})"
+            return resolved
     ranked = _RANKED_ONE.search(question) if not roles else None
     if ranked:
         # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
