@@ -63,6 +63,11 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
 _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"
                       r"instead|same)\b", re.IGNORECASE)
+# "is it the same thing as a CSO?", "isn't that basically a VP of Sales?": the role before, set beside another
+_IT_ROLE = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|hmm|hm)\W+)*(?:is|isn['’]?t|was)\s+(it|that|this)\b"
+                      r"(?=\s+(?:[\w-]+\s+){0,3}?(?:same|different|like|similar|just|basically|essentially|another|"
+                      r"equivalent|as|kind|type)\b)", re.IGNORECASE)
+_THAT_PERSON = re.compile(r"\b(?:that|this)\s+(?:person|guy|gal|exec\w*|boss|leader|manager)\b", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 # "which ones matter most for a CSO?" picks among what the previous answer listed
 _WHICH_OF = re.compile(r"\bwhich\s+(?:ones|of\s+(?:those|these|them))\b", re.IGNORECASE)
@@ -302,8 +307,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     vague = not prev_roles and len(answered) > 1 and not _PRONOUN.search(question) and not _ASKS_WHO.search(previous)
     # ("which one fits us better? (the CSO or the VP of Sales)": the referent is the one chosen, below)
     offered = len({r for r in prev_roles if r in CORE_ROLES}) > 1 and choice_between_roles(previous)
+    # ("who do the VP of Sales and the regional managers report to?" then "who does that person report to?": the
+    # one the answer named, the CSO)
+    pointed = bool(_THAT_PERSON.search(question)) and bool(re.match(r"\W*(?:\w+\W+){0,3}?(?:who|whom)\b", previous,
+                                                                    re.IGNORECASE))
     if answered and not carried_only and not vague and not offered and (
-            not set(prev_roles) & CORE_ROLES or (_ASKS_WHO.search(previous) and not _WHICH_THINGS.search(previous))):
+            not set(prev_roles) & CORE_ROLES or (_ASKS_WHO.search(previous) and not _WHICH_THINGS.search(previous))
+            or pointed):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
@@ -383,11 +393,19 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # those the answer weighed)
         weighed = list(dict.fromkeys(r for r in find_roles(_last_answer(history)) if r in CORE_ROLES))
         offered_roles = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        # (or an earlier question's: "how do the CSO, CRO and VP of Sales differ?", "what does the first one
+        # earn?", "and the last one?")
+        earlier = next((found for turn in reversed(history) if turn.role == "user"
+                        and len(found := [r for r in dict.fromkeys(find_roles(turn.content)) if r in CORE_ROLES]) > 1),
+                       [])
         listed = (_last_answer_roles(history, find_roles(previous))
-                  or (offered_roles if len(offered_roles) > 1 else []) or weighed or find_roles(previous))
+                  or (offered_roles if len(offered_roles) > 1 else []) or (weighed if len(weighed) > 1 else [])
+                  or earlier or weighed or find_roles(previous))
         place = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
         if len(listed) > max(place, -place - 1):
-            return f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"
+            resolved = f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"
+            # ("and the last one?" is "and the VP of Sales?": the previous question, of that role)
+            return _rewrite(resolved, history, previous) if _is_fragment(resolved) else resolved
     if not roles and _BOTH.search(question):
         # "those two", "if we hire both": two roles the last answer named, else the role just asked
         # about and the one asked before it
@@ -440,6 +458,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if roles and not set(roles) & CORE_ROLES and set(prev_roles) & CORE_ROLES and _WHICH_OF.search(question):
         # "which of those involve the CFO?" after the CRO's day-to-day: those are still the CRO's
         return f"{question.rstrip()} ({short_name(next(r for r in prev_roles if r in CORE_ROLES))})"
+    it = _IT_ROLE.match(question)
+    if roles and prev_roles and prev_roles[0] in CORE_ROLES and prev_roles[0] not in roles and it:
+        # "is it the same thing as a CSO?" after "what's a CRO?": "it" is the role asked about
+        return f"{question[:it.start(1)]}{short_name(prev_roles[0])}{question[it.end(1):]}"
     pronoun = _PRONOUN.search(question)
     if roles and prev_roles and prev_roles[0] not in roles and pronoun and pronoun.start() < role_spans(question)[0][0]:
         # "when should we hire one instead of a CSO?" after "what's a CRO?": the CSO is the alternative,

@@ -536,3 +536,27 @@ def test_the_finance_guy_is_the_role_the_answer_named_with_finance_in_its_title(
     # the revenue one is still told among the asked core roles
     history = [Turn("user", "is a CSO or a CRO better for saas?"), Turn("assistant", "A CRO is ideal for SaaS. [1]")]
     assert find_roles(rewrite("and what does the revenue one earn?", history)) == ["cro"]
+
+
+def test_an_ordinal_counts_the_roles_an_earlier_question_listed() -> None:
+    history = [Turn("user", "how do the CSO, CRO and VP of Sales differ?"), Turn("assistant", "..."),
+               Turn("user", "how much does the first one earn?"),
+               Turn("assistant", "The average annual salary for a CSO ... [1]")]
+    standalone = rewrite("and the last one?", history)
+    assert find_roles(standalone) == ["vpsales"] and "earn" in standalone, standalone
+
+
+def test_that_person_after_a_who_question_is_the_role_the_answer_named() -> None:
+    history = [Turn("user", "who do the VP of Sales and the regional sales managers report to?"),
+               Turn("assistant", "In larger organizations, the VP of Sales ... report directly to the CSO. [1]")]
+    assert find_roles(rewrite("and who does that person report to?", history)) == ["cso"]
+    # "they" is still the role the question asked about
+    assert find_roles(rewrite("what do they earn?", history)) == ["vpsales"]
+
+
+def test_is_it_the_same_as_another_role_sets_the_earlier_role_beside_it() -> None:
+    history = [Turn("user", "what's a CRO?"), Turn("assistant", "A CRO oversees the entire revenue process. [1]")]
+    assert rewrite("is it the same thing as a CSO?", history) == "is the CRO the same thing as a CSO?"
+    # "it" that is no subject stays: "is that more than a CRO?" is about what was asked
+    history = [Turn("user", "what does a CSO earn?"), Turn("assistant", "... [1]")]
+    assert "CSO" not in rewrite("is that more than a CRO?", history).split("(")[0]
