@@ -195,10 +195,13 @@ _MOVE_UP = re.compile(r"\b(?:mov(?:e|es|ing)|step(?:s|ping)?|climb(?:s|ing)?|lev
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
 _FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by)|go(?:es)? by|went by)\b[^?.]*\b"
                           r"(?:before|previously|formerly|originally|"
-                          r"in the past)\b|\bused? to (?:be (?:called|named|known)|go by)\b|"
-                          r"\b(?:old|former|previous|original|earlier) (?:name|title)s?\b", re.IGNORECASE)
+                          r"in the past)\b|\bused? to (?:be (?:called|named|known)|go by|call)\b|"
+                          r"\b(?:old|older|old-school|former|previous|original|earlier|legacy|prior)[\s-]+(?:job\s+)?"
+                          r"(?:name|title)s?\b|\bbefore\s+(?:that|the|this|its|their)\s+(?:name|title)\b",
+                          re.IGNORECASE)
 _FORMER_WORDS = frozenset(tokenize("call called named titled known before previously formerly originally past used old "
-                                   "former previous original earlier name names title titles"))
+                                   "former previous original earlier name names title titles older school legacy prior "
+                                   "caught job ppl people folks"))
 # "what does a VP of Sales do?", "what do CROs actually do all day?"
 _WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b", re.IGNORECASE)
 # "how do we decide between a CSO and a CRO?"

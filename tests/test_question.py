@@ -218,6 +218,11 @@ def test_a_titles_earlier_name_is_what_it_was_formerly_known_as() -> None:
     assert analyze("what's the old title for a CRO?").aspect == ("former", "known")
     assert "former" not in analyze("what should we call the role?").aspect
     assert analyze("what did a CRO use to go by?").aspect == ("former", "known")
+    assert analyze("what did ppl used to call the CRO role?").aspect == ("former", "known")
+    old_school = analyze("what were the old-school titles for a CRO before that name caught on?")
+    assert old_school.aspect == ("former", "known")
+    # the step before a role in a career is no former name
+    assert analyze("what job title comes before VP of Sales?").sequence
 
 
 def test_qualifiers_are_not_what_is_asked() -> None:
