@@ -461,6 +461,15 @@ class Answerer:
             missing = [r for r in q.roles if r not in CORE_ROLES and r not in named]
             if missing:
                 return f"role not covered: {', '.join(missing)}"
+            if "salary" in q.aspect:
+                # "how much does a CMO make compared to a CSO?": pay is stated for the three roles only
+                paid = {r for c in cands[:12] if "$" in c.text for r in (*c.unit.roles, *find_roles(c.text))}
+                # (a role the pay's owner answers to or works with is no pay asked: "... reporting to the CEO")
+                objects = {key for start, _, key in role_spans(prepared.text) if _OTHER_PARTY_BEFORE.search(
+                    prepared.text[:start])}
+                unpaid = [r for r in q.roles if r not in CORE_ROLES and r not in paid and r not in objects]
+                if unpaid:
+                    return f"pay of a role the articles don't cover: {', '.join(unpaid)}"
         if q.answer_type == "amount" and "salary" in q.aspect and not q.roles and not _SOMEONE_COVERED.search(
                 prepared.text):
             # "how much does a regional sales manager earn?": pay is given for the three roles only
@@ -529,6 +538,8 @@ _REPORTS_TO = re.compile(
     re.IGNORECASE)
 
 
+_OTHER_PARTY_BEFORE = re.compile(r"\b(?:to|with|under|for|by|from)\s+(?:(?:the|a|an|their|our|your)\s+)?$",
+                                 re.IGNORECASE)
 # who holds a role somewhere: "who is Salesforce's CSO?", "who's the current CRO at HubSpot?"
 _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:current|present|new|former|actual|"
                      r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"

@@ -883,3 +883,10 @@ def test_a_yes_no_question_quotes_the_sentence_that_says_it_not_an_item_under_it
 def test_how_a_roles_pay_is_structured_names_its_parts_not_the_pay_it_designs(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How is a CRO's comp structured?").answer
     assert "commissions" in answer and "comp plan structure for revenue roles" not in answer, answer
+
+
+def test_pay_of_a_role_the_articles_give_no_figure_for_is_not_covered(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how much does a CMO make compared to a CSO?")
+    assert answer.abstained and answer.reason.startswith("pay of a role"), answer.answer
+    # a role the paid one reports to is no pay asked
+    assert not real_assistant.ask("what does a CRO who reports to the COO make?").abstained
