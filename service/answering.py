@@ -334,7 +334,13 @@ class Answerer:
         support = _support(cands)
         if reason:
             return Answer(abstain_message(), True, (), question, tuple(passages), support, reason)
-        text, citations = compose(prepared.question, cands, self.index, self.settings)
+        # ("does that include a company car? (pay)": a follow-up carrying what was asked before, about a thing no
+        # article has a word for: no quote says yes to a car)
+        own, mark, carried = prepared.text.rpartition("?")
+        unsaid = bool(mark) and "(" in carried and any(
+            t not in self._df and not self.family(t) for t in tokenize(_GLOSS.sub(" ", own))
+            if t in prepared.question.aspect)
+        text, citations = compose(prepared.question, cands, self.index, self.settings, unsaid)
         return Answer(text, False, tuple(citations), question, tuple(passages), support, "")
 
     def _in_passing(self, q: Question, names: list[str], cands: list[Candidate]) -> str:

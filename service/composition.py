@@ -531,15 +531,17 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
     return "Yes." if higher == bool(asked.group(1)) else "No."
 
 
-def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings) -> tuple[str, list[Citation]]:
-    """The answer text with [n] markers, and the citations the markers point at."""
+def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings,
+            unsaid: bool = False) -> tuple[str, list[Citation]]:
+    """The answer text with [n] markers, and the citations the markers point at (`unsaid`: the question asks
+    about something no article has a word for, so no quote can say yes to it)."""
     parts = _select(q, cands, cfg, index.paragraph_items)
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     if reach:
         parts[0].text = f"{reach} {parts[0].text}"
-    elif q.answer_type == "yesno" and _affirms(q, cands[0], parts[0]):
+    elif q.answer_type == "yesno" and not unsaid and _affirms(q, cands[0], parts[0]):
         parts[0].text = f"Yes. {parts[0].text}"
     elif len(q.core_roles) == 1 and not q.aspect and q.answer_type in ("definition", "fact"):
         # "CRO = ?? what's the job": an overview opens with the role's full name

@@ -67,6 +67,9 @@ _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|the
 _IT_ROLE = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|hmm|hm)\W+)*(?:is|isn['’]?t|was)\s+(it|that|this)\b"
                       r"(?=\s+(?:[\w-]+\s+){0,3}?(?:same|different|like|similar|just|basically|essentially|another|"
                       r"equivalent|as|kind|type)\b)", re.IGNORECASE)
+_THAT_SUBJECT = re.compile(r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*"
+                           r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+(?:that|it|this)\b(?!\s+(?:role|position|person|one|title|job|exec\w*)\b)",
+                           re.IGNORECASE)
 _THAT_PERSON = re.compile(r"\b(?:that|this)\s+(?:person|guy|gal|exec\w*|boss|leader|manager)\b", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 # "which ones matter most for a CSO?" picks among what the previous answer listed
@@ -242,6 +245,8 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     if before.answer_type == "amount" and now.answer_type not in ("amount", "duration") and (
             _PAY_CARRY.search(question) or (_is_fragment(question) and not _OWN_QUESTION.search(question))
             or (_THING.search(question) and len(now.aspect) <= 1 and not find_roles(question))
+            # ("is that mostly performance-based?": the pay just given is what is asked about)
+            or (_THAT_SUBJECT.match(question) and not find_roles(question))
             or _BESIDES_PAY.search(question)):
         # "and with incentives on top?", "how does that top end compare for a CRO?" after a pay
         # question still ask for pay (and so does "what's included besides salary?"), of the same role

@@ -890,3 +890,10 @@ def test_pay_of_a_role_the_articles_give_no_figure_for_is_not_covered(real_assis
     assert answer.abstained and answer.reason.startswith("pay of a role"), answer.answer
     # a role the paid one reports to is no pay asked
     assert not real_assistant.ask("what does a CRO who reports to the COO make?").abstained
+
+
+def test_no_yes_for_a_carried_follow_up_about_a_thing_no_article_names(real_assistant: Assistant) -> None:
+    history = [Turn("user", "how much can a CRO make in total comp?")]
+    history.append(Turn("assistant", real_assistant.ask(history[0].content).answer))
+    answer = real_assistant.ask("does that usually include a company car?", history)
+    assert not answer.answer.startswith("Yes"), answer.answer

@@ -560,3 +560,10 @@ def test_is_it_the_same_as_another_role_sets_the_earlier_role_beside_it() -> Non
     # "it" that is no subject stays: "is that more than a CRO?" is about what was asked
     history = [Turn("user", "what does a CSO earn?"), Turn("assistant", "... [1]")]
     assert "CSO" not in rewrite("is that more than a CRO?", history).split("(")[0]
+
+
+def test_is_that_after_a_pay_answer_asks_about_the_pay() -> None:
+    history = [Turn("user", "whats total comp for a CSO incl bonuses?"),
+               Turn("assistant", "The average annual salary for a CSO ranges from $284,126 ... [1]")]
+    standalone = rewrite("is that mostly performance-based?", history)
+    assert standalone.endswith("(pay)") and find_roles(standalone) == ["cso"], standalone
