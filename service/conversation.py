@@ -70,6 +70,9 @@ _IT_ROLE = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|hmm|hm)\W+)*(?:is|isn[
 _THAT_SUBJECT = re.compile(r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*"
                            r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+(?:that|it|this)\b(?!\s+(?:role|position|person|one|title|job|exec\w*)\b)",
                            re.IGNORECASE)
+# "and for a startup?", "what about in a big enterprise?": a new case for the same question
+_NEW_CASE = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)*(?:for|in|at)\s+"
+                       r"(?P<case>(?:a|an|our|my|the)\s+[^?]+?)\W*$", re.IGNORECASE)
 _THAT_PERSON = re.compile(r"\b(?:that|this)\s+(?:person|guy|gal|exec\w*|boss|leader|manager)\b", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 # "which ones matter most for a CSO?" picks among what the previous answer listed
@@ -232,6 +235,12 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         return question
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
         return previous
+    new_case = _NEW_CASE.match(question)
+    offered_roles = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+    if new_case and not find_roles(question) and len(offered_roles) > 1 and choice_between_roles(previous):
+        # "and for a mid-sized company that's still growing?" after "We're a large enterprise - CSO or VP of
+        # Sales?": the same choice, in the new case
+        return f"{' or '.join(short_name(r) for r in offered_roles)}, for {new_case.group('case')}?"
     standalone = _rewrite(question, history, previous)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)

@@ -567,3 +567,13 @@ def test_is_that_after_a_pay_answer_asks_about_the_pay() -> None:
                Turn("assistant", "The average annual salary for a CSO ranges from $284,126 ... [1]")]
     standalone = rewrite("is that mostly performance-based?", history)
     assert standalone.endswith("(pay)") and find_roles(standalone) == ["cso"], standalone
+
+
+def test_a_new_case_after_a_choice_asks_the_same_choice_in_that_case() -> None:
+    history = [Turn("user", "We're a large enterprise and scaling fast - CSO or VP of Sales?"),
+               Turn("assistant", "Company stage: CSO: Ideal for large or scaling enterprises. [1]")]
+    standalone = rewrite("and for a mid-sized company thats still growing?", history)
+    assert standalone == "the CSO or the VP of Sales, for a mid-sized company thats still growing?", standalone
+    # after a question about one role, the case is asked of that role
+    history = [Turn("user", "what does a CRO earn?"), Turn("assistant", "The average annual salary ... [1]")]
+    assert find_roles(rewrite("and for a startup?", history)) == ["cro"]
