@@ -290,9 +290,19 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     for word in _WORD_RE.findall(lowered):
         if word in STOPWORDS or len(word) < 2:
             continue
+        amount = _AMOUNT_TOKEN.fullmatch(word)
+        if amount and ("," in amount.group(1) or amount.group(2)):  # (a year is no amount: "2023")
+            # an amount in thousands, however written: "$500,000", "500k" and "~500K" are all "500k"
+            value = float(amount.group(1).replace(",", "")) * {"k": 1e3, "m": 1e6}.get(amount.group(2), 1.0)
+            if value >= 1000:
+                tokens.append(f"{round(value / 1000)}k")
+                continue
         group = _GROUP_OF.get(word) or _inflected_group(word)
         tokens.append(group or (word if word in ROLES_BY_KEY else _stem(word)))
     return tokens
+
+
+_AMOUNT_TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)([km]?)")
 
 
 def words(text: str) -> list[str]:

@@ -253,3 +253,10 @@ def test_an_ing_word_with_its_g_dropped_is_repaired() -> None:
     vocabulary = frozenset(["sales", "officer"])
     assert repair_spelling("downsides of havin a CSO?", vocabulary) == "downsides of having a CSO?"
     assert repair_spelling("what about the cabin", vocabulary) == "what about the cabin"  # a word of its own
+
+
+def test_an_amount_is_one_token_however_written() -> None:
+    assert tokenize("$500,000 a year")[0] == tokenize("~500k")[0] == tokenize("500K")[0] == "500k"
+    assert tokenize("$410,064") == tokenize("410k") == ["410k"]
+    # a year or a count is no amount
+    assert tokenize("in 2023") == ["2023"] and tokenize("90 days") == ["90", "day"]
