@@ -162,6 +162,9 @@ _TAKES_PART = re.compile(r"\b(?:(?:get|gets|getting|be|stay|stays)\s+)?involved\
                          r"\bha(?:ve|s)\s+(?:any|a|some|much|more|the\s+final)\s+(?:say|hand)\s+(?:in|on|over)\b|"
                          r"\b(?:take|takes|play|plays)\s+(?:a\s+|any\s+)?(?:part|\w+\s+role|role)\s+in\b",
                          re.IGNORECASE)
+# what a role does well: "what's the CSO good at?", "what are CROs best at?"
+_GOOD_AT = re.compile(r"\b(?:good|great|best|strong|better)\s+at\s*(?=\W*$|\s+(?:then|really|exactly|though|tho)\b)",
+                      re.IGNORECASE)
 # "what does a CSO do all day" asks about the day-to-day, in the articles' words
 _ALL_DAY = re.compile(r"\b(?:all|each|every|(?:a|an|the)\s+(?:typical|normal|usual|average|regular)) day(?: long)?\b|"
                       r"\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
@@ -639,6 +642,7 @@ def analyze(text: str) -> Question:
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)
     asked = _KEEP_TRACK.sub("be informed about", asked)  # ("stay on top of" is no "top")
     asked = _TAKES_PART.sub("do", asked)  # ("have any say in pricing": pricing)
+    asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

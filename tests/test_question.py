@@ -516,3 +516,9 @@ def test_taking_part_in_something_asks_about_that_thing() -> None:
 def test_whats_the_deal_with_asks_about_what_follows() -> None:
     assert analyze("what's the deal with the CSO?").aspect == ()
     assert analyze("whats the bit with the CFO about?").aspect == ()
+
+
+def test_what_a_role_is_good_at_asks_its_strengths() -> None:
+    assert analyze("so what's the CSO good at then?").aspect == ("benefit",)
+    # good at something named is that something
+    assert "hire" in analyze("is a CSO good at hiring?").aspect
