@@ -503,8 +503,12 @@ class Answerer:
         if q.aspect:
             # An aspect made mostly of words no article uses (say "parental leave"), which no
             # unit matches in meaning either, is something the articles don't discuss, whatever the role.
-            unknown = [t for t in q.aspect if t not in self._df]
-            share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in q.aspect)
+            # (an abbreviation written with its long form counts once, as the long form: "M&A (mergers and
+            # acquisitions)")
+            glossed = {t for w in re.findall(r"([\w&/-]+)\s*\(", prepared.text) for t in tokenize(w)}
+            weighed = [t for t in q.aspect if t not in glossed] or list(q.aspect)
+            unknown = [t for t in weighed if t not in self._df]
+            share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in weighed)
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
             # (nor for "when should we pick X": the condition asked for is the choice itself)

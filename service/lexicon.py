@@ -83,7 +83,7 @@ ABBREVIATIONS: dict[str, str] = {
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
     "xp": "experience", "gen": "generation", "collab": "collaboration", "x-functional": "cross-functional",
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
-    "b4": "before", "incl": "including", "mkts": "markets", "mkt": "market",
+    "b4": "before", "incl": "including", "desc": "description", "mkts": "markets", "mkt": "market",
     "m&a": "mergers and acquisitions", "c-level": "C-suite", "ops": "operations", "tech": "technology",
     "re:": "about", "opps": "opportunities", "opp": "opportunity", "oppty": "opportunity", "opptys": "opportunities",
     # sales jargon: a "logo" is a customer won
@@ -103,7 +103,7 @@ _REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "dept"
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
-                       "incl", "mkts", "mkt", "new logos", "new logo", "day2day",
+                       "incl", "desc", "mkts", "mkt", "new logos", "new logo", "day2day",
                        "hypergrowth", "ops", "tech", "re:", "opps", "opp", "oppty", "opptys"})
 
 

@@ -162,6 +162,11 @@ _TAKES_PART = re.compile(r"\b(?:(?:get|gets|getting|be|stay|stays)\s+)?involved\
                          r"\bha(?:ve|s)\s+(?:any|a|some|much|more|the\s+final)\s+(?:say|hand)\s+(?:in|on|over)\b|"
                          r"\b(?:take|takes|play|plays)\s+(?:a\s+|any\s+)?(?:part|\w+\s+role|role)\s+in\b",
                          re.IGNORECASE)
+# answerable for: "on the hook for", "accountable for"
+_ON_THE_HOOK = re.compile(r"\bon\s+the\s+hook\s+for\b|\baccountable\s+for\b", re.IGNORECASE)
+# how a role is judged: "judged on", "graded on", "evaluated by" (the articles: "measured on", "metrics")
+_JUDGED_ON = re.compile(r"\b(?:judged|graded|evaluated|assessed|scored|rated)\s+(?:on|by|against)\b", re.IGNORECASE)
+_NUMBERS = re.compile(r"\bnumbers\b", re.IGNORECASE)
 # what a role does well: "what's the CSO good at?", "what are CROs best at?"
 _GOOD_AT = re.compile(r"\b(?:good|great|best|strong|better)\s+at\s*(?=\W*$|\s+(?:then|really|exactly|though|tho)\b)",
                       re.IGNORECASE)
@@ -643,6 +648,9 @@ def analyze(text: str) -> Question:
     asked = _KEEP_TRACK.sub("be informed about", asked)  # ("stay on top of" is no "top")
     asked = _TAKES_PART.sub("do", asked)  # ("have any say in pricing": pricing)
     asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
+    asked = _ON_THE_HOOK.sub("responsible for", asked)  # ("what are they on the hook for?")
+    if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)
+        asked = _NUMBERS.sub("metrics", _JUDGED_ON.sub("measured on", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

@@ -522,3 +522,10 @@ def test_what_a_role_is_good_at_asks_its_strengths() -> None:
     assert analyze("so what's the CSO good at then?").aspect == ("benefit",)
     # good at something named is that something
     assert "hire" in analyze("is a CSO good at hiring?").aspect
+
+
+def test_idioms_for_responsibility_and_metrics_ask_in_the_articles_words() -> None:
+    assert analyze("what's the CRO actually on the hook for?").aspect == ("respons",)
+    assert analyze("what numbers do they get judged on?").aspect == ("metric",)
+    # "numbers" alone is no metric: "what are the salary numbers?"
+    assert "metric" not in analyze("what are the CSO salary numbers?").aspect
