@@ -354,7 +354,10 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
                 continue
             if q.focus and role != q.focus:
                 continue  # ("a CSO rather than a CRO" asks of the CSO; the CRO is the alternative)
-            for cand in cands[1:]:
+            # (a unit that names the role, or is about it alone, and has a word of what was asked comes first:
+            # "The primary metrics of the CRO are ..." before a paragraph about both that says neither's metrics)
+            own = [c for c in cands[1:] if c.coverage > 0 and (role in find_roles(c.text) or c.unit.about == (role,))]
+            for cand in [*own, *(c for c in cands[1:] if c not in own)]:
                 if cand.unit.row in used or role not in cand.unit.about or not on_aspect(cand):
                     continue
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":

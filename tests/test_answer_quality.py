@@ -897,3 +897,8 @@ def test_no_yes_for_a_carried_follow_up_about_a_thing_no_article_names(real_assi
     history.append(Turn("assistant", real_assistant.ask(history[0].content).answer))
     answer = real_assistant.ask("does that usually include a company car?", history)
     assert not answer.answer.startswith("Yes"), answer.answer
+
+
+def test_each_side_of_a_comparison_is_a_unit_that_says_it_of_that_role(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("VP of Sales vs CRO - what are their incentives/main metrics based on?").answer
+    assert "based on margins" in answer and "primary metrics of the CRO" in answer, answer
