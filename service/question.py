@@ -475,6 +475,8 @@ _TERM_ASKED = re.compile(
     r"^\W*(?:(?:so|ok(?:ay)?|and|hey|sorry|quick q(?:uestion)?)\W+)*(?:"
     r"(?:what\s*(?:['’]s|\s+is)|whats|wats?\s+(?:is\s+)?|define|meaning\s+of)\s+(?:(?:an?)\s+)?(?!the\b)"
     r"(?P<term>[^?,.;:]+?)(?:\s+(?:exactly|anyway|again|actually|even|though))*"
+    r"|how\s+(?:do|does|would|should|can)\s+(?:you|one|i|we)\s+(?:calculate|compute|work\s+out|figure\s+out)\s+"
+    r"(?:(?:an?|the)\s+)?(?P<computed>[^?,.;:]+?)"
     r"|what\s+(?:does|do|is)\s+(?:(?:an?|the)\s+)?(?P<short>[^?,.;:]+?)\s+(?:mean|stand\s+for|refer\s+to)"
     r"(?:\s+(?:exactly|again|here|in\s+this\s+context))*)\s*\??\s*$", re.IGNORECASE)
 
@@ -485,7 +487,7 @@ def asked_term(text: str) -> str:
     m = _TERM_ASKED.match(text)
     if not m or find_roles(text):
         return ""
-    term = (m.group("term") or m.group("short")).strip()
+    term = (m.group("term") or m.group("computed") or m.group("short")).strip()
     bare = re.sub(r"\([^()]*\)", " ", term)
     return term if 0 < len(bare.split()) <= 4 and tokenize(bare) else ""
 
