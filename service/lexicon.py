@@ -474,8 +474,10 @@ def repair_spelling(text: str, vocabulary: frozenset[str]) -> str:
                           and _stem(w) == _stem(low)), None)
             if whole:
                 return whole
+        # (a word sharing a corpus word's stem is spelled right when English has it: "operating"; "differeence"
+        # only stems like "different")
         if (len(low) < 4 or low in vocabulary or low in STOPWORDS or low in _GROUP_OF or low in ABBREVIATIONS
-                or _stem(low) in stems):
+                or (_stem(low) in stems and (low in english_words() or _stem(low) == low))):
             return word
         if any(start <= m.start() < end for start, end in protected):
             return word

@@ -260,3 +260,11 @@ def test_an_amount_is_one_token_however_written() -> None:
     assert tokenize("$410,064") == tokenize("410k") == ["410k"]
     # a year or a count is no amount
     assert tokenize("in 2023") == ["2023"] and tokenize("90 days") == ["90", "day"]
+
+
+def test_a_slip_whose_stem_is_a_corpus_words_is_still_a_slip() -> None:
+    vocabulary = frozenset({"different", "difference", "operations"})
+    # "differeence" stems like "different" but is no English word: a letter doubled
+    assert repair_spelling("what's the differeence?", vocabulary) == "what's the difference?"
+    # an English word sharing a corpus word's stem is spelled right
+    assert repair_spelling("the operating side", vocabulary) == "the operating side"
