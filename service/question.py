@@ -46,7 +46,7 @@ _FRAME = frozenset(
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
     especially biggest ballpark now currently gist
-    wait hmm hmmm um umm uh oh ah btw tbh idk imo fyi honestly""".split()  # noqa: SIM905
+    wait hmm hmmm um umm uh oh ah btw tbh idk imo fyi honestly likely likelier unlikely tend tends""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
                     r"(?:is|are|can|could|does|do|did|should|would|will|has|have|was|were|must|shall|isn't|"
@@ -167,6 +167,8 @@ _ON_THE_HOOK = re.compile(r"\bon\s+the\s+hook\s+for\b|\baccountable\s+for\b", re
 # how a role is judged: "judged on", "graded on", "evaluated by" (the articles: "measured on", "metrics")
 _JUDGED_ON = re.compile(r"\b(?:judged|graded|evaluated|assessed|scored|rated)\s+(?:on|by|against)\b", re.IGNORECASE)
 _NUMBERS = re.compile(r"\bnumbers\b", re.IGNORECASE)
+# becoming: "end up (being) siloed", "ends up as the bottleneck"
+_END_UP = re.compile(r"\bend(?:s|ed|ing)?\s+up(?:\s+(?:being|as|with))?\b", re.IGNORECASE)
 # what a role does well: "what's the CSO good at?", "what are CROs best at?"
 _GOOD_AT = re.compile(r"\b(?:good|great|best|strong|better)\s+at\s*(?=\W*$|\s+(?:then|really|exactly|though|tho)\b)",
                       re.IGNORECASE)
@@ -649,6 +651,7 @@ def analyze(text: str) -> Question:
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)
     asked = _KEEP_TRACK.sub("be informed about", asked)  # ("stay on top of" is no "top")
     asked = _TAKES_PART.sub("do", asked)  # ("have any say in pricing": pricing)
+    asked = _END_UP.sub(" ", asked)  # ("more likely to end up siloed": siloed)
     asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
     asked = _ON_THE_HOOK.sub("responsible for", asked)  # ("what are they on the hook for?")
     if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)

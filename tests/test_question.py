@@ -530,3 +530,7 @@ def test_idioms_for_responsibility_and_metrics_ask_in_the_articles_words() -> No
     assert analyze("what numbers do they get judged on?").aspect == ("metric",)
     # "numbers" alone is no metric: "what are the salary numbers?"
     assert "metric" not in analyze("what are the CSO salary numbers?").aspect
+
+
+def test_likelihood_and_becoming_are_frames_not_topics() -> None:
+    assert analyze("which one is more likely to end up siloed, a CSO or a CRO?").aspect == ("silo",)
