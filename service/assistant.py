@@ -82,6 +82,18 @@ class Assistant:
         passages = self.retriever.search(prepared, max(shown, self.answerer.settings.passages_considered), mode,
                                          stages)
         t3 = time.perf_counter()
+        extra = self._extras(prepared, passages, mode)
+        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more)
+        if len(answer.passages) > shown:
+            answer = replace(answer, passages=answer.passages[:shown])
+        stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
+        stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
+        return answer
+
+    def _extras(self, prepared: PreparedQuery, passages: list[Passage], mode: str) -> list[Passage]:
+        """Passages the answerer reads beyond the retrieved ones (hybrid only): per-role ones for comparisons,
+        advice sections, a stated reporting line, a list headed by the asked side, a unit deep in a long chunk,
+        a table cell under the asked role."""
         # per-role passages for comparisons: any chunk the answerer would not already read (it reads the
         # top `passages_considered`, whatever top_k returns)
         considered = {p.index for p in passages[: self.answerer.settings.passages_considered]}
@@ -104,12 +116,7 @@ class Assistant:
                     for r in self.index.sentence_rows(p.index) if self.index.units[r].kind != "heading"]
             extra += self.retriever.cell_passages(prepared, considered | {p.index for p in extra},
                                                   float(prepared.unit_aspects[read].max()) if read else 0.0)
-        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more)
-        if len(answer.passages) > shown:
-            answer = replace(answer, passages=answer.passages[:shown])
-        stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
-        stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
-        return answer
+        return extra
 
     def rerank(self, prepared: PreparedQuery, passages: list[Passage]) -> list[Passage]:
         """`passages` in the order of their best answer unit: how well one sentence, list item, table cell
@@ -131,7 +138,15 @@ class Assistant:
         prepared = self.retriever.prepare(standalone)
         if mode != "hybrid":
             return standalone, self.retriever.search(prepared, k, mode)
-        return standalone, self.rerank(prepared, self.retriever.search(prepared, max(k, _RERANK_DEPTH), mode))[:k]
+        pool = self.retriever.search(prepared, max(k, _RERANK_DEPTH), mode)
+        # (and the passages the answerer would read beyond them: "when does it make sense to hire a CSO?" is
+        # answered by the list "Organizations benefit from a CSO when:", found as advice, not by rank)
+        ranked = {p.index for p in pool}
+        for extra in self._extras(prepared, pool, mode):
+            if extra.index not in ranked:
+                pool.append(extra)
+                ranked.add(extra.index)
+        return standalone, self.rerank(prepared, pool)[:k]
 
     def ask(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
             mode: str = "hybrid") -> Answer:

@@ -103,8 +103,9 @@ def check_citations(answer: str, citations: list[dict]) -> list[str]:
 def run_config(assistant: Assistant, items: list[Item], config: Config, k: int = 10) -> list[TurnResult]:
     """Ask every turn of every item under `config`; follow-ups get the earlier turns as history.
 
-    The answer is given `settings.top_k` passages, as in serving; the retrieval metrics read the same
-    search `k` deep (its first top_k are the answer's passages while candidate_k >= k, the default).
+    The answer is given `settings.top_k` passages, as in serving; the retrieval metrics read the ranking
+    /api/search returns, `k` deep (`Assistant.search`: the fused passages and those the answerer reads beyond
+    them, in the order of their best answer unit).
     """
     results = []
     top_k = assistant.settings.top_k
