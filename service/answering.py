@@ -560,8 +560,8 @@ _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|pay
                        re.IGNORECASE)
 # pay designed, not earned: "create the comp plan structure for revenue roles", "Align compensation with ..."
 _DESIGNS_PAY = re.compile(r"\b(?:creat|design|set|build|defin|develop|align|structur|plan)\w*\s+"
-                          r"(?:(?:the|a|an|their)\s+)?(?:[\w-]+\s+){0,2}?(?:comp|compensation|pay|incentives?|bonus\w*|commission\w*)\b",
-                          re.IGNORECASE)
+                          r"(?:(?:the|a|an|their)\s+)?(?:[\w-]+\s+){0,2}?"
+                          r"(?:comp|compensation|pay|incentives?|bonus\w*|commission\w*)\b", re.IGNORECASE)
 # a unit whose subject is a thing, not a person: "It's made to scale easily with automated sales processes"
 _THING_SUBJECT = re.compile(r"^\s*It(?:['’]s|\s+(?:is|was|will|can|has|helps|makes|offers|gives))\b")
 # "A Chief Sales Officer (CSO) is the executive leader responsible for ...": a definition, no framing

@@ -68,8 +68,8 @@ _IT_ROLE = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|hmm|hm)\W+)*(?:is|isn[
                       r"(?=\s+(?:[\w-]+\s+){0,3}?(?:same|different|like|similar|just|basically|essentially|another|"
                       r"equivalent|as|kind|type)\b)", re.IGNORECASE)
 _THAT_SUBJECT = re.compile(r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*"
-                           r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+(?:that|it|this)\b(?!\s+(?:role|position|person|one|title|job|exec\w*)\b)",
-                           re.IGNORECASE)
+                           r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+(?:that|it|this)\b"
+                           r"(?!\s+(?:role|position|person|one|title|job|exec\w*)\b)", re.IGNORECASE)
 # "and for a startup?", "what about in a big enterprise?": a new case for the same question
 _NEW_CASE = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)*(?:for|in|at)\s+"
                        r"(?P<case>(?:a|an|our|my|the)\s+[^?]+?)\W*$", re.IGNORECASE)
