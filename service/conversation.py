@@ -63,12 +63,15 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
 _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"
                       r"instead|same)\b", re.IGNORECASE)
+# a yes/no follow-up whose subject points back: "so is it ...", "hm does that ..."
+_POINTED_SUBJECT = (r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*"
+                    r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+")
 # "is it the same thing as a CSO?", "isn't that basically a VP of Sales?": the role before, set beside another
-_IT_ROLE = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|wait|hmm|hm)\W+)*(?:is|isn['’]?t|was)\s+(it|that|this)\b"
+_IT_ROLE = re.compile(_POINTED_SUBJECT + r"(it|that|this)\b"
                       r"(?=\s+(?:[\w-]+\s+){0,3}?(?:same|different|like|similar|just|basically|essentially|another|"
                       r"equivalent|as|kind|type)\b)", re.IGNORECASE)
-_THAT_SUBJECT = re.compile(r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*"
-                           r"(?:is|isn['’]?t|does|doesn['’]?t|do|was|would|will|can)\s+(?:that|it|this)\b"
+# "is that mostly performance-based?": what was just answered (not "is that role ...")
+_THAT_SUBJECT = re.compile(_POINTED_SUBJECT + r"(?:that|it|this)\b"
                            r"(?!\s+(?:role|position|person|one|title|job|exec\w*)\b)", re.IGNORECASE)
 # "and for a startup?", "what about in a big enterprise?": a new case for the same question
 _NEW_CASE = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)*(?:for|in|at)\s+"
