@@ -341,7 +341,7 @@ class Answerer:
             t not in self._df and not self.family(t) for t in tokenize(_GLOSS.sub(" ", own))
             if t in prepared.question.aspect)
         text, citations = compose(prepared.question, cands, self.index, self.settings, unsaid)
-        return Answer(text, False, tuple(citations), question, tuple(passages), support, "")
+        return Answer(text, False, tuple(citations), question, _by_best_unit(passages, extra or [], cands), support, "")
 
     def _in_passing(self, q: Question, names: list[str], cands: list[Candidate]) -> str:
         """A name the question asks about ("the Sandler selling system") that the articles mention in one or
@@ -580,6 +580,18 @@ _SOMEONE_COVERED = re.compile(r"\b(?:(?<!account )exec\w*|c-level|c-suite|leader
                               r"they|them|their|he|she|it|one|ones|heads?|chiefs?|officers?|"
                               # a referent a follow-up left unresolved: "that job", "the latter"
                               r"latter|former|jobs?|person|people|(?:that|this|those|these)\s+\w+)\b", re.IGNORECASE)
+
+
+def _by_best_unit(passages: list[Passage], extra: list[Passage], cands: list[Candidate]) -> tuple[Passage, ...]:
+    """The passages an answer was given, as /api/search ranks them: the retrieved ones and those read beyond
+    them, in the order of their best unit (a passage the answer quotes from is among its sources); passages with
+    no unit read keep their rank, after them."""
+    best: dict[int, float] = {}
+    for cand in cands:
+        best[cand.passage.index] = max(best.get(cand.passage.index, cand.score), cand.score)
+    pool = list(passages) + [p for p in extra if p.index not in {q.index for q in passages}]
+    order = sorted(pool, key=lambda p: (p.index not in best, -best.get(p.index, 0.0)))  # (stable)
+    return tuple(replace(p, rank=i) for i, p in enumerate(order))
 
 
 def _support(cands: list[Candidate]) -> float:

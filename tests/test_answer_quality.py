@@ -910,5 +910,8 @@ def test_search_ranks_a_passage_the_answerer_finds_beyond_the_fused_ones(real_as
     fused = [p.chunk.id for p in real_assistant.retriever.search(question, 10, "hybrid")]
     _, ranked = real_assistant.search(question, k=5)
     assert "Organizations benefit from a CSO when" in ranked[0].chunk.text and ranked[0].chunk.id not in fused
-    # as the answer quotes it
-    assert "Organizations benefit from a CSO when" in real_assistant.ask(question).answer
+    # as the answer quotes it, and lists it first among its sources
+    answer = real_assistant.ask(question)
+    assert "Organizations benefit from a CSO when" in answer.answer
+    assert answer.passages[0].chunk.id == ranked[0].chunk.id and len(answer.passages) == 5
+    assert [p.rank for p in answer.passages] == list(range(5))
