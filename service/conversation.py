@@ -239,7 +239,7 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
         return previous
     new_case = _NEW_CASE.match(question)
-    offered_roles = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+    offered_roles = _core_roles(previous) if new_case else []
     if new_case and not find_roles(question) and len(offered_roles) > 1 and choice_between_roles(previous):
         # "and for a mid-sized company that's still growing?" after "We're a large enterprise - CSO or VP of
         # Sales?": the same choice, in the new case
@@ -376,8 +376,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
         # the answer gives that quality to, or the other one
-        weighed = [r for r in dict.fromkeys(find_roles(previous) or find_roles(_last_answer(history)))
-                   if r in CORE_ROLES]
+        weighed = _core_roles(previous) if find_roles(previous) else _core_roles(_last_answer(history))
         having = _chosen_role(_last_answer(history), weighed, degree.group(2), guess=False) if len(weighed) == 2 else ""
         if having:
             more = degree.group(1).lower() in ("more", "most")
@@ -387,7 +386,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     other = _OTHER.search(question) if not roles and not _ALSO.search(question) else None
     if other:
         # "when does the other one come in?": of the two roles just weighed, the one the answer did not pick
-        asked_core = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        asked_core = _core_roles(previous)
         if not asked_core:
             # ("which one do companies usually start with?" named none: the two the conversation weighs)
             spoken = [r for r in _conversation_roles(history) if r in CORE_ROLES]
@@ -408,12 +407,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # "and who does the first of those manage?": a role the previous answer listed
         # (else the roles the question offered, in its order: "do we hire a VP of Sales or a CSO first?", else
         # those the answer weighed)
-        weighed = list(dict.fromkeys(r for r in find_roles(_last_answer(history)) if r in CORE_ROLES))
-        offered_roles = [r for r in dict.fromkeys(find_roles(previous)) if r in CORE_ROLES]
+        weighed = _core_roles(_last_answer(history))
+        offered_roles = _core_roles(previous)
         # (or an earlier question's: "how do the CSO, CRO and VP of Sales differ?", "what does the first one
         # earn?", "and the last one?")
         earlier = next((found for turn in reversed(history) if turn.role == "user"
-                        and len(found := [r for r in dict.fromkeys(find_roles(turn.content)) if r in CORE_ROLES]) > 1),
+                        and len(found := _core_roles(turn.content)) > 1),
                        [])
         listed = (_last_answer_roles(history, find_roles(previous))
                   or (offered_roles if len(offered_roles) > 1 else []) or (weighed if len(weighed) > 1 else [])
@@ -427,7 +426,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         # "those two", "if we hire both": two roles the last answer named, else the role just asked
         # about and the one asked before it
         pair_roles: list[str] = []
-        named = list(dict.fromkeys(r for r in find_roles(_last_answer(history)) if r in CORE_ROLES))
+        named = _core_roles(_last_answer(history))
         asked_before = find_roles(previous)
         others = [r for r in named if r not in asked_before]
         if len(set(asked_before) & CORE_ROLES) < 2 and len(others) >= 2:
@@ -611,6 +610,11 @@ def _titled(word: str, roles: list[str]) -> list[str]:
             if any(w.startswith(stem) for w in re.findall(r"[a-z]+", ROLES_BY_KEY[r].name.lower())
                    if w not in _TITLE_WORDS)]
     return fits if len(fits) == 1 else []
+
+
+def _core_roles(text: str) -> list[str]:
+    """The core roles `text` names, each once, in the order it first names them."""
+    return [r for r in dict.fromkeys(find_roles(text)) if r in CORE_ROLES]
 
 
 def _last_answer(history: Sequence[Turn]) -> str:
