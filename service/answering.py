@@ -341,7 +341,11 @@ class Answerer:
             t not in self._df and not self.family(t) for t in tokenize(_GLOSS.sub(" ", own))
             if t in prepared.question.aspect)
         text, citations = compose(prepared.question, cands, self.index, self.settings, unsaid)
-        return Answer(text, False, tuple(citations), question, _by_best_unit(passages, extra or [], cands), support, "")
+        # (its sources as /api/search ranks them: the retrieved passages and those read beyond them, by their best
+        # unit, so a passage the answer quotes from is among them)
+        ranked = by_best_unit(merged(passages, extra or []), cands)
+        sources = tuple(replace(p, rank=i) for i, (p, _) in enumerate(ranked))
+        return Answer(text, False, tuple(citations), question, sources, support, "")
 
     def _in_passing(self, q: Question, names: list[str], cands: list[Candidate]) -> str:
         """A name the question asks about ("the Sandler selling system") that the articles mention in one or
@@ -582,16 +586,28 @@ _SOMEONE_COVERED = re.compile(r"\b(?:(?<!account )exec\w*|c-level|c-suite|leader
                               r"latter|former|jobs?|person|people|(?:that|this|those|these)\s+\w+)\b", re.IGNORECASE)
 
 
-def _by_best_unit(passages: list[Passage], extra: list[Passage], cands: list[Candidate]) -> tuple[Passage, ...]:
-    """The passages an answer was given, as /api/search ranks them: the retrieved ones and those read beyond
-    them, in the order of their best unit (a passage the answer quotes from is among its sources); passages with
-    no unit read keep their rank, after them."""
+NO_UNIT = -9.0  # the score of a passage with no unit read
+
+
+def merged(passages: list[Passage], extra: list[Passage]) -> list[Passage]:
+    """`passages`, then the passages of `extra` not among them, each once."""
+    seen = {p.index for p in passages}
+    out = list(passages)
+    for passage in extra:
+        if passage.index not in seen:
+            seen.add(passage.index)
+            out.append(passage)
+    return out
+
+
+def by_best_unit(passages: list[Passage], cands: list[Candidate]) -> list[tuple[Passage, float]]:
+    """`passages` in the order of their best unit among `cands`, each with that unit's score (NO_UNIT, and last,
+    when none of its units was read); ties keep their order."""
     best: dict[int, float] = {}
     for cand in cands:
-        best[cand.passage.index] = max(best.get(cand.passage.index, cand.score), cand.score)
-    pool = list(passages) + [p for p in extra if p.index not in {q.index for q in passages}]
-    order = sorted(pool, key=lambda p: (p.index not in best, -best.get(p.index, 0.0)))  # (stable)
-    return tuple(replace(p, rank=i) for i, p in enumerate(order))
+        best[cand.passage.index] = max(best.get(cand.passage.index, NO_UNIT), cand.score)
+    order = sorted(passages, key=lambda p: -best.get(p.index, NO_UNIT))
+    return [(p, best.get(p.index, NO_UNIT)) for p in order]
 
 
 def _support(cands: list[Candidate]) -> float:

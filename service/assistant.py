@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from service.answering import Answer, Answerer, AnswerSettings
+from service.answering import Answer, Answerer, AnswerSettings, by_best_unit, merged
 from service.config import Settings
 from service.conversation import (
     Turn,
@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 _WEAK_FOLLOWUP = 0.6
 # search reranks at least this many fused passages by their best answer unit (Assistant.rerank)
 _RERANK_DEPTH = 10
-_NO_UNIT = -9.0  # the rerank score of a passage with no quotable unit
 
 
 class Assistant:
@@ -123,11 +122,8 @@ class Assistant:
         or FAQ answer of a chunk answers the question (the answerer's score: meaning, the aspect's words,
         the asked roles, the fused rank a little), not how well the chunk as a whole matches it. `score`
         becomes that unit's score; a passage with no quotable unit goes last."""
-        best: dict[int, float] = {}
-        for cand in self.answerer.candidates(prepared.text, prepared, passages, considered=len(passages)):
-            best[cand.passage.index] = max(best.get(cand.passage.index, _NO_UNIT), cand.score)
-        order = sorted(passages, key=lambda p: -best.get(p.index, _NO_UNIT))  # (stable: ties keep their rank)
-        return [replace(p, score=best.get(p.index, _NO_UNIT), rank=i) for i, p in enumerate(order)]
+        cands = self.answerer.candidates(prepared.text, prepared, passages, considered=len(passages))
+        return [replace(p, score=score, rank=i) for i, (p, score) in enumerate(by_best_unit(passages, cands))]
 
     def search(self, query: str, history: Sequence[Turn] = (), k: int | None = None,
                mode: str = "hybrid") -> tuple[str, list[Passage]]:
@@ -141,12 +137,7 @@ class Assistant:
         pool = self.retriever.search(prepared, max(k, _RERANK_DEPTH), mode)
         # (and the passages the answerer would read beyond them: "when does it make sense to hire a CSO?" is
         # answered by the list "Organizations benefit from a CSO when:", found as advice, not by rank)
-        ranked = {p.index for p in pool}
-        for extra in self._extras(prepared, pool, mode):
-            if extra.index not in ranked:
-                pool.append(extra)
-                ranked.add(extra.index)
-        return standalone, self.rerank(prepared, pool)[:k]
+        return standalone, self.rerank(prepared, merged(pool, self._extras(prepared, pool, mode)))[:k]
 
     def ask(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
             mode: str = "hybrid") -> Answer:
