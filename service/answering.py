@@ -402,6 +402,11 @@ class Answerer:
         return (bool(tokens) and set(tokens) <= set(q.aspect) and not find_roles(word)
                 and word.lower() not in ABBREVIATIONS and not self.known_word(word))
 
+    def _prefixed(self, token: str) -> bool:
+        """A word the articles use, with a prefix no article puts on it ("coexist": "exist")."""
+        m = _PREFIX.match(token)
+        return m is not None and len(token) - m.end() >= 4 and token[m.end():] in self._df
+
     def known_word(self, word: str) -> bool:
         """Whether the articles use `word` or a word of its family ("yearly" and "year")."""
         tokens = tokenize(word, query=False)
@@ -511,7 +516,7 @@ class Answerer:
             # acquisitions)")
             glossed = {t for w in re.findall(r"([\w&/-]+)\s*\(", prepared.text) for t in tokenize(w)}
             weighed = [t for t in q.aspect if t not in glossed] or list(q.aspect)
-            unknown = [t for t in weighed if t not in self._df]
+            unknown = [t for t in weighed if t not in self._df and not self._prefixed(t)]
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in weighed)
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
@@ -560,6 +565,7 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
                      r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
 # a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
 # pair is what is added: "once you add bonuses and commissions")
+_PREFIX = re.compile(r"^(?:co|re|un|non|pre|sub|over|under|inter|multi|cross|mis|out)-?")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
 # pay designed, not earned: "create the comp plan structure for revenue roles", "Align compensation with ..."

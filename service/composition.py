@@ -309,7 +309,9 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)
-        if following and words + _words(following.text) <= cfg.max_words:
+        # (not a sentence of a line already quoted whole: an item's second sentence)
+        quoted_spans = {c.unit.span for p in parts for c in p.cands}
+        if following and following.unit.span not in quoted_spans and words + _words(following.text) <= cfg.max_words:
             parts.append(_Part([following], render(following, _columns(q, following))))
             used.add(following.unit.row)
             words += _words(following.text)

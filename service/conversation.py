@@ -187,7 +187,10 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     spans = role_spans(previous)
     if not spans:
         return f"{previous.rstrip('?. ')} for {short_name(new_roles[0])}?"
-    target = 0
+    # a role stands in for one of its kind: "does the CRO deal with the CFO?" then "what about the CEO?" asks
+    # about the CRO and the CEO; "... the CSO?" asks about the CSO and the CFO
+    core = new_roles[0] in CORE_ROLES
+    target = next((i for i, span in enumerate(spans) if (span[2] in CORE_ROLES) == core), 0)
     prep = re.search(r"\b(with|to|from|for|than|under|over)\s+(?:the\s+|a\s+|an\s+)?\S*\s*\??$", question.strip(),
                      re.IGNORECASE)
     if prep:  # "And with the CEO?" replaces the role after "with" in the previous question
@@ -203,6 +206,9 @@ def _substitute(previous: str, new_roles: list[str], question: str) -> str:
     replacement = ROLES_BY_KEY[new_roles[0]].name if previous[start:end][:1].isupper() else short_name(new_roles[0])
     # keep the article before the mention ("the CRO" -> "the CEO") by replacing only the role words
     replacement = re.sub(r"^the\s+", "", short_name(new_roles[0])) if previous[start:end].isupper() else replacement
+    if re.search(r"\b(?:the|a|an|our|their|your)\s+$", previous[:start], re.IGNORECASE):
+        # "the chief exec" -> "the CEO", not "the the CEO"
+        replacement = re.sub(r"^the\s+", "", replacement)
     return previous[:start] + replacement + previous[end:]
 
 

@@ -915,3 +915,18 @@ def test_search_ranks_a_passage_the_answerer_finds_beyond_the_fused_ones(real_as
     assert "Organizations benefit from a CSO when" in answer.answer
     assert answer.passages[0].chunk.id == ranked[0].chunk.id and len(answer.passages) == 5
     assert [p.rank for p in answer.passages] == list(range(5))
+
+
+@pytest.mark.parametrize("question", ["Can a VP of Sales and a CRO coexist or is that redundant?",
+                                      "can a CSO and a VP of Sales co-exist?"])
+def test_a_word_the_articles_use_under_a_prefix_is_no_unknown_aspect(real_assistant: Assistant,
+                                                                     question: str) -> None:
+    # "coexist" is "exist" ("When both positions exist at a company") with a prefix no article puts on it
+    answer = real_assistant.ask(question)
+    assert not answer.abstained, answer.reason
+
+
+def test_a_line_is_quoted_once_however_many_sentences_it_has(real_assistant: Assistant) -> None:
+    # "Working with the CEO to determine ... Then, reporting on ..." is one list item of two sentences
+    answer = real_assistant.ask("how does the CRO work w/ the CEO?").answer
+    assert answer.count("Working with the CEO") == 1, answer

@@ -577,3 +577,22 @@ def test_a_new_case_after_a_choice_asks_the_same_choice_in_that_case() -> None:
     # after a question about one role, the case is asked of that role
     history = [Turn("user", "what does a CRO earn?"), Turn("assistant", "The average annual salary ... [1]")]
     assert find_roles(rewrite("and for a startup?", history)) == ["cro"]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("how does the CRO work with the finance chief?", "cfo"), ("the head of finance", "cfo"),
+    ("what does the chief exec want from a CRO?", "ceo"), ("our marketing chief", "cmo"),
+    ("the head of marketing and the CSO", "cmo"), ("who is the ops chief?", "coo"),
+])
+def test_a_c_level_role_is_recognized_by_its_function_and_chief_or_head(text: str, role: str) -> None:
+    assert role in find_roles(text), find_roles(text)
+
+
+def test_a_new_role_stands_in_for_the_earlier_role_of_its_kind() -> None:
+    # a role the articles only mention replaces the other such role, a core role the core one
+    assert rewrite("what about the CEO?", _h("does the CRO deal with the CFO at all?")) == (
+        "does the CRO deal with the CEO at all?")
+    assert rewrite("and the CSO?", _h("does the CFO work with the CRO?")) == "does the CFO work with the CSO?"
+    # and an informal mention keeps one article: "the chief exec" -> "the CFO", not "the the CFO"
+    assert rewrite("and with the finance chief?", _h("how does the CRO work w/ the chief exec?")) == (
+        "how does the CRO work w/ the CFO?")
