@@ -443,11 +443,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if pair_roles:
             pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
-    if roles and _SAME_FOR.search(question) and find_roles(previous) and not set(roles) & set(find_roles(previous)):
+    # ("does the CRO do something similar?" asks whether it does: what the last answer said, below)
+    if (roles and _SAME_FOR.search(question) and find_roles(previous) and not set(roles) & set(find_roles(previous))
+            and not re.search(_DO_ALIKE, question, re.IGNORECASE)):
         # "is that true for the CRO too?", "does the same go for a VP of Sales?": the previous question, of them
         return _substitute(previous, roles, question)
     if (roles and not _is_fragment(question) and set(analyze(question).aspect) <= _NOTHING_ASKED
-            and find_roles(previous) != roles and not (_ANAPHOR.search(question) or _COMPARED.search(question)
+            and find_roles(previous) != roles and not re.search(_DO_ALIKE, question, re.IGNORECASE)
+            and not (_ANAPHOR.search(question) or _COMPARED.search(question)
                                                        or _PRONOUN.search(question) or _OWN_QUESTION.search(question))):
         # "anything specific if I'm aiming for the CSO seat?": a role, and nothing asked of it but what was
         return _substitute(previous, roles, question)
@@ -554,7 +557,9 @@ _SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+
 
 
 # "does the VP of Sales do that too?": the action the last answer named
-_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b", re.IGNORECASE)
+_DO_ALIKE = r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:something|anything)\s+(?:similar|like\s+(?:that|this))\b"
+_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b|" + _DO_ALIKE,
+                      re.IGNORECASE)
 
 
 def _first_said(answer: str, n: int = 8) -> str:

@@ -930,3 +930,17 @@ def test_a_line_is_quoted_once_however_many_sentences_it_has(real_assistant: Ass
     # "Working with the CEO to determine ... Then, reporting on ..." is one list item of two sentences
     answer = real_assistant.ask("how does the CRO work w/ the CEO?").answer
     assert answer.count("Working with the CEO") == 1, answer
+
+
+def test_a_light_verb_asks_nothing_the_quote_must_say(real_assistant: Assistant) -> None:
+    # "does the CRO set pricing?" is said by "CROs create holistic plans involving ... and even pricing"
+    assert real_assistant.ask("does the CRO set pricing?").answer.startswith("Yes."), "yes"
+    # and not of a role no quote says it of
+    assert not real_assistant.ask("does the CSO set pricing?").answer.startswith("Yes.")
+
+
+def test_does_another_role_do_something_similar_is_a_yes_no_question(real_assistant: Assistant) -> None:
+    first = "which KPIs does a CSO use to keep an eye on the team?"
+    history = [Turn("user", first), Turn("assistant", real_assistant.ask(first).answer)]
+    answer = real_assistant.ask("does the CRO do something similar?", history)
+    assert answer.answer.startswith("Yes.") and "CRO" in answer.answer, answer.answer
