@@ -76,6 +76,13 @@ _THAT_SUBJECT = re.compile(_POINTED_SUBJECT + r"(?:that|it|this)\b"
 # "and for a startup?", "what about in a big enterprise?": a new case for the same question
 _NEW_CASE = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)*(?:for|in|at)\s+"
                        r"(?P<case>(?:a|an|our|my|the)\s+[^?]+?)\W*$", re.IGNORECASE)
+# a choice asked again in another case: "and for long-term growth?", "what if we're mostly renewals?"
+_NEW_NEED = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|how about)\W+)*(?:what\s+)?(?P<word>for|if)\s+"
+                       r"(?P<case>[^?]+?)\W*$", re.IGNORECASE)
+_CASE_CLAUSE = re.compile(r",?\s*\b(?:if|when|for|in case)\b[^?]*", re.IGNORECASE)
+# "and which departments?", "what about which teams?": the previous question, asking for other things
+_ELLIPTIC_WH = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)+(?:which|what)\s+\w+\W*$",
+                          re.IGNORECASE)
 _THAT_PERSON = re.compile(r"\b(?:that|this)\s+(?:person|guy|gal|exec\w*|boss|leader|manager)\b", re.IGNORECASE)
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 # "which ones matter most for a CSO?" picks among what the previous answer listed
@@ -250,6 +257,13 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         # "and for a mid-sized company that's still growing?" after "We're a large enterprise - CSO or VP of
         # Sales?": the same choice, in the new case
         return f"{' or '.join(short_name(r) for r in offered_roles)}, for {new_case.group('case')}?"
+    need = _NEW_NEED.match(question)
+    if (need and not find_roles(question) and not _core_roles(previous) and not _PRONOUN.search(question)
+            and analyze(previous).answer_type == "role"):
+        # "and for sustainable long-term growth?" after "which role is better if we need fast sales growth?": the
+        # same choice, in the new case instead of the old one
+        choice = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
+        return f"{choice}, {need.group('word').lower()} {need.group('case')}?"
     standalone = _rewrite(question, history, previous)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)
@@ -335,8 +349,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
     pointed = bool(_THAT_PERSON.search(question)) and bool(re.match(r"\W*(?:\w+\W+){0,3}?(?:who|whom)\b", previous,
                                                                     re.IGNORECASE))
     if answered and not carried_only and not vague and not offered and (
-            not set(prev_roles) & CORE_ROLES or (_ASKS_WHO.search(previous) and not _WHICH_THINGS.search(previous))
-            or pointed):
+            not set(prev_roles) & CORE_ROLES or pointed
+            # ("and which departments?" after "who in the C-suite does the CSO work with?" asks the same of the CSO:
+            # only a pronoun points at the roles the answer named)
+            or (_ASKS_WHO.search(previous) and not _WHICH_THINGS.search(previous)
+                and (_PRONOUN.search(question) or find_roles(question) or not _ELLIPTIC_WH.match(question)))):
         # "Which role owns pricing?" then "who do they report to?": the referent is the role the
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]

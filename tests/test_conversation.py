@@ -596,3 +596,18 @@ def test_a_new_role_stands_in_for_the_earlier_role_of_its_kind() -> None:
     # and an informal mention keeps one article: "the chief exec" -> "the CFO", not "the the CFO"
     assert rewrite("and with the finance chief?", _h("how does the CRO work w/ the chief exec?")) == (
         "how does the CRO work w/ the CFO?")
+
+
+def test_a_choice_asked_again_in_another_case_keeps_the_choice() -> None:
+    standalone = rewrite("and for sustainable long-term growth?",
+                         _h("Which role is better if we need fast sales growth right now?"))
+    assert standalone == "Which role is better, for sustainable long-term growth?", standalone
+
+
+def test_an_elliptic_which_after_a_who_question_keeps_the_role_it_asked_about() -> None:
+    history = [Turn("user", "Who in the C-suite does the CSO work with?"),
+               Turn("assistant", "CSO: Member of the C-suite, collaborates with CRO, CEO, and CFO. [1]")]
+    assert find_roles(rewrite("and which departments?", history)) == ["cso"]
+    # a pronoun still points at the roles the answer named
+    history = [Turn("user", "who reports to the CSO?"), Turn("assistant", "VPs of Sales report to the CSO. [1]")]
+    assert find_roles(rewrite("and what do they earn?", history)) == ["vpsales"]
