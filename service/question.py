@@ -494,6 +494,16 @@ def asked_term(text: str) -> str:
     return term if 0 < len(bare.split()) <= 4 and tokenize(bare) else ""
 
 
+# verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
+# verbs (after a subject or "to"), not nouns ("the work", "a skill set")
+LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
+_MANNER = frozenset(tokenize("together closely directly also usually often well", query=False))
+_LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
+                        r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"
+                        r"looks?|looking|works?|working|deals?|dealing)\s+(?:with|at|on|up|the|a|an|their|our|its|"
+                        r"into|over|care|\w+ing\b|\w+s\b)", re.IGNORECASE)
+
+
 def choice_between_roles(text: str) -> bool:
     """ "Is the CSO or the CRO more senior?": an "or" between two different role mentions."""
     spans = role_spans(text)
@@ -709,6 +719,13 @@ def analyze(text: str) -> Question:
     if not aspect_tokens and roles and _WHAT_DOES_DO.search(text):
         # "what does a VP of Sales do?": what a role does is its responsibilities
         aspect_tokens = ("responsibility",)
+    light = [t for t in aspect_tokens if t in LIGHT_VERBS]
+    # (not "who do they work with ...?", which asks the relation; nor "work together", which has no object)
+    objects = set(aspect_tokens) - LIGHT_VERBS - _MANNER
+    if light and objects and kind != "role" and _LIGHT_USE.search(text):
+        # "does the CRO set pricing?", "how do they work with enablement?": a light verb takes its meaning from
+        # its object, which is what is asked
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in LIGHT_VERBS)
     if _FORMER_NAME.search(text):  # "what was the CRO called before?": what it was formerly known as
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,

@@ -534,3 +534,17 @@ def test_idioms_for_responsibility_and_metrics_ask_in_the_articles_words() -> No
 
 def test_likelihood_and_becoming_are_frames_not_topics() -> None:
     assert analyze("which one is more likely to end up siloed, a CSO or a CRO?").aspect == ("silo",)
+
+
+@pytest.mark.parametrize("question, aspect", [
+    # a light verb takes its meaning from its object: the object is what is asked
+    ("does the CRO set pricing?", ("price",)),
+    ("how do they work with enablement?", ("enabl",)),
+    # ... unless nothing else is asked, or the relation is ("who do they work with ...?"), or it has no object
+    ("how does the CRO work with the CEO?", ("work",)),
+    ("who does the VP of Sales work with to keep the pipeline full?", ("work", "keep", "pipelin", "full")),
+    ("What does the CRO work on together with the CFO?", ("work", "togeth")),
+    ("how much does a CSO make?", ("make", "salary")),
+])
+def test_a_light_verb_leaves_the_aspect_to_its_object(question: str, aspect: tuple[str, ...]) -> None:
+    assert analyze(question).aspect == aspect
