@@ -497,6 +497,8 @@ def asked_term(text: str) -> str:
 # verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
 # verbs (after a subject or "to"), not nouns ("the work", "a skill set")
 LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
+# pay jargon for the total: "all-in", "all in", "everything included", "with everything"
+_ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
 _MANNER = frozenset(tokenize("together closely directly also usually often well", query=False))
 _LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
                         r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"
@@ -719,6 +721,8 @@ def analyze(text: str) -> Question:
     if not aspect_tokens and roles and _WHAT_DOES_DO.search(text):
         # "what does a VP of Sales do?": what a role does is its responsibilities
         aspect_tokens = ("responsibility",)
+    if "salary" in aspect_tokens and _ALL_IN.search(text) and "total" not in aspect_tokens:
+        aspect_tokens += ("total",)  # "what does a VP of Sales make all-in?": the total with incentives
     light = [t for t in aspect_tokens if t in LIGHT_VERBS]
     # (not "who do they work with ...?", which asks the relation; nor "work together", which has no object)
     objects = set(aspect_tokens) - LIGHT_VERBS - _MANNER

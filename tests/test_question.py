@@ -548,3 +548,11 @@ def test_likelihood_and_becoming_are_frames_not_topics() -> None:
 ])
 def test_a_light_verb_leaves_the_aspect_to_its_object(question: str, aspect: tuple[str, ...]) -> None:
     assert analyze(question).aspect == aspect
+
+
+@pytest.mark.parametrize("question", ["How much does a VP of Sales make all-in?",
+                                      "what's a CRO's pay with everything included?"])
+def test_all_in_pay_asks_for_the_total(question: str) -> None:
+    assert {"salary", "total"} <= set(analyze(question).aspect)
+    # (and "all-in" that is no pay is no total)
+    assert "total" not in analyze("is the CRO all-in on growth?").aspect
