@@ -213,7 +213,10 @@ _FORMER_WORDS = frozenset(tokenize("call called named titled known before previo
                                    "former previous original earlier name names title titles older school legacy prior "
                                    "caught job ppl people folks"))
 # "what does a VP of Sales do?", "what do CROs actually do all day?"
-_WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b", re.IGNORECASE)
+_WHAT_DOES_DO = re.compile(r"\bwhat\s+(?:does|do|did|would|will|should)\b.*\bdo\b|"
+                           # "what's the CRO's main job?", "their core function": what the role does
+                           r"\b(?:main|primary|core|actual|real|basic|day)\s+(?:job|function|purpose|gig|duties)\b",
+                           re.IGNORECASE)
 # "how do we decide between a CSO and a CRO?"
 _DECIDE = re.compile(r"\b(?:decid\w*|choos\w*|chose|pick\w*)\s+(?:between|among)\b", re.IGNORECASE)
 # a place in a sequence of steps: "what's the step right before VP?", "and what comes after that?",

@@ -556,3 +556,9 @@ def test_all_in_pay_asks_for_the_total(question: str) -> None:
     assert {"salary", "total"} <= set(analyze(question).aspect)
     # (and "all-in" that is no pay is no total)
     assert "total" not in analyze("is the CRO all-in on growth?").aspect
+
+
+def test_a_roles_main_job_is_what_it_does() -> None:
+    # "main job" is no aspect of its own: the role's responsibilities, as for "what does a CRO do?"
+    assert analyze("whats the CRO's main job").aspect == ("responsibility",)
+    assert analyze("what does a CRO do?").aspect == ("responsibility",)
