@@ -107,7 +107,8 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 _OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
-_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns)\s+"
+_THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns|use|uses|using|"
+                          r"leverage\w*|need|needs|apply|applies)\s+"
                           r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)"
                           # ("think about that the VP doesn't": "that" opens a clause)
                           r"(?!\s+(?:the|a|an|we|they|you|he|she|our|their|my|your)\b)"

@@ -611,3 +611,8 @@ def test_an_elliptic_which_after_a_who_question_keeps_the_role_it_asked_about() 
     # a pronoun still points at the roles the answer named
     history = [Turn("user", "who reports to the CSO?"), Turn("assistant", "VPs of Sales report to the CSO. [1]")]
     assert find_roles(rewrite("and what do they earn?", history)) == ["vpsales"]
+
+
+def test_it_as_what_a_role_uses_is_the_previous_questions_topic() -> None:
+    standalone = rewrite("how does a CSO use it specifically?", _h("how can AI tools help sales leaders?"))
+    assert find_roles(standalone) == ["cso"] and "ai tools" in standalone.lower(), standalone
