@@ -635,7 +635,9 @@ _QUANTITY_SHAPES = {
     "year": re.compile(r"\b(?:1[89]|20)\d\d\b"),
     "age": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?years?[\s-]+old\b|\bage[ds]?\s+{_NUMBER}|\bin (?:their|his|her) "
                       r"(?:twenties|thirties|forties|fifties|\d0s)\b", re.IGNORECASE),
-    "tenure": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?)\b|\btenure\b", re.IGNORECASE),
+    # (time in the role: "10 years of experience ... before being promoted" is time before it)
+    "tenure": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?)\b(?!\s+of\s+(?:\w+\s+)?experience)|"
+                         r"\btenure\b", re.IGNORECASE),
     "time": re.compile(rf"\b{_NUMBER}\s*(?:-\s*)?(?:years?|months?|yrs?|weeks?|days?)\b", re.IGNORECASE),
     "clock": re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\b(?:noon|midnight)\b",
                         re.IGNORECASE),  # a time of day

@@ -148,6 +148,8 @@ def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assista
     "What is a VP of Sales paid in euros?",
     "What is the typical number of managers under a CSO?",
     "At what time does a VP of Sales usually start the day?",
+    # years of experience before the role are no time in it
+    "what's the avg tenure of a CSO before they leave the company?",
 ])
 def test_a_quantity_the_articles_never_state_is_not_answered(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
@@ -156,6 +158,7 @@ def test_a_quantity_the_articles_never_state_is_not_answered(real_assistant: Ass
 
 @pytest.mark.parametrize(("question", "fact"), [
     ("How many years in sales does a CSO have before the promotion?", "10 years"),
+    ("how long do you need to work in sales before becoming a CSO?", "10 years"),
     ("How much does a CSO make a year?", "$500,000"),
 ])
 def test_a_quantity_the_articles_state_is_answered(real_assistant: Assistant, question: str, fact: str) -> None:
