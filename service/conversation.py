@@ -100,8 +100,8 @@ _WHICH_THINGS = re.compile(r"\bwhich\s+(?!(?:ones|roles|positions|execs|executiv
                            r"(?!(?:fit|suit|come|report|make|work|pay|earn|get|own|handle|lead|run|matter|sit|manage|"
                            r"need|tend|focus|oversee|go|answer|take|deal|cover|sound|seem|look|rank|win)s\b)"
                            r"[a-z-]+s\b", re.IGNORECASE)
-_CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these)|which role|which position|either one|"
-                     r"whichever(?: one)?|either of (?:them|the two|those)|"
+_CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these|those|the three)|which role|which position|"
+                     r"either one|whichever(?: one)?|either of (?:them|the two|those)|"
                      r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment

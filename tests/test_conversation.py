@@ -616,3 +616,8 @@ def test_an_elliptic_which_after_a_who_question_keeps_the_role_it_asked_about() 
 def test_it_as_what_a_role_uses_is_the_previous_questions_topic() -> None:
     standalone = rewrite("how does a CSO use it specifically?", _h("how can AI tools help sales leaders?"))
     assert find_roles(standalone) == ["cso"] and "ai tools" in standalone.lower(), standalone
+
+
+def test_which_of_those_after_three_roles_chooses_among_the_three() -> None:
+    standalone = rewrite("which of those is the newest role?", _h("CSO vs CRO vs VP Sales in a nutshell?"))
+    assert find_roles(standalone) == ["cso", "cro", "vpsales"], standalone
