@@ -485,8 +485,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             # "and compared to a CSO?" after the CRO's pay sets the two side by side
             return f"{previous.rstrip(' ?.')} compared to {short_name(roles[0])}?"
         return _substitute(previous, roles, question)
-    if not roles and len(prev_roles) > 1 and _CHOICE.search(question):
+    choice = _CHOICE.search(question) if not roles and len(prev_roles) > 1 else None
+    if choice and not (re.search(r"\bthose\b", choice.group(0)) and analyze(previous).aspect):
         # "Which one should we hire first?" after comparing two roles
+        # ("which of those ...?" is of the roles only after a question that asked nothing else of them: after "what
+        # do the CSO and the CRO track?" it is of the metrics)
         options = " or ".join(short_name(r) for r in prev_roles)
         return _CHOICE.sub(lambda m: f"{m.group(0)} ({options})", question, count=1)
     if roles and not set(roles) & CORE_ROLES and prev_roles and _PRONOUN.search(question):

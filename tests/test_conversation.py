@@ -621,3 +621,6 @@ def test_it_as_what_a_role_uses_is_the_previous_questions_topic() -> None:
 def test_which_of_those_after_three_roles_chooses_among_the_three() -> None:
     standalone = rewrite("which of those is the newest role?", _h("CSO vs CRO vs VP Sales in a nutshell?"))
     assert find_roles(standalone) == ["cso", "cro", "vpsales"], standalone
+    # after a question that asked something of the roles, "those" are what the answer listed
+    standalone = rewrite("which of those matters most?", _h("what metrics do the CSO and the CRO track?"))
+    assert "(the CSO or the CRO)" not in standalone, standalone
