@@ -563,9 +563,10 @@ _OTHER_PARTY_BEFORE = re.compile(r"\b(?:to|with|under|for|by|from)\s+(?:(?:the|a
 _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:current|present|new|former|actual|"
                      r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"
                      r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
+# a prefix a question may put on an article's word: "coexist" ("When both positions exist at a company")
+_PREFIX = re.compile(r"^(?:co|re|un|non|pre|sub|over|under|inter|multi|cross|mis|out)-?")
 # a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
 # pair is what is added: "once you add bonuses and commissions")
-_PREFIX = re.compile(r"^(?:co|re|un|non|pre|sub|over|under|inter|multi|cross|mis|out)-?")
 _PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
 # pay designed, not earned: "create the comp plan structure for revenue roles", "Align compensation with ..."
