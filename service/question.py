@@ -504,6 +504,8 @@ def asked_term(text: str) -> str:
 LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
 # pay jargon for the total: "all-in", "all in", "everything included", "with everything"
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
+# "on the sales ops side", "from the marketing side of things": the area is what is asked, not a side
+_ON_THE_SIDE = re.compile(r"\b(?:on|from|in)\s+the\s+((?:[\w&-]+\s+){1,3})side(?:\s+of\s+things)?\b", re.IGNORECASE)
 _MANNER = frozenset(tokenize("together closely directly also usually often well", query=False))
 _LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
                         r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"
@@ -679,7 +681,7 @@ def analyze(text: str) -> Question:
     asked = _without_glosses(_HOW_COME.sub("why", asked))  # ("how come?" asks why: "come" is no topic)
     if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
         asked = OR_NOT.sub("", asked)
-    framed = _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked))
+    framed = _ON_THE_SIDE.sub(r"\1", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked)))
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     # "which of the sales leadership roles ...?": the class of the role asked for is not the aspect
     # (the encoder still reads it: "which executives" are best answered by a unit naming executives)

@@ -562,3 +562,8 @@ def test_a_roles_main_job_is_what_it_does() -> None:
     # "main job" is no aspect of its own: the role's responsibilities, as for "what does a CRO do?"
     assert analyze("whats the CRO's main job").aspect == ("responsibility",)
     assert analyze("what does a CRO do?").aspect == ("responsibility",)
+
+
+def test_the_side_of_an_area_is_the_area() -> None:
+    # "on the sales ops side" asks about sales operations; "side" is no word of what is asked
+    assert analyze("what does the CSO do on the sales operations side?").aspect == ("sale", "oper")
