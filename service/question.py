@@ -506,6 +506,12 @@ LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", q
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
 # "on the sales ops side", "from the marketing side of things": the area is what is asked, not a side
 _ON_THE_SIDE = re.compile(r"\b(?:on|from|in)\s+the\s+((?:[\w&-]+\s+){1,3})side(?:\s+of\s+things)?\b", re.IGNORECASE)
+# the way up to a role: "career path", "the path to CSO", "end up as a CSO ... the path?"
+_CAREER_PATH = re.compile(r"\bcareer\s+(?:path|ladder|track|route)|\b(?:path|route|ladder|road|track)\s+(?:up\s+)?to\s+"
+                          r"(?:(?:the|a|an|be|become|becoming|get|getting|to)\s+)*(?:cro|cso|vp|chief|c-suite|exec|top)|"
+                          r"\b(?:end(?:s|ed)?\s+up\s+as|becom\w*|get\s+to\s+be)\b.*\b(?:path|route|ladder|road)\b",
+                          re.IGNORECASE)
+_PATH_WORDS = frozenset(tokenize("path route ladder road track", query=False))
 _MANNER = frozenset(tokenize("together closely directly also usually often well", query=False))
 _LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
                         r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"
@@ -698,6 +704,11 @@ def analyze(text: str) -> Question:
     idiom = {t for m in ANSWERS_TO.finditer(text) for t in tokenize(m.group(0), query=False)} - {"report"}
     idiom |= {t for m in re.finditer(TAKE_HOME, text, re.IGNORECASE) for t in tokenize(m.group(0))} - {"salary"}
     aspect_tokens = tuple(t for t in aspect_tokens if t not in idiom)
+    if _CAREER_PATH.search(text) and roles:
+        # "how does someone end up as a CSO, whats the path?", "career path up to VP of sales": how people advance
+        # to the role, in the articles' word (a company's "path to growth" is no career)
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in _PATH_WORDS) + tuple(
+            t for t in tokenize("advance", query=False) if t not in aspect_tokens)
     moves = [m.group(0) for m in _MOVE_UP.finditer(text)]
     if moves:
         # "move up", "make the leap", "get promoted": advancing, in the articles' word

@@ -567,3 +567,13 @@ def test_a_roles_main_job_is_what_it_does() -> None:
 def test_the_side_of_an_area_is_the_area() -> None:
     # "on the sales ops side" asks about sales operations; "side" is no word of what is asked
     assert analyze("what does the CSO do on the sales operations side?").aspect == ("sale", "oper")
+
+
+@pytest.mark.parametrize("question", ["how does someone end up as a CSO, whats the path?",
+                                      "whats the usual career path up to VP of sales?",
+                                      "what's the usual ladder to get to VP of Sales?"])
+def test_the_path_to_a_role_is_how_people_advance_to_it(question: str) -> None:
+    aspect = analyze(question).aspect
+    assert "advanc" in aspect and "path" not in aspect, aspect
+    # a company's path is no career
+    assert "advanc" not in analyze("what is the CRO's path to growth?").aspect
