@@ -44,7 +44,9 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
                  "challenge", "challenges", "weakness", "weaknesses", "pitfall", "pitfalls", "limitation",
                  "limitations", "risk", "risks", "negatives", "wrong",  # ("what could go wrong with a CRO?")
                  "tough", "toughest", "hard", "hardest", "difficult", "difficulty", "difficulties", "tricky",
-                 "gotcha", "gotchas"),
+                 "gotcha", "gotchas",
+                 # what a new role meets: "Can face resistance from established leaders"
+                 "pushback", "resistance", "friction", "obstacle", "obstacles", "hurdle", "hurdles", "headwinds"),
     "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
                 "strength", "strengths", "positives"),
 }

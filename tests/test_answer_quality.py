@@ -947,3 +947,8 @@ def test_does_another_role_do_something_similar_is_a_yes_no_question(real_assist
     history = [Turn("user", first), Turn("assistant", real_assistant.ask(first).answer)]
     answer = real_assistant.ask("does the CRO do something similar?", history)
     assert answer.answer.startswith("Yes.") and "CRO" in answer.answer, answer.answer
+
+
+def test_pushback_a_role_meets_is_among_its_challenges(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("Why do new CROs often run into pushback inside the company?").answer
+    assert "resistance from established leaders" in answer, answer
