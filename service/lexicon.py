@@ -38,6 +38,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     # (a role's "main goal" is the "Objectives" row of the comparison tables)
     "goal": ("goal", "goals", "objective", "objectives"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
+    # how a role thinks: "an investing mentality", "from an investor's perspective"
+    "mentality": ("mentality", "mentalities", "mindset", "mindsets", "outlook", "perspective", "perspectives"),
     # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to
     # "Challenges with a CSO"), so the two sides of pros-and-cons lists are told apart lexically.
     "drawback": ("drawback", "drawbacks", "downside", "downsides", "disadvantage", "disadvantages", "cons",

@@ -952,3 +952,8 @@ def test_does_another_role_do_something_similar_is_a_yes_no_question(real_assist
 def test_pushback_a_role_meets_is_among_its_challenges(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Why do new CROs often run into pushback inside the company?").answer
     assert "resistance from established leaders" in answer, answer
+
+
+def test_a_roles_mindset_is_its_mentality(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how's a CRO's mindset different from a VP of Sales'?")
+    assert not answer.abstained and "investing mentality" in answer.answer, answer.answer
