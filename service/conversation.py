@@ -463,11 +463,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     # ("does the CRO do something similar?" asks whether it does: what the last answer said, below)
     if (roles and _SAME_FOR.search(question) and find_roles(previous) and not set(roles) & set(find_roles(previous))
-            and not re.search(_DO_ALIKE, question, re.IGNORECASE)):
+            and not _DO_ALIKE.search(question)):
         # "is that true for the CRO too?", "does the same go for a VP of Sales?": the previous question, of them
         return _substitute(previous, roles, question)
     if (roles and not _is_fragment(question) and set(analyze(question).aspect) <= _NOTHING_ASKED
-            and find_roles(previous) != roles and not re.search(_DO_ALIKE, question, re.IGNORECASE)
+            and find_roles(previous) != roles and not _DO_ALIKE.search(question)
             and not (_ANAPHOR.search(question) or _COMPARED.search(question)
                                                        or _PRONOUN.search(question) or _OWN_QUESTION.search(question))):
         # "anything specific if I'm aiming for the CSO seat?": a role, and nothing asked of it but what was
@@ -578,8 +578,9 @@ _SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+
 
 
 # "does the VP of Sales do that too?": the action the last answer named
-_DO_ALIKE = r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:something|anything)\s+(?:similar|like\s+(?:that|this))\b"
-_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b|" + _DO_ALIKE,
+_DO_ALIKE = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:something|anything)\s+"
+                       r"(?:similar|like\s+(?:that|this))\b", re.IGNORECASE)
+_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b|" + _DO_ALIKE.pattern,
                       re.IGNORECASE)
 
 

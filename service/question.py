@@ -501,7 +501,7 @@ def asked_term(text: str) -> str:
 
 # verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
 # verbs (after a subject or "to"), not nouns ("the work", "a skill set")
-LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
+_LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
 # pay jargon for the total: "all-in", "all in", "everything included", "with everything"
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
 # "on the sales ops side", "from the marketing side of things": the area is what is asked, not a side
@@ -741,13 +741,12 @@ def analyze(text: str) -> Question:
         aspect_tokens = ("responsibility",)
     if "salary" in aspect_tokens and _ALL_IN.search(text) and "total" not in aspect_tokens:
         aspect_tokens += ("total",)  # "what does a VP of Sales make all-in?": the total with incentives
-    light = [t for t in aspect_tokens if t in LIGHT_VERBS]
     # (not "who do they work with ...?", which asks the relation; nor "work together", which has no object)
-    objects = set(aspect_tokens) - LIGHT_VERBS - _MANNER
-    if light and objects and kind != "role" and _LIGHT_USE.search(text):
+    objects = set(aspect_tokens) - _LIGHT_VERBS - _MANNER
+    if set(aspect_tokens) & _LIGHT_VERBS and objects and kind != "role" and _LIGHT_USE.search(text):
         # "does the CRO set pricing?", "how do they work with enablement?": a light verb takes its meaning from
         # its object, which is what is asked
-        aspect_tokens = tuple(t for t in aspect_tokens if t not in LIGHT_VERBS)
+        aspect_tokens = tuple(t for t in aspect_tokens if t not in _LIGHT_VERBS)
     if _FORMER_NAME.search(text):  # "what was the CRO called before?": what it was formerly known as
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
