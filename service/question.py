@@ -127,7 +127,7 @@ _COMPANY = re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|brand|empl
                       re.IGNORECASE)
 _AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive)\b|"
-                     r"\bhow\s+long\b.*\bbefore\s+(?:they|he|she|you|one|a|an|the)\b.*\b(?:leave|quit|move|go)",
+                     r"\bhow\s+long\b.*\bbefore\s+(?:they|he|she|you|one|a|an|the)\b.*\b(?:leave|quit|move|go)\b",
                      re.IGNORECASE)
 # a time of day: "what time does a CSO start work?"
 _CLOCK = re.compile(r"\bwhat\s+time\b(?!\s*-?\s*(?:frame|line|period|span|scale|horizon))|\bat\s+what\s+hour\b",
