@@ -151,6 +151,11 @@ class Answerer:
         self._n_units = max(len(units), 1)
         self._df = df
         self._families = WordFamilies(df, _FAMILY_CACHE)
+        # the chunks each list runs through (a long list goes on in the next chunk)
+        self._list_chunks: dict[int, list[int]] = {}
+        for u in units:
+            if u.list_id >= 0 and u.chunk not in self._list_chunks.setdefault(u.list_id, []):
+                self._list_chunks[u.list_id].append(u.chunk)
 
 
     def idf(self, token: str) -> float:
@@ -320,6 +325,12 @@ class Answerer:
         why, they weigh less (the reason may be in one of them, it is more often beside them).
         """
         cands = self.candidates(question, prepared, passages, extra)
+        rest = self._list_rest(prepared, passages, extra or [], cands)
+        if rest:
+            extra = [*(extra or []), *rest]
+            siblings = [c for c in self.candidates(question, prepared, [], rest)
+                        if c.unit.list_id == cands[0].unit.list_id]
+            cands = sorted(cands + siblings, key=lambda c: -c.score)
         quoted = _folded(said) if said else ""
         if said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
             cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
@@ -346,6 +357,22 @@ class Answerer:
         ranked = by_best_unit(merged(passages, extra or []), cands)
         sources = tuple(replace(p, rank=i) for i, (p, _) in enumerate(ranked))
         return Answer(text, False, tuple(citations), question, sources, support, "")
+
+    def _list_rest(self, prepared: PreparedQuery, passages: list[Passage], extra: list[Passage],
+                   cands: list[Candidate]) -> list[Passage]:
+        """For a question that asks for a list: the chunks the best unit's list goes on in, unread ("This is how
+        the day-to-day life of a VP for sales looks ...:" has seven items over two chunks), whose items are read
+        too, ranked as the best item's passage."""
+        if not cands or cands[0].unit.list_id < 0 or prepared.question.answer_type not in ("list", "fact"):
+            return []
+        best = cands[0]
+        read = {p.index for p in passages[: self.settings.passages_considered]} | {p.index for p in extra}
+        out: list[Passage] = []
+        for row in self._list_chunks.get(best.unit.list_id, ()):
+            if row not in read:
+                dense = float(self.index.vectors.reconstruct(int(row)) @ prepared.vector)
+                out.append(Passage(self.index.chunks[row], row, 0.0, dense, 0.0, best.passage.rank))
+        return out
 
     def _in_passing(self, q: Question, names: list[str], cands: list[Candidate]) -> str:
         """A name the question asks about ("the Sandler selling system") that the articles mention in one or

@@ -221,23 +221,57 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     roles = best.unit.context_roles
     if (q.core_roles or q.answer_type == "role") and not find_roles(lead) and roles:
         lead = f"{lead} ({', '.join(_short(r) for r in roles)})"
+    chosen, texts = _fit_items(siblings, budget - _words(lead) - 2, clip=False)
+    if len(chosen) < len({c.unit.span for c in siblings}):
+        # a long item crowds out the rest ("Working with the marketing team, ... and that customers receive the
+        # correct products and services"): its first clauses leave room for more of the list
+        clipped = _fit_items(siblings, budget - _words(lead) - 2, clip=True)
+        if len(clipped[0]) > len(chosen):
+            chosen, texts = clipped
+    if len(chosen) < (1 if force or q.answer_type == "role" else 2):
+        return None
+    order = sorted(range(len(chosen)), key=lambda i: chosen[i].unit.row)
+    items = "; ".join(texts[i] for i in order)
+    return _Part([chosen[i] for i in order], f"{lead}: {items}.")
+
+
+_CLIP_WORDS = 20  # a list item longer than this may be cut at a comma to make room for more of the list
+
+
+def _clip(text: str) -> str:
+    """`text` cut after its last comma within the first `_CLIP_WORDS` words (with "…"), or whole."""
+    tokens = text.split()
+    if len(tokens) <= _CLIP_WORDS:
+        return text
+    # (within the first sentence: "... goals and strategies. Then, reporting on ..." is not cut at "Then,")
+    end = next((i for i, t in enumerate(tokens) if t.endswith((".", "!", "?"))), len(tokens))
+    cut = max((i for i, t in enumerate(tokens[:min(_CLIP_WORDS, end)]) if t.endswith((",", ";"))), default=-1)
+    if cut < 7:
+        return text
+    return " ".join(tokens[:cut + 1]).rstrip(",;") + " …"
+
+
+def _fit_items(siblings: list[Candidate], budget: int, clip: bool) -> tuple[list[Candidate], list[str]]:
+    """The best-scored items of a list that fit in `budget` words, and the text each is quoted with (with `clip`,
+    every item but the best one cut short)."""
     chosen: list[Candidate] = []
+    texts: list[str] = []
     spans: set[tuple[int, int]] = set()
-    words = _words(lead) + 2
+    words = 0
     for cand in sorted(siblings, key=lambda c: -c.score):
         if cand.unit.span in spans:  # two sentences of one item quote the same line
             continue
         spans.add(cand.unit.span)
-        extra = _words(quoted(cand)) + 1
+        text = quoted(cand).strip().rstrip(".")
+        if clip and chosen:
+            text = _clip(text)
+        extra = _words(text) + 1
         if words + extra > budget:
             continue
         chosen.append(cand)
+        texts.append(text)
         words += extra
-    if len(chosen) < (1 if force or q.answer_type == "role" else 2):
-        return None
-    chosen.sort(key=lambda c: c.unit.row)
-    items = "; ".join(quoted(c).strip().rstrip(".") for c in chosen)
-    return _Part(chosen, f"{lead}: {items}.")
+    return chosen, texts
 
 
 def _faq_answer(q: Question, cands: list[Candidate], cfg: AnswerSettings) -> list[_Part]:

@@ -957,3 +957,12 @@ def test_pushback_a_role_meets_is_among_its_challenges(real_assistant: Assistant
 def test_a_roles_mindset_is_its_mentality(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how's a CRO's mindset different from a VP of Sales'?")
     assert not answer.abstained and "investing mentality" in answer.answer, answer.answer
+
+
+def test_a_list_that_runs_on_into_the_next_chunk_is_read_whole(real_assistant: Assistant) -> None:
+    # seven items over two chunks; the first, 38 words long, is cut short so that more of the list fits,
+    # "Coaching of sales leaders" (in the chunk retrieval did not rank) among them
+    answer = real_assistant.ask("What does a VP of Sales do day-to-day at a high-growth company?").answer
+    assert answer.startswith("This is how the day-to-day life of a VP for sales looks")
+    assert "Coaching of sales leaders and individual contributors" in answer
+    assert "qualified sales opportunities …" in answer

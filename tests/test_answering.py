@@ -146,3 +146,18 @@ def test_a_sentence_that_sets_roles_against_each_other_says_the_aspect_of_one_cl
     assert _clause_has(text, "vpsales", ("focus",)) and not _clause_has(text, "cro", ("focus",))
     # one clause: the sentence has it or not as a whole, the caller's test
     assert _clause_has("The CRO focuses on revenue.", "cro", ("pay",))
+
+
+def test_a_long_list_item_is_cut_at_a_comma_of_its_first_sentence() -> None:
+    from service.composition import _clip
+    long = ("Working with the marketing team, account managers, and customers to ensure that the pipeline is filled "
+            "with qualified sales opportunities, that the customer is onboarded correctly, and that customers "
+            "receive the correct products")
+    assert _clip(long) == ("Working with the marketing team, account managers, and customers to ensure that the "
+                           "pipeline is filled with qualified sales opportunities …")
+    # a short item stays whole, and a cut never falls in a second sentence ("... strategies. Then, reporting ...")
+    assert _clip("Coaching of sales leaders and individual contributors") == (
+        "Coaching of sales leaders and individual contributors")
+    two = ("Working with the CEO to determine the company’s primary goals and strategies. Then, reporting on the "
+           "company’s progress towards those targets and all of the other things that are asked")
+    assert _clip(two) == two
