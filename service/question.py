@@ -174,9 +174,14 @@ _END_UP = re.compile(r"\bend(?:s|ed|ing)?\s+up(?:\s+(?:being|as|with))?\b", re.I
 # what a role does well: "what's the CSO good at?", "what are CROs best at?"
 _GOOD_AT = re.compile(r"\b(?:good|great|best|strong|better)\s+at\s*(?=\W*$|\s+(?:then|really|exactly|though|tho)\b)",
                       re.IGNORECASE)
-# "what does a CSO do all day" asks about the day-to-day, in the articles' words
+# "what does a CSO do all day" asks about the day-to-day, in the articles' words (and so does a routine told by
+# the week or month: "what is a VP of Sales busy with each week?", "on a weekly basis", "a CSO's typical week")
 _ALL_DAY = re.compile(r"\b(?:all|each|every|(?:a|an|the)\s+(?:typical|normal|usual|average|regular)) day(?: long)?\b|"
-                      r"\bday\s*(?:2|to)\s*day\b", re.IGNORECASE)
+                      r"\bday\s*(?:2|to)\s*day\b|"
+                      r"\b(?:each|every|(?:in\s+)?(?:a|an|the)\s+(?:typical|normal|usual|average|regular))\s+"
+                      r"(?:work\s*)?(?:week|month|quarter)\b|"
+                      r"\b(?:typical|normal|usual|average|regular)\s+(?:work\s*)?(?:day|week)\b|"
+                      r"\bon\s+an?\s+(?:weekly|monthly|quarterly|regular)\s+basis\b", re.IGNORECASE)
 # "when should we hire a CSO?", "at what point does a CRO make sense?": answered by conditions ("... when:", "if ...")
 _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:when|at what point|at what stage|"
                         r"(?:in|under) (?:what|which) (?:cases?|situations?|circumstances?|scenarios?)|"

@@ -966,3 +966,8 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_read_whole(real_assistant: A
     assert answer.startswith("This is how the day-to-day life of a VP for sales looks")
     assert "Coaching of sales leaders and individual contributors" in answer
     assert "qualified sales opportunities …" in answer
+
+
+def test_a_weekly_routine_is_answered_with_the_day_to_day(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("What is a VP of Sales busy with each week?")
+    assert not answer.abstained and "day-to-day life of a VP for sales" in answer.answer

@@ -577,3 +577,15 @@ def test_the_path_to_a_role_is_how_people_advance_to_it(question: str) -> None:
     assert "advanc" in aspect and "path" not in aspect, aspect
     # a company's path is no career
     assert "advanc" not in analyze("what is the CRO's path to growth?").aspect
+
+
+@pytest.mark.parametrize("text", ["What is a VP of Sales busy with each week?", "what does a CSO do on a weekly basis?",
+                                  "what's a CSO's typical week like?", "what does a CRO do in a typical month?"])
+def test_a_routine_told_by_the_week_or_month_asks_for_the_day_to_day(text: str) -> None:
+    aspect = analyze(text).aspect
+    assert "day" in aspect and not {"week", "month", "basi"} & set(aspect)
+
+
+def test_a_week_in_a_quantity_stays_a_quantity() -> None:
+    q = analyze("how many hours a week does a CRO work?")
+    assert q.quantity and "day" not in q.aspect
