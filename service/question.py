@@ -106,7 +106,7 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
                    r"(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
-_COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*number\s+of)\s+"
+_COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*(?:number|#)\s+of)\s+"
                     r"((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
 # an amount in a currency the articles never use ("in pounds", "in GBP")
 _CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|aud|francs?|chf|sterling)\b",
@@ -166,6 +166,12 @@ _TAKES_PART = re.compile(r"\b(?:(?:get|gets|getting|be|stay|stays)\s+)?involved\
                          re.IGNORECASE)
 # answerable for: "on the hook for", "accountable for"
 _ON_THE_HOOK = re.compile(r"\bon\s+the\s+hook\s+for\b|\baccountable\s+for\b", re.IGNORECASE)
+# "what's on a VP of Sales' plate?": what the role has to do ("plate" is no topic)
+_ON_PLATE = re.compile(r"(\bon\s+(?:[\w'’-]+\s+){0,5}?)plates?\b", re.IGNORECASE)
+# a rate the question's amount is told in ("how much PTO do CSOs get per year?"): no topic of its own
+# (by the year only: "per user per month" is how a product is priced, which a question about one asks)
+_PER_PERIOD = re.compile(r"\b(?:per|a|an|each|every)\s+(?:year|yr|annum)\b|\b(?:annually|yearly)\b",
+                         re.IGNORECASE)
 # how a role is judged: "judged on", "graded on", "evaluated by" (the articles: "measured on", "metrics")
 _JUDGED_ON = re.compile(r"\b(?:judged|graded|evaluated|assessed|scored|rated)\s+(?:on|by|against)\b", re.IGNORECASE)
 _NUMBERS = re.compile(r"\bnumbers\b", re.IGNORECASE)
@@ -684,6 +690,7 @@ def analyze(text: str) -> Question:
     asked = _END_UP.sub(" ", asked)  # ("more likely to end up siloed": siloed)
     asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
     asked = _ON_THE_HOOK.sub("responsible for", asked)  # ("what are they on the hook for?")
+    asked = _ON_PLATE.sub(r"\1responsibilities", asked)  # ("what's on their plate?")
     if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)
         asked = _NUMBERS.sub("metrics", _JUDGED_ON.sub("measured on", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
@@ -693,6 +700,8 @@ def analyze(text: str) -> Question:
     if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
         asked = OR_NOT.sub("", asked)
     framed = _ON_THE_SIDE.sub(r"\1", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked)))
+    if kind != "amount":  # ("PTO per year": the rate, no topic; pay "a year" is how the articles give it)
+        framed = _PER_PERIOD.sub(" ", framed)
     rest = _strip_roles(_TOGETHER.sub(" both ", framed))
     # "which of the sales leadership roles ...?": the class of the role asked for is not the aspect
     # (the encoder still reads it: "which executives" are best answered by a unit naming executives)

@@ -971,3 +971,10 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_read_whole(real_assistant: A
 def test_a_weekly_routine_is_answered_with_the_day_to_day(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("What is a VP of Sales busy with each week?")
     assert not answer.abstained and "day-to-day life of a VP for sales" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["how much PTO do CSOs usually get per year?",
+                                      "max # of direct reports a VP of sales should have?"])
+def test_a_yearly_allowance_or_a_count_the_articles_never_give_is_not_answered(real_assistant: Assistant,
+                                                                               question: str) -> None:
+    assert real_assistant.ask(question).abstained

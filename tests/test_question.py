@@ -589,3 +589,15 @@ def test_a_routine_told_by_the_week_or_month_asks_for_the_day_to_day(text: str) 
 def test_a_week_in_a_quantity_stays_a_quantity() -> None:
     q = analyze("how many hours a week does a CRO work?")
     assert q.quantity and "day" not in q.aspect
+
+
+def test_a_number_written_as_a_hash_is_a_count() -> None:
+    assert analyze("max # of direct reports a VP of sales should have?").quantity.startswith("count:")
+
+
+def test_a_plate_is_what_a_role_has_to_do_and_a_year_is_the_rate_of_an_amount() -> None:
+    assert "plate" not in analyze("what's on a VP of sales' plate day to day?").aspect
+    assert "respons" in " ".join(analyze("what's on a VP of sales' plate day to day?").aspect)
+    assert analyze("how much PTO do CSOs usually get per year?").aspect == ("pto",)
+    # (a month is how a product is priced: kept)
+    assert "month" in analyze("What does Salesforce Sales Cloud cost per user per month?").aspect
