@@ -106,8 +106,8 @@ _LIST = re.compile(r"\b(?:what\s+(?:are|r)\b|list\b|responsibilit\w*|duties|task
                    r"(?:\s+(?:all|each|every|on a|in a)\s+(?:day|week))?\s*\??$)", re.IGNORECASE)
 # The shape a quantity question's answer must have ("how many direct reports" needs a number of
 # reports, "what year" a year): a unit without it does not answer, however close its topic.
-_COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*(?:number|#)\s+of)\s+"
-                    r"((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
+_COUNT = re.compile(r"\b(?:how\s+many|(?:the\s+)?(?:max(?:imum)?|min(?:imum)?|average|typical|usual)?\s*"
+                    r"(?:number|#)\s+of)\s+((?:[a-z-]+\s+){0,3})", re.IGNORECASE)
 # an amount in a currency the articles never use ("in pounds", "in GBP")
 _CURRENCY = re.compile(r"£|€|\b(?:pounds?|gbp|euros?|eur|yen|rupees?|inr|cad|aud|francs?|chf|sterling)\b",
                        re.IGNORECASE)
