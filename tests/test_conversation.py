@@ -20,6 +20,8 @@ def _h(*questions: str) -> list[Turn]:
 
 @pytest.mark.parametrize("history, question, roles, words", [
     (["Who does the VP of Sales report to?"], "And the CRO?", ["cro"], ["report"]),
+    # "one" after a verb of hiring, the particle after it ("bringing one in")
+    (["is the CRO a pretty new title?"], "what are the risks with bringing one in?", ["cro"], ["risks"]),
     (["Tell me about the VP of Sales role."], "How much experience do they need?", ["vpsales"], ["experience"]),
     (["What does the CRO do with the CFO?"], "And with the CEO?", ["cro", "ceo"], ["with"]),
     (["What is the salary of a CSO?", "what about a CRO?"], "and the VP of Sales?", ["vpsales"], ["salary"]),
