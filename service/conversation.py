@@ -82,6 +82,12 @@ _NEW_CASE = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+
 # a choice asked again in another case: "and for long-term growth?", "what if we're mostly renewals?"
 _NEW_NEED = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|how about)\W+)*(?:what\s+)?(?P<word>for|if)\s+"
                        r"(?P<case>[^?]+?)\W*$", re.IGNORECASE)
+# the last question asked again in another case: "does that change if we also hire a CRO?", "would it be different
+# for a startup?", "does that still hold once we have a CRO?"
+_CHANGES_IF = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|hm+)\W+)*(?:does|would|will|could|is|can)\s+(?:that|it|this|"
+                         r"the\s+answer)\s+(?:change|be\s+different|differ|(?:still\s+)?(?:hold|apply)|"
+                         r"still\s+be\s+the\s+case|stay\s+the\s+same)\s+(?P<word>if|when|once|for|at|in)\s+"
+                         r"(?P<case>[^?]+?)\W*$", re.IGNORECASE)
 _CASE_CLAUSE = re.compile(r",?\s*\b(?:if|when|for|in case)\b[^?]*", re.IGNORECASE)
 # "and which departments?", "what about which teams?": the previous question, asking for other things
 _ELLIPTIC_WH = re.compile(r"^\W*(?:(?:and|but|so|ok(?:ay)?|what about|how about)\W+)+(?:which|what)\s+\w+\W*$",
@@ -268,6 +274,12 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         # same choice, in the new case instead of the old one
         choice = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
         return f"{choice}, {need.group('word').lower()} {need.group('case')}?"
+    changes = _CHANGES_IF.match(question)
+    if changes and not _PRONOUN.search(changes.group("case")) and _core_roles(previous):
+        # "does that change if we also hire a CRO?" after "who does the CSO report to?": the same question, in
+        # the new case ("who does the CSO report to, if we also hire a CRO?")
+        asked = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
+        return f"{asked}, {changes.group('word').lower()} {changes.group('case')}?"
     standalone = _rewrite(question, history, previous)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)

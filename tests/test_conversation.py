@@ -20,6 +20,9 @@ def _h(*questions: str) -> list[Turn]:
 
 @pytest.mark.parametrize("history, question, roles, words", [
     (["Who does the VP of Sales report to?"], "And the CRO?", ["cro"], ["report"]),
+    # the last question asked again in a new case
+    (["who does the CSO usually report to?"], "does that change if we also hire a CRO?", ["cso", "cro"],
+     ["report to", "if we also hire"]),
     # "one" after a verb of hiring, the particle after it ("bringing one in")
     (["is the CRO a pretty new title?"], "what are the risks with bringing one in?", ["cro"], ["risks"]),
     (["Tell me about the VP of Sales role."], "How much experience do they need?", ["vpsales"], ["experience"]),
