@@ -89,7 +89,8 @@ ABBREVIATIONS: dict[str, str] = {
     "xfn": "cross-functional", "wats": "what's", "org chart": "reporting structure", "gr8": "great", "rn": "right now",
     "b4": "before", "incl": "including", "desc": "description", "mkts": "markets", "mkt": "market",
     "m&a": "mergers and acquisitions", "c-level": "C-suite", "ops": "operations", "tech": "technology",
-    "info": "information", "re:": "about", "opps": "opportunities", "opp": "opportunity", "oppty": "opportunity", "opptys": "opportunities",
+    "info": "information",
+    "re:": "about", "opps": "opportunities", "opp": "opportunity", "oppty": "opportunity", "opptys": "opportunities",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major

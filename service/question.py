@@ -543,6 +543,15 @@ _SCOPE = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:j
                     r"\b(?:just|only|purely)\b[^?]*\bor\b[^?]*\b(?:too|also|as well)\b", re.IGNORECASE)
 
 
+# "does a CSO deal with customers directly, or just manage the team?": whether the role does a thing itself, set
+# against leading the people who do it (not how far its remit reaches)
+# (a yes/no question's other answer, left out of its aspect: "... or just manage the team?"; the answer then gives
+# no plain yes, since "just" leaves it open)
+_OR_JUST_LEADS = re.compile(r",?\s+or\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|"
+                            r"purely)\s+(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b.*$",
+                            re.IGNORECASE)
+_JUST_LEADS = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\s+"
+                         r"(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b", re.IGNORECASE)
 # pay and what it is made of
 _PAY_WORDS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|incentiv\w*|ote|rewarded)\b",
                         re.IGNORECASE)
@@ -551,7 +560,7 @@ _PAY_WORDS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|ince
 def asks_scope(text: str) -> bool:
     """Whether a question asks how far a remit reaches ("X too, or just Y?"; not "a bonus, or just base?",
     which asks what the pay is made of)."""
-    return bool(_SCOPE.search(text)) and not _PAY_WORDS.search(text)
+    return bool(_SCOPE.search(text)) and not _PAY_WORDS.search(text) and not _JUST_LEADS.search(text)
 
 
 def asks_basis(text: str) -> bool:
@@ -698,7 +707,7 @@ def analyze(text: str) -> Question:
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
     asked = _without_glosses(_HOW_COME.sub("why", asked))  # ("how come?" asks why: "come" is no topic)
     if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
-        asked = OR_NOT.sub("", asked)
+        asked = _OR_JUST_LEADS.sub("", OR_NOT.sub("", asked))
     framed = _ON_THE_SIDE.sub(r"\1", _OVERVIEW.sub(" ", _EXPANSION.sub(" ", asked)))
     if kind != "amount":  # ("PTO per year": the rate, no topic; pay "a year" is how the articles give it)
         framed = _PER_PERIOD.sub(" ", framed)

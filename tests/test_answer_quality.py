@@ -978,3 +978,10 @@ def test_a_weekly_routine_is_answered_with_the_day_to_day(real_assistant: Assist
 def test_a_yearly_allowance_or_a_count_the_articles_never_give_is_not_answered(real_assistant: Assistant,
                                                                                question: str) -> None:
     assert real_assistant.ask(question).abstained
+
+
+def test_dealing_with_customers_or_just_managing_is_answered_by_what_the_role_does_with_customers(
+        real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does a CSO deal w/ customers directly or just manage the team?").answer
+    assert "top customers" in answer or "major clients" in answer
+    assert "Sales only" not in answer

@@ -601,3 +601,10 @@ def test_a_plate_is_what_a_role_has_to_do_and_a_year_is_the_rate_of_an_amount() 
     assert analyze("how much PTO do CSOs usually get per year?").aspect == ("pto",)
     # (a month is how a product is priced: kept)
     assert "month" in analyze("What does Salesforce Sales Cloud cost per user per month?").aspect
+
+
+def test_doing_a_thing_or_just_leading_the_people_who_do_it_is_no_remit_question() -> None:
+    q = analyze("does a CSO deal w/ customers directly or just manage the team?")
+    assert not q.scope and "manag" not in q.aspect and "team" not in q.aspect
+    # (how far a remit reaches still is)
+    assert analyze("does the CSO run marketing too or just sales?").scope
