@@ -278,8 +278,8 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     if changes and not _PRONOUN.search(changes.group("case")) and _core_roles(previous):
         # "does that change if we also hire a CRO?" after "who does the CSO report to?": the same question, in
         # the new case ("who does the CSO report to, if we also hire a CRO?")
-        asked = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
-        return f"{asked}, {changes.group('word').lower()} {changes.group('case')}?"
+        again = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
+        return f"{again}, {changes.group('word').lower()} {changes.group('case')}?"
     standalone = _rewrite(question, history, previous)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)
