@@ -235,6 +235,7 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     return _Part([chosen[i] for i in order], f"{lead}: {items}.")
 
 
+_NEAR_ITEMS = 3  # items of one list near the best unit's score that make the list an answer of its own
 _CLIP_WORDS = 20  # a list item longer than this may be cut at a comma to make room for more of the list
 
 
@@ -422,6 +423,17 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         if any(_introduces(cand, c) for p in parts for c in p.cands):
             continue  # the lead-in of a list already quoted under it
         if cand.unit.list_id >= 0 and any(cand.unit.list_id == c.unit.list_id for p in parts for c in p.cands):
+            continue
+        near = [c for c in cands if c.unit.list_id >= 0 and c.unit.list_id == cand.unit.list_id
+                and c.score >= best.score - cfg.extra_margin]
+        listed = _list_part(q, cand, [c for c in cands if c.unit.list_id != cand.unit.list_id or c in near],
+                            cfg.max_words - words) if len({c.unit.span for c in near}) >= _NEAR_ITEMS else None
+        if listed and len(listed.cands) >= 2:
+            # several items of one list answer about as well as the best unit: they come as that list
+            # ("Organizations benefit from a CSO when: They have complex sales cycles ...; Sales is the main ...")
+            parts.append(listed)
+            used.update(c.unit.row for c in listed.cands)
+            words += _words(listed.text)
             continue
         text = render(cand, _columns(q, cand))
         if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):

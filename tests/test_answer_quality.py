@@ -985,3 +985,11 @@ def test_dealing_with_customers_or_just_managing_is_answered_by_what_the_role_do
     answer = real_assistant.ask("does a CSO deal w/ customers directly or just manage the team?").answer
     assert "top customers" in answer or "major clients" in answer
     assert "Sales only" not in answer
+
+
+def test_several_items_of_one_list_near_the_top_come_as_that_list(real_assistant: Assistant) -> None:
+    # the best unit is a FAQ sentence; four items of "Organizations benefit from a CSO when:" match about as well
+    answer = real_assistant.ask("In what situations does it make more sense to go with a Chief Sales Officer rather "
+                                "than a CRO?").answer
+    assert "Organizations benefit from a CSO when: They have complex sales cycles" in answer
+    assert "Sales is the main driver of revenue" in answer and "tactical sales leadership" in answer
