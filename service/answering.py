@@ -168,6 +168,14 @@ class Answerer:
         total = sum(self.idf(t) for t in aspect)
         return sum(self.idf(t) for t in aspect if t in tokens or self.family(t) & tokens) / total
 
+    def unglossed(self, q: Question) -> tuple[str, ...]:
+        """`q`'s aspect without the abbreviations no article uses that the question spells out ("SVP (senior vice
+        president (Senior VP))"): the long form is what a unit can say, and the abbreviation, rare as no word
+        of the articles is, would otherwise weigh more than all of it."""
+        abbreviations = {t for m in _GLOSSED.finditer(q.text) for t in tokenize(m.group(1))}
+        kept = tuple(t for t in q.aspect if t not in abbreviations or t in self._df)
+        return kept or q.aspect
+
     def family(self, token: str) -> frozenset[str]:
         """Corpus tokens of the same word family that the stemmer leaves apart (lexicon.same_family)."""
         return self._families(token)
@@ -221,6 +229,7 @@ class Answerer:
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
         own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text)
+        weighed = self.unglossed(q)
         out: list[Candidate] = []
         for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
@@ -288,7 +297,7 @@ class Answerer:
                 elif set_aside & set(unit.about) or q_roles & negated:
                     # (and "how do we set a CRO up to succeed?" is not answered by what to do without one)
                     role_adj -= cfg.role_penalty
-                coverage = self.coverage(q.aspect, (self._row_tokens(chunk, unit, q_roles, q.answer_type == "yesno")
+                coverage = self.coverage(weighed, (self._row_tokens(chunk, unit, q_roles, q.answer_type == "yesno")
                                                     - _pointed_back(unit.text))
                                          | section_tokens)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
@@ -574,6 +583,7 @@ class Answerer:
         return ""
 
 
+_GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in brackets: "SVP (senior vice ...)"
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)
 _SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)

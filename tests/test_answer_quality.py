@@ -993,3 +993,12 @@ def test_several_items_of_one_list_near_the_top_come_as_that_list(real_assistant
                                 "than a CRO?").answer
     assert "Organizations benefit from a CSO when: They have complex sales cycles" in answer
     assert "Sales is the main driver of revenue" in answer and "tactical sales leadership" in answer
+
+
+def test_an_abbreviation_no_article_uses_weighs_as_its_long_form(real_assistant: Assistant) -> None:
+    prepared = real_assistant.retriever.prepare("is the CRO involved in M&A type stuff?")
+    weighed = real_assistant.answerer.unglossed(prepared.question)
+    assert "m&a" in prepared.question.aspect and "m&a" not in weighed and "acquisit" in weighed
+    # an abbreviation the articles use stays ("P&L responsibilities")
+    pnl = real_assistant.retriever.prepare("does the CRO own the P&L?").question
+    assert real_assistant.answerer.unglossed(pnl) == pnl.aspect
