@@ -214,7 +214,8 @@ _THE_HIRE = re.compile(r"\b(?:that|this|the|our|a|new)\s+hire\b(?!\s+(?:a|an|the
 # moving up a career in other words: "keep moving up", "step up", "make that leap", "get promoted"
 _MOVE_UP = re.compile(r"\b(?:mov(?:e|es|ing)|step(?:s|ping)?|climb(?:s|ing)?|level(?:s|ing)?)\s+up\b(?!\s+to\b)|"
                       r"\b(?:make|makes|making|made)\s+(?:the|that|this|those|a|my|their|your)\s+"
-                      r"(?:jump|leap|move|step)s?\b|\bget(?:s|ting)?\s+promoted\b(?!\s+to\b)", re.IGNORECASE)
+                      r"(?:jump|leap|move|step|climb|transition)s?\b|\bget(?:s|ting)?\s+promoted\b(?!\s+to\b)|"
+                      r"\bclimb(?:s|ing)?\s+(?:the|that|this)\s+(?:ladder|rungs?)\b", re.IGNORECASE)
 # a title's earlier names: "what was it called before?", "used to be called", "its old title"
 _FORMER_NAME = re.compile(r"\b(?:call(?:ed)?|named|titled|known (?:as|by)|go(?:es)? by|went by)\b[^?.]*\b"
                           r"(?:before|previously|formerly|originally|"

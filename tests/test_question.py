@@ -608,3 +608,10 @@ def test_doing_a_thing_or_just_leading_the_people_who_do_it_is_no_remit_question
     assert not q.scope and "manag" not in q.aspect and "team" not in q.aspect
     # (how far a remit reaches still is)
     assert analyze("does the CSO run marketing too or just sales?").scope
+
+
+@pytest.mark.parametrize("text", ["what skills do i need to make that climb to CRO?",
+                                  "how long does it take to climb the ladder to VP of Sales?"])
+def test_a_climb_to_a_role_is_advancing_to_it(text: str) -> None:
+    aspect = analyze(text).aspect
+    assert "advanc" in aspect and "climb" not in aspect
