@@ -37,6 +37,9 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "metric": ("metric", "metrics", "kpi", "kpis", "measure", "measures", "measured", "measuring"),
     # (a role's "main goal" is the "Objectives" row of the comparison tables)
     "goal": ("goal", "goals", "objective", "objectives"),
+    # "to make accurate sales projections", "predict future sales": a forecast in other words
+    "forecast": ("forecast", "forecasts", "forecasting", "forecasted", "projection", "projections", "predict",
+                 "predicts", "predicting", "predicted", "prediction", "predictions"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
     # how a role thinks: "an investing mentality", "from an investor's perspective"
     "mentality": ("mentality", "mentalities", "mindset", "mindsets", "outlook", "perspective", "perspectives"),

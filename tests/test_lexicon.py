@@ -268,3 +268,7 @@ def test_a_slip_whose_stem_is_a_corpus_words_is_still_a_slip() -> None:
     assert repair_spelling("what's the differeence?", vocabulary) == "what's the difference?"
     # an English word sharing a corpus word's stem is spelled right
     assert repair_spelling("the operating side", vocabulary) == "the operating side"
+
+
+def test_projections_and_predictions_are_forecasts() -> None:
+    assert tokenize("projections") == tokenize("forecasting") == tokenize("predict")
