@@ -152,7 +152,7 @@ _TOGETHER = re.compile(r"\bat the same time\b|\bat once\b|\bsimultaneously\b|\bs
 _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than)\b[^,;?]*(?:,\s*|(?=\?)|$)", re.IGNORECASE)
 # "once we hire one, how do we set them up to succeed?": the hire sets the time, what is asked comes after it
 _ONCE_HIRED = re.compile(r"\b(?:once|after|now that|when|if)\s+(?:we|you|i|a company|the company)\s+"
-                         r"(?:(?:do|have|finally)\s+)?(?:hire[ds]?|hiring|get|got|bring\s+in|brought\s+in|appoint(?:ed)?|onboard(?:ed)?)\b"
+                         r"(?:(?:do|have|finally|ever|actually)\s+)*(?:end\s+up\s+)?(?:hire[ds]?|hiring|get|got|bring\s+in|brought\s+in|appoint(?:ed)?|onboard(?:ed)?)\b"
                          r"[^,;?]{0,40}?(?:,\s*|\s+(?=(?:how|what|who|which|why|where|should|do|does|is|are)\b))",
                          re.IGNORECASE)
 # keeping track of something, in the articles' words: "stay on top of", "keep tabs on", "keep an eye on"

@@ -615,3 +615,8 @@ def test_doing_a_thing_or_just_leading_the_people_who_do_it_is_no_remit_question
 def test_a_climb_to_a_role_is_advancing_to_it(text: str) -> None:
     aspect = analyze(text).aspect
     assert "advanc" in aspect and "climb" not in aspect
+
+
+def test_a_hire_the_question_supposes_is_no_aspect() -> None:
+    q = analyze("and if we do end up hiring the CRO, what do we need to give them?")
+    assert "hire" not in q.aspect and q.advice
