@@ -161,12 +161,14 @@ class Answerer:
     def idf(self, token: str) -> float:
         return math.log((self._n_units + 1) / (self._df.get(token, 0) + 1)) + 1.0
 
-    def coverage(self, aspect: tuple[str, ...], tokens: frozenset[str]) -> float:
-        """Share of the aspect's idf weight found in `tokens` (1.0 when nothing specific is asked)."""
+    def coverage(self, aspect: tuple[str, ...], tokens: frozenset[str], carried: frozenset[str] = frozenset()) -> float:
+        """Share of the aspect's idf weight found in `tokens` (1.0 when nothing specific is asked); the words a
+        follow-up only `carried` over from what was asked before weigh half."""
         if not aspect:
             return 1.0
-        total = sum(self.idf(t) for t in aspect)
-        return sum(self.idf(t) for t in aspect if t in tokens or self.family(t) & tokens) / total
+        weights = [self.idf(t) * (_CARRIED_WEIGHT if t in carried else 1.0) for t in aspect]
+        return sum(w for t, w in zip(aspect, weights, strict=True)
+                   if t in tokens or self.family(t) & tokens) / sum(weights)
 
     def unglossed(self, q: Question) -> tuple[str, ...]:
         """`q`'s aspect without the abbreviations no article uses that the question spells out ("SVP (senior vice
@@ -230,6 +232,11 @@ class Answerer:
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
         own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text)
         weighed = self.unglossed(q)
+        # ("what data do they look at for that? (whole customer lifecycle)": the follow-up's own words first)
+        own, mark, after = q.text.rpartition("?")
+        # (not for "what else do they track? (churn)": more of what was said, next to it)
+        carried = (frozenset(tokenize(after)) - frozenset(tokenize(own)) if mark and "(" in after
+                   and not _MORE_OF.search(own) else frozenset())
         out: list[Candidate] = []
         for passage in passages[:considered] + list(extra or ()):
             chunk = passage.chunk
@@ -299,7 +306,7 @@ class Answerer:
                     role_adj -= cfg.role_penalty
                 coverage = self.coverage(weighed, (self._row_tokens(chunk, unit, q_roles, q.answer_type == "yesno")
                                                     - _pointed_back(unit.text))
-                                         | section_tokens)
+                                         | section_tokens, carried)
                 if BARE_REPLY.match(unit.text) and has_aspect and not coverage and question_sim < cfg.min_bare_reply:
                     continue  # "Yes, especially in large organizations." answers its own FAQ question only
                 # the encoder puts "downsides" next to "benefits": a unit on the opposite side of a
@@ -583,6 +590,8 @@ class Answerer:
         return ""
 
 
+_MORE_OF = re.compile(r"\b(?:else|other|others|more)\b", re.IGNORECASE)
+_CARRIED_WEIGHT = 0.5  # a word a follow-up carries over from the question before, against one it says itself
 _GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in brackets: "SVP (senior vice ...)"
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)

@@ -1002,3 +1002,13 @@ def test_an_abbreviation_no_article_uses_weighs_as_its_long_form(real_assistant:
     # an abbreviation the articles use stays ("P&L responsibilities")
     pnl = real_assistant.retriever.prepare("does the CRO own the P&L?").question
     assert real_assistant.answerer.unglossed(pnl) == pnl.aspect
+
+
+def test_a_word_a_follow_up_only_carries_over_weighs_less_than_its_own(real_assistant: Assistant) -> None:
+    answerer = real_assistant.answerer
+    aspect, carried = ("data", "lifecycl"), frozenset({"lifecycl"})
+    own = answerer.coverage(aspect, frozenset({"data"}), carried)
+    old = answerer.coverage(aspect, frozenset({"lifecycl"}), carried)
+    assert own > old and own + old == pytest.approx(1.0)
+    # without carried words the weights are the words' rarity alone
+    assert answerer.coverage(aspect, frozenset({"data"})) < own
