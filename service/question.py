@@ -376,6 +376,17 @@ def asking_text(question: str) -> str:
     return " ".join(parts[i] for i in asking) if asking else question
 
 
+# an apology that ends a message: "... lol sorry for the long message", "... sorry if this is a dumb question"
+_SORRY_AFTER = re.compile(r"(?<=\w)[\s,;:.!?-]+(?:(?:lol|haha|lmao|hehe|ha)\s+)?(?:sorry|apologies|my bad)\s+"
+                          r"(?:for|about|if|in advance)\b[^?]*$", re.IGNORECASE)
+# what the asker needs the answer for, ahead of the question: "For a comp benchmarking project I'm running this
+# quarter, ..." (not a case: "for a startup, ...")
+_PURPOSE = re.compile(r"^\s*(?:for|re:?)\s+(?:a|an|my|our|the|this|some)\s+[^,?]{0,60}?\b(?:project|deck|"
+                      r"presentation|report|doc|document|review|analysis|meeting|write-?up|memo|workshop|slide|"
+                      r"slides|study|survey|benchmark(?:ing)?|offsite|all-hands|wiki|handbook)\b[^,?]{0,40},\s*",
+                      re.IGNORECASE)
+
+
 def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     """`question` without the chatter around the sentences that ask ("So we're restructuring this quarter and
     I'm putting notes together: what metrics does a CRO focus on?", "ok cool, thanks. and the CRO?", "... CSO?
@@ -389,6 +400,8 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     greeting = _GREETING.match(question)
     if greeting and _QUESTION_OPENING.match(question[greeting.end():]):
         question = question[greeting.end():]
+    # "what does CRO stand for lol sorry for the long message", "For a deck I'm putting together, what ...?"
+    question = _PURPOSE.sub("", _SORRY_AFTER.sub("", question)) or question
     pieces = _pieces(question)
     parts = [p for p, _ in pieces]
     asking = _asking(parts)

@@ -620,3 +620,12 @@ def test_a_climb_to_a_role_is_advancing_to_it(text: str) -> None:
 def test_a_hire_the_question_supposes_is_no_aspect() -> None:
     q = analyze("and if we do end up hiring the CRO, what do we need to give them?")
     assert "hire" not in q.aspect and q.advice
+
+
+def test_an_apology_after_the_question_and_a_purpose_before_it_are_chatter() -> None:
+    from service.question import focus
+    assert focus("what does CRO stand for lol sorry for the long message") == "what does CRO stand for"
+    assert focus("For a comp benchmarking project I'm running this quarter, what does a CSO do?") == (
+        "what does a CSO do?")
+    # a case the question is asked in stays
+    assert focus("for a startup, should we hire a CSO?") == "for a startup, should we hire a CSO?"
