@@ -310,7 +310,8 @@ _NO_END = re.compile(r"\b(?:a|an|the|of|my|our|your|their|his|her|its|this|that)
 _RUN_ON_COUNT = 5_000
 # six words or more, then a question in lower case to the end ("... and im underprepared is the head of revenue
 # the boss of marketing too?"); not after words that set its case ("for a 50-person company which role fits?")
-_WORDS_BEFORE = r"^\s*((?:[\w'’&/+-]+[\s,]+){%d,}?[\w'’&/+-]+\s+)"  # (at least one more word than the count)
+# (at least one more word than the count; a time or a ratio is a word: "a 1:1 at 2:30")
+_WORDS_BEFORE = r"^\s*((?:[\w'’&/+-]+(?::\d+)?[\s,]+){%d,}?[\w'’&/+-]+(?::\d+)?\s+)"
 _WH_WORD = r"(?:what|which|who|how|whats|wat|wut|wht)\s"
 _LATE_QUESTION = re.compile(_WORDS_BEFORE % 5 + rf"(?=(?:{_WH_WORD}|(?:does|do|did|is|are|can|could|should|would|will|"
                             r"dose)\s+(?:the|a|an|my|our|your|their|they|we|you|i|it|he|she|this|that|these|those|"
@@ -405,6 +406,11 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     pieces = _pieces(question)
     parts = [p for p, _ in pieces]
     asking = _asking(parts)
+    marked = [i for i in asking if parts[i].rstrip().endswith("?")]
+    if marked:
+        # ("what does a CRO do? a rough answer is fine, doesn't need to be perfect": a remark after the question,
+        # with no question mark, that only has a question's opening after a comma and names no role, is no question)
+        asking = [i for i in asking if i <= marked[-1] or find_roles(parts[i]) or _QUESTION_OPENING.match(parts[i])]
     if len(parts) < 2 or not asking or len(asking) == len(parts):
         return question.strip()
     said = " ".join(parts[i] for i in asking)

@@ -629,3 +629,14 @@ def test_an_apology_after_the_question_and_a_purpose_before_it_are_chatter() -> 
         "what does a CSO do?")
     # a case the question is asked in stays
     assert focus("for a startup, should we hire a CSO?") == "for a startup, should we hire a CSO?"
+
+
+def test_a_remark_after_the_question_and_a_meeting_time_before_it_are_chatter() -> None:
+    from service.question import focus
+    assert focus("what does a CRO actually do? ... a rough answer is fine, doesn't need to be perfect") == (
+        "what does a CRO actually do?")
+    assert focus("Morning! Prepping for a 1:1 with my skip level at 2 what are the pros of bringing on a CSO?") == (
+        "what are the pros of bringing on a CSO?")
+    # a case set before the question, split at a colon, stays
+    case = "For a mid-sized growing company, which fits better: a CSO or a VP of Sales?"
+    assert "mid-sized" in focus(case)
