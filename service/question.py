@@ -318,6 +318,9 @@ _LATE_QUESTION = re.compile(_WORDS_BEFORE % 5 + rf"(?=(?:{_WH_WORD}|(?:does|do|d
                             r"(?-i:[A-Z]{2,}))\b)[^?]*\?\W*$)", re.IGNORECASE)
 # ... or a question word after two words or more ("ugh, third time rewriting this who do AEs roll up to?")
 _LATE_WH = re.compile(_WORDS_BEFORE % 1 + rf"(?={_WH_WORD}[^?]*\?\W*$)", re.IGNORECASE)
+# ... and in a message with no question mark, after six words or more ("Writing up the org chart proposal for
+# Monday and I keep going back and forth what background should a CRO candidate have")
+_LATE_WH_UNMARKED = re.compile(_WORDS_BEFORE % 5 + rf"(?={_WH_WORD}[^?]*$)", re.IGNORECASE)
 # a greeting before a question ("hey team do VPs of Sales get a company car?")
 _GREETING = re.compile(r"^\s*(?:hey|hi|hello|hiya|heya|yo|morning|afternoon|evening|good\s+(?:morning|afternoon|"
                        r"evening))(?:\s+(?:there|all|team|folks|everyone|guys|y'all|everybody|bot))?[\s,!.:-]+",
@@ -352,7 +355,8 @@ def _pieces(question: str) -> list[tuple[str, int]]:
                 start = m.end()
         rest = part[start:]
         # (the earliest start wins: "Ok weird one what parts of revenue management does the CRO own?")
-        late = next((m for m in (_LATE_WH.match(rest), _LATE_QUESTION.match(rest))
+        late = next((m for m in (_LATE_WH.match(rest), _LATE_QUESTION.match(rest),
+                                 None if "?" in question else _LATE_WH_UNMARKED.match(rest))
                      if m and not _QUESTION_OPENING.search(m.group(1)) and not _CASE_FIRST.match(m.group(1))), None)
         if late:
             # "Not urgent at all, just curious does the CRO run marketing too?": the question starts late

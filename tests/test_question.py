@@ -640,3 +640,9 @@ def test_a_remark_after_the_question_and_a_meeting_time_before_it_are_chatter() 
     # a case set before the question, split at a colon, stays
     case = "For a mid-sized growing company, which fits better: a CSO or a VP of Sales?"
     assert "mid-sized" in focus(case)
+
+
+def test_a_question_run_on_after_chatter_is_found_without_a_question_mark() -> None:
+    from service.question import focus
+    assert focus("Writing up the org chart proposal for Monday and I keep going back and forth what background "
+                 "should a CRO candidate have") == "what background should a CRO candidate have"
