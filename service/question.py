@@ -296,13 +296,14 @@ _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGN
 # what a question about the asker's case asks: whether or when a hire fits it
 _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
                               "ready premature right"))
+_NEEDS_TO = re.compile(r"\bneeds?\s+to\b", re.IGNORECASE)
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the
 # asker ("I'm new here", "trying to get my head around our org chart")
 _OUR_CASE = re.compile(r"\b(?:we|we're|we've|we'd|weve|us|our\s+(?:company|business|startup|firm|model|revenue|"
                        r"customers?|deals?|product|market|industry|size|stage|growth|sales\s+(?:team|cycle)))\b",
                        re.IGNORECASE)
 # (and a closing aside in brackets: "... CSO? (asking for a friend lol)")
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\s+[-\u2013\u2014]{1,2}\s+|\s+(?=\([^()]*\)\W*$)")
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+(?![^()]*\))|\s+[-\u2013\u2014]{1,2}\s+|\s+(?=\([^()]*\)\W*$)")
 # a question run on into a sentence with no stop between them ("... care about Thanks in advance"): a
 # capitalized common word after a lower-case one (a name is rarer: "Salesforce", "Series B")
 _RUN_ON = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Z][a-z]+\b|I(?:'m|’m)?\s)")
@@ -384,6 +385,11 @@ def asking_text(question: str) -> str:
 # an apology that ends a message: "... lol sorry for the long message", "... sorry if this is a dumb question"
 _SORRY_AFTER = re.compile(r"(?<=\w)[\s,;:.!?-]+(?:(?:lol|haha|lmao|hehe|ha)\s+)?(?:sorry|apologies|my bad)\s+"
                           r"(?:for|about|if|in advance)\b[^?]*$", re.IGNORECASE)
+# thanks that end a message, and why the asker asks: "... cheers in advance", "... asking bc Jen mentioned it"
+_THANKS_AFTER = re.compile(r"(?<=\w)[\s,;:.!-]+(?:(?:cheers|thanks|thank you|thx|ty|tia|much appreciated|appreciate it)"
+                           r"(?:\s+(?:in advance|so much|a lot|a ton|all|team|folks|guys|everyone))?\W*|"
+                           r"(?:just\s+|only\s+)?asking\s+(?:bc|b/c|because|cuz|coz|cos|since|as)\b[^?]*)$",
+                           re.IGNORECASE)
 # what the asker needs the answer for, ahead of the question: "For a comp benchmarking project I'm running this
 # quarter, ..." (not a case: "for a startup, ...")
 _PURPOSE = re.compile(r"^\s*(?:for|re:?)\s+(?:a|an|my|our|the|this|some)\s+[^,?]{0,60}?\b(?:project|deck|"
@@ -406,7 +412,7 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     if greeting and _QUESTION_OPENING.match(question[greeting.end():]):
         question = question[greeting.end():]
     # "what does CRO stand for lol sorry for the long message", "For a deck I'm putting together, what ...?"
-    question = _PURPOSE.sub("", _SORRY_AFTER.sub("", question)) or question
+    question = _PURPOSE.sub("", _THANKS_AFTER.sub("", _SORRY_AFTER.sub("", question))) or question
     pieces = _pieces(question)
     parts = [p for p, _ in pieces]
     asking = _asking(parts)
@@ -424,7 +430,9 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     if _THIRD_PERSON.search(said) and not roles:
         return question.strip()  # "vp of sales day to day - what do they do?": the role it asks about
     first = asking[0]
-    if _POINTS_BACK.search(said) or ((fragment or set(tokenize(said)) & _FITTING)
+    # (what a role "needs to" do is no fit: "what outside stuff does a CRO need to keep an eye on?")
+    fitting = set(tokenize(_NEEDS_TO.sub(" ", said))) & _FITTING
+    if _POINTS_BACK.search(said) or ((fragment or fitting)
                                      and any(_OUR_CASE.search(p) for p in context)):
         # "we're like a 30 person startup - is a CSO overkill?", "... renewals + upsell. CRO or CSO?": what
         # comes before the question is the case it is asked in; after it, only a word on the company

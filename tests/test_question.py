@@ -646,3 +646,22 @@ def test_a_question_run_on_after_chatter_is_found_without_a_question_mark() -> N
     from service.question import focus
     assert focus("Writing up the org chart proposal for Monday and I keep going back and forth what background "
                  "should a CRO candidate have") == "what background should a CRO candidate have"
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("what makes a killer vp of sales personality-wise? (context: updating the careers page copy)",
+     "what makes a killer vp of sales personality-wise?"),
+    ("what does CRO stand for cheers in advance", "what does CRO stand for"),
+    ("what are a CRO's main metrics asking bc Jen mentioned it in the QBR", "what are a CRO's main metrics"),
+    ("we had a reorg announcement at the all-hands this morning, and honestly I'm a bit lost what outside stuff "
+     "does a CRO need to keep an eye on?", "what outside stuff does a CRO need to keep an eye on?"),
+])
+def test_thanks_reasons_and_asides_around_a_question_are_chatter(text: str, asked: str) -> None:
+    from service.question import focus
+    assert focus(text) == asked
+
+
+def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
+    from service.question import focus
+    assert focus("who reports to the CRO (the CSO or the VP)?") == "who reports to the CRO (the CSO or the VP)?"
+    assert focus("we are a 30 person startup. do we need a CSO?") == "we are a 30 person startup. do we need a CSO?"
