@@ -296,6 +296,14 @@ _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGN
 # what a question about the asker's case asks: whether or when a hire fits it
 _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
                               "ready premature right"))
+# colloquial words for what the articles say plainly (English idioms, none the articles use)
+_IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain in (
+    (r"\bnorth[- ]star\b", "main goal"),
+    (r"\b(?:rock[- ]?star|super[- ]?star|all[- ]star|killer|stellar|a[- ]player|top[- ]notch)\b", "great"),
+    (r"\bin\s+the\s+weeds\b", "tactical"),
+    (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
+    (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
+))
 _NEEDS_TO = re.compile(r"\bneeds?\s+to\b", re.IGNORECASE)
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the
 # asker ("I'm new here", "trying to get my head around our org chart")
@@ -732,6 +740,8 @@ def analyze(text: str) -> Question:
     asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
     asked = _ON_THE_HOOK.sub("responsible for", asked)  # ("what are they on the hook for?")
     asked = _ON_PLATE.sub(r"\1responsibilities", asked)  # ("what's on their plate?")
+    for idiom, plain in _IDIOMS:  # ("a rockstar VP of Sales": a great one, in the articles' words)
+        asked = idiom.sub(plain, asked)
     if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)
         asked = _NUMBERS.sub("metrics", _JUDGED_ON.sub("measured on", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last

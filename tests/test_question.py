@@ -665,3 +665,10 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
     from service.question import focus
     assert focus("who reports to the CRO (the CSO or the VP)?") == "who reports to the CRO (the CSO or the VP)?"
     assert focus("we are a 30 person startup. do we need a CSO?") == "we are a 30 person startup. do we need a CSO?"
+
+
+@pytest.mark.parametrize(("text", "plain"), [("what makes a rockstar VP of sales?", "great"),
+                                             ("what's the CSO's north star?", "goal"),
+                                             ("is the CRO more of a big picture person or in the weeds?", "tactic")])
+def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
+    assert any(t.startswith(plain) for t in analyze(text).aspect)
