@@ -740,8 +740,8 @@ def analyze(text: str) -> Question:
     asked = _GOOD_AT.sub("strengths", asked)  # ("what's the CSO good at?": its strengths)
     asked = _ON_THE_HOOK.sub("responsible for", asked)  # ("what are they on the hook for?")
     asked = _ON_PLATE.sub(r"\1responsibilities", asked)  # ("what's on their plate?")
-    for idiom, plain in _IDIOMS:  # ("a rockstar VP of Sales": a great one, in the articles' words)
-        asked = idiom.sub(plain, asked)
+    for saying, plain in _IDIOMS:  # ("a rockstar VP of Sales": a great one, in the articles' words)
+        asked = saying.sub(plain, asked)
     if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)
         asked = _NUMBERS.sub("metrics", _JUDGED_ON.sub("measured on", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
