@@ -25,7 +25,7 @@ from service.index import Index, load_index, read_manifest, resolve_index_path
 from service.lexicon import find_roles, repair_spelling
 from service.question import focus
 from service.retrieval import Passage, PreparedQuery, Retriever
-from service.roles import load_roles
+from service.roles import CORE_ROLES, load_roles
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Assistant:
 
     def __init__(self, index: Index, encoder: Encoder, settings: Settings) -> None:
         self.settings = settings
+        self._partners: dict[str, str] | None = None  # the core role the articles set beside each one most
         self.index = index
         self.encoder = encoder
         self.retriever = Retriever(index, encoder, rrf_k=settings.rrf_k, candidate_k=settings.candidate_k)
@@ -68,7 +69,21 @@ class Assistant:
         if not history:
             return focus(question, known)
         return rewrite(question, [Turn(t.role, repair_spelling(t.content, vocabulary)) if t.role == "user" else t
-                                  for t in history], known)
+                                  for t in history], known, self.partner)
+
+    def partner(self, role: str) -> str:
+        """The core role the articles set beside `role` most (in the most chunks that name both): "the other one"
+        after a question about one role."""
+        if self._partners is None:
+            together: dict[tuple[str, str], int] = {}
+            for chunk in self.index.chunks:
+                named = sorted({r for r in find_roles(f"{chunk.section or ''} {chunk.text}") if r in CORE_ROLES})
+                for i, a in enumerate(named):
+                    for b in named[i + 1:]:
+                        together[(a, b)] = together.get((a, b), 0) + 1
+            self._partners = {r: max((o for o in sorted(CORE_ROLES) if o != r),
+                                     key=lambda o: together.get((min(r, o), max(r, o)), 0)) for r in CORE_ROLES}
+        return self._partners.get(role, "")
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
                 said: str = "", more: bool = True) -> Answer:

@@ -249,14 +249,15 @@ def _name_pronoun(question: str, role: str) -> str:
     return _PRONOUN.sub(repl, question, count=1)
 
 
-def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None) -> str:
+def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None,
+            partner: Callable[[str], str] | None = None) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
     question = _INTERJECTION.sub("", focus(question, known))
     lead = _REACTION.match(question)
     if (lead and not find_roles(lead.group(1)) and not _QUESTION_WORD.search(lead.group(1))
             and not _SETS_CASE.match(lead.group(1))):
         question = question[lead.end(1):]  # "cool cool and the CRO?", "makes sense what about the CSO?"
-    previous = _last_standalone(history, known)
+    previous = _last_standalone(history, known, partner)
     if not previous:
         return question
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
@@ -280,7 +281,7 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         # the new case ("who does the CSO report to, if we also hire a CRO?")
         again = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
         return f"{again}, {changes.group('word').lower()} {changes.group('case')}?"
-    standalone = _rewrite(question, history, previous)
+    standalone = _rewrite(question, history, previous, partner)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)
     condition = asked_case and (_CONDITION_ONLY.match(standalone)
@@ -348,7 +349,8 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     return standalone
 
 
-def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
+def _rewrite(question: str, history: Sequence[Turn], previous: str,
+             partner: Callable[[str], str] | None = None) -> str:
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
     # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)
@@ -410,7 +412,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if picked:
             resolved = f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
             # ("and the one above them?" is "and the CSO?": the previous question, of the CSO)
-            return _rewrite(resolved, history, previous) if _is_fragment(resolved) else resolved
+            return _rewrite(resolved, history, previous, partner) if _is_fragment(resolved) else resolved
     degree = _DEGREE_ONE.search(question) if not roles else None
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
@@ -439,6 +441,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if not pick:
             # "the other C-level revenue role" after the CSO's challenges: the one other core role its words fit
             pick = _described(other.group(0), [r for r in sorted(CORE_ROLES) if r not in asked_core])
+        if not pick and len(asked_core) == 1:
+            # "and when's the other one the better pick?" after "When should we go with a CSO?": the role the answer
+            # set beside it ("..., a CRO's broader view is more effective")
+            pick = [r for r in find_roles(_last_answer(history)) if r in CORE_ROLES and r not in asked_core][:1]
+            if not pick and partner is not None:
+                # (else the role the articles set beside it most: the CSO's is the CRO)
+                pick = [partner(asked_core[0])] if partner(asked_core[0]) else []
         if pick:
             return f"{question[:other.start()]}{short_name(pick[0])}{question[other.end():]}"
     ordinal = _ORDINAL.search(question) if not roles else None
@@ -460,7 +469,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str) -> str:
         if len(listed) > max(place, -place - 1):
             resolved = f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"
             # ("and the last one?" is "and the VP of Sales?": the previous question, of that role)
-            return _rewrite(resolved, history, previous) if _is_fragment(resolved) else resolved
+            return _rewrite(resolved, history, previous, partner) if _is_fragment(resolved) else resolved
     if not roles and _BOTH.search(question):
         # "those two", "if we hire both": two roles the last answer named, else the role just asked
         # about and the one asked before it
@@ -793,13 +802,14 @@ def previous_topic(history: Sequence[Turn]) -> str:
     return " ".join(analyze(previous).aspect_words) if previous else ""
 
 
-def _last_standalone(history: Sequence[Turn], known: Callable[[str], bool] | None = None) -> str:
+def _last_standalone(history: Sequence[Turn], known: Callable[[str], bool] | None = None,
+                     partner: Callable[[str], str] | None = None) -> str:
     """Rewrite the user turns in order, so chains of follow-ups keep their entity."""
     standalone = ""
     earlier: list[Turn] = []
     for turn in history:
         if turn.role == "user":
-            standalone = rewrite(turn.content, earlier, known) if earlier else focus(turn.content, known)
+            standalone = rewrite(turn.content, earlier, known, partner) if earlier else focus(turn.content, known)
             earlier = [Turn("user", standalone)]
         elif earlier:
             earlier = [earlier[0], turn]  # the answer to it, for referents only an answer names

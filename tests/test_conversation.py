@@ -629,3 +629,17 @@ def test_which_of_those_after_three_roles_chooses_among_the_three() -> None:
     # after a question that asked something of the roles, "those" are what the answer listed
     standalone = rewrite("which of those matters most?", _h("what metrics do the CSO and the CRO track?"))
     assert "(the CSO or the CRO)" not in standalone, standalone
+
+
+def test_the_other_one_after_one_role_is_the_role_the_articles_set_beside_it() -> None:
+    history = [Turn("user", "When should we go with a CSO?"),
+               Turn("assistant", "Organizations benefit from a CSO when: ...")]
+    assert "CRO" in rewrite("and when's the other one the better pick?", history, partner=lambda r: "cro")
+    # the role the last answer set beside it comes first
+    named = [Turn("user", "When should we go with a CSO?"), Turn("assistant", "... unlike a VP of Sales, ...")]
+    assert "VP of Sales" in rewrite("and when's the other one the better pick?", named, partner=lambda r: "cro")
+
+
+def test_the_articles_set_the_cro_beside_the_cso(real_assistant: Assistant) -> None:
+    assert real_assistant.partner("cso") == "cro"
+    assert real_assistant.partner("vpsales") == "cro"
