@@ -100,6 +100,9 @@ ABBREVIATIONS: dict[str, str] = {
     # clients", "key customers"; an "account executive" is a job)
     **{f"{size} {word}": "top customers" for size in ("big", "biggest", "key", "major", "top", "large", "largest",
                                                       "strategic") for word in ("accounts", "accts")},
+    # (and "biggest customers", "large clients": the articles' "top customers", "major clients", "key customers")
+    **{f"{size} {word}": "top customers" for size in ("big", "biggest", "large", "largest")
+       for word in ("customers", "clients")},
 }
 _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
                         + r")(?![\w&/])", re.IGNORECASE)

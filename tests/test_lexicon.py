@@ -272,3 +272,10 @@ def test_a_slip_whose_stem_is_a_corpus_words_is_still_a_slip() -> None:
 
 def test_projections_and_predictions_are_forecasts() -> None:
     assert tokenize("projections") == tokenize("forecasting") == tokenize("predict")
+
+
+def test_biggest_customers_are_the_articles_top_customers() -> None:
+    from service.lexicon import expand_abbreviations
+    assert "top customers" in expand_abbreviations("does the CSO deal with our biggest customers?")
+    # the articles' own "key customers" stays as it is
+    assert "top customers" not in expand_abbreviations("who handles key customers?")
