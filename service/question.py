@@ -585,13 +585,12 @@ _SCOPE = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:j
 
 # "does a CSO deal with customers directly, or just manage the team?": whether the role does a thing itself, set
 # against leading the people who do it (not how far its remit reaches)
-# (a yes/no question's other answer, left out of its aspect: "... or just manage the team?"; the answer then gives
-# no plain yes, since "just" leaves it open)
-_OR_JUST_LEADS = re.compile(r",?\s+or\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|"
-                            r"purely)\s+(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b.*$",
-                            re.IGNORECASE)
-_JUST_LEADS = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\s+"
-                         r"(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b", re.IGNORECASE)
+_JUST_LEAD = (r"or\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\s+"
+              r"(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b")
+_JUST_LEADS = re.compile(r"\b" + _JUST_LEAD, re.IGNORECASE)
+# (that other answer is left out of a yes/no question's aspect; the answer then gives no plain yes, since "just"
+# leaves it open)
+_OR_JUST_LEADS = re.compile(r",?\s+" + _JUST_LEAD + r".*$", re.IGNORECASE)
 # pay and what it is made of
 _PAY_WORDS = re.compile(_MONEY + r"|\b(?:bonus\w*|commission\w*|base|equity|incentiv\w*|ote|rewarded)\b",
                         re.IGNORECASE)
