@@ -195,7 +195,10 @@ _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:whe
                         r"(?:what|which)\s+(?:(?:kinds?|types?|sorts?)\s+of\s+)?(?:companies|businesses|orgs|"
                         r"organi[sz]ations|firms)\b(?!\s+(?:have|has|use|pay|call)\b))\b",
                         re.IGNORECASE)
-_DEFINITION = re.compile(r"^\s*(?:what(?:'s|s| is| are)\b\s*(?:a|an|the)?[\s?.!]*$|define\b|"
+# (with a word that only insists: "what's a CRO exactly?", "what even is a CSO?")
+_DEFINITION = re.compile(r"^\s*(?:what(?:\s+(?:exactly|even|actually))?(?:'s|s| is| are)\b\s*"
+                         r"(?:(?:exactly|even|actually)\s+)?(?:a|an|the)?(?:\s+(?:exactly|again|actually|really|precisely|anyway|tho|though|then))*"
+                         r"[\s?.!]*$|define\b|"
                          r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
                          r"what does .* mean|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"

@@ -673,3 +673,9 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
                                              ("whats the catch w/ hiring a CSO", "drawback")])
 def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
     assert any(t.startswith(plain) for t in analyze(text).aspect)
+
+
+@pytest.mark.parametrize("text", ["what's a chief revenue officer exactly", "what even is a CSO?",
+                                  "what exactly is a VP of Sales?"])
+def test_a_word_that_only_insists_keeps_a_definition_question(text: str) -> None:
+    assert analyze(text).answer_type == "definition"
