@@ -307,6 +307,8 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),
+    # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
+    (r"\bown(?=\W*$)", "oversee"),
 ))
 _NEEDS_TO = re.compile(r"\bneeds?\s+to\b", re.IGNORECASE)
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the

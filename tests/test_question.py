@@ -670,7 +670,8 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
 @pytest.mark.parametrize(("text", "plain"), [("what makes a rockstar VP of sales?", "great"),
                                              ("what's the CSO's north star?", "goal"),
                                              ("is the CRO more of a big picture person or in the weeds?", "tactic"),
-                                             ("whats the catch w/ hiring a CSO", "drawback")])
+                                             ("whats the catch w/ hiring a CSO", "drawback"),
+                                             ("what does a CRO actually own?", "overse")])
 def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
     assert any(t.startswith(plain) for t in analyze(text).aspect)
 
