@@ -162,6 +162,8 @@ _WHERE_FITS = re.compile(r"^\W*(?:and|so|ok(?:ay)?|but|then)\W+(?:where|how(?!\s
                          re.IGNORECASE)
 _VICE_VERSA = re.compile(r"\b(?:vice[\s-]+versa|the\s+other\s+way\s+a?round|the\s+reverse)\b", re.IGNORECASE)
 _WHO_DOES_REPORT = re.compile(r"^\W*who\s+(?:does|do)\s+(.+?)\s+report\s+to\W*$", re.IGNORECASE)
+_ASKS_BOSS = re.compile(r"\b(?:boss|bosses|manager|report(?:s|ing)?\s+(?:up\s+)?to|answers?\s+to|above)\b",
+                        re.IGNORECASE)
 _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
 
 
@@ -366,7 +368,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     # one the answer named, the CSO)
     pointed = bool(_THAT_PERSON.search(question)) and bool(re.match(r"\W*(?:\w+\W+){0,3}?(?:who|whom)\b", previous,
                                                                     re.IGNORECASE))
-    if answered and not carried_only and not vague and not offered and (
+    # ("who reports to the CSO?" then "and who's their boss?": the boss of those just named is the CSO, which the
+    # answer said; the question asks the CSO's)
+    above = bool(_WHO_REPORTS.match(previous)) and bool(_ASKS_BOSS.search(question)) and bool(_PRONOUN.search(question))
+    if answered and not carried_only and not vague and not offered and not above and (
             not set(prev_roles) & CORE_ROLES or pointed
             # ("and which departments?" after "who in the C-suite does the CSO work with?" asks the same of the CSO:
             # only a pronoun points at the roles the answer named)

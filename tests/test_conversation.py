@@ -20,6 +20,8 @@ def _h(*questions: str) -> list[Turn]:
 
 @pytest.mark.parametrize("history, question, roles, words", [
     (["Who does the VP of Sales report to?"], "And the CRO?", ["cro"], ["report"]),
+    # the boss of those who report to a role is that role: "their boss" asks the role's own
+    (["who reports to the CSO in a big company?"], "and who's their boss?", ["cso"], ["boss"]),
     # the last question asked again in a new case
     (["who does the CSO usually report to?"], "does that change if we also hire a CRO?", ["cso", "cro"],
      ["report to", "if we also hire"]),
