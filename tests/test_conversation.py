@@ -20,8 +20,6 @@ def _h(*questions: str) -> list[Turn]:
 
 @pytest.mark.parametrize("history, question, roles, words", [
     (["Who does the VP of Sales report to?"], "And the CRO?", ["cro"], ["report"]),
-    # the boss of those who report to a role is that role: "their boss" asks the role's own
-    (["who reports to the CSO in a big company?"], "and who's their boss?", ["cso"], ["boss"]),
     # the last question asked again in a new case
     (["who does the CSO usually report to?"], "does that change if we also hire a CRO?", ["cso", "cro"],
      ["report to", "if we also hire"]),
@@ -645,3 +643,11 @@ def test_the_other_one_after_one_role_is_the_role_the_articles_set_beside_it() -
 def test_the_articles_set_the_cro_beside_the_cso(real_assistant: Assistant) -> None:
     assert real_assistant.partner("cso") == "cro"
     assert real_assistant.partner("vpsales") == "cro"
+
+
+def test_their_boss_after_who_reports_to_a_role_is_that_roles_boss() -> None:
+    history = [Turn("user", "who reports to the CSO in a big company?"),
+               Turn("assistant", "In larger organizations, the VP of Sales ... report directly to the CSO. [1]")]
+    assert "CSO" in rewrite("and who's their boss?", history)
+    # (a question on the roles the answer named still points at them: "what do they earn?")
+    assert "VP of Sales" in rewrite("what do they earn?", history)
