@@ -308,7 +308,8 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),
     # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
-    (r"\bown(?=\W*$)", "oversee"),
+    # (not one's own: "does the CRO get a team of their own?")
+    (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),
 ))
 _NEEDS_TO = re.compile(r"\bneeds?\s+to\b", re.IGNORECASE)
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the

@@ -680,3 +680,7 @@ def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
                                   "what exactly is a VP of Sales?"])
 def test_a_word_that_only_insists_keeps_a_definition_question(text: str) -> None:
     assert analyze(text).answer_type == "definition"
+
+
+def test_ones_own_is_no_ownership() -> None:
+    assert "overse" not in analyze("does the CRO get a team of their own?").aspect
