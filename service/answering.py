@@ -174,7 +174,7 @@ class Answerer:
         """`q`'s aspect without the abbreviations no article uses that the question spells out ("SVP (senior vice
         president (Senior VP))"): the long form is what a unit can say, and the abbreviation, rare as no word
         of the articles is, would otherwise weigh more than all of it."""
-        abbreviations = {t for m in _GLOSSED.finditer(q.text) for t in tokenize(m.group(1))}
+        abbreviations = _glossed_words(q.text)
         kept = tuple(t for t in q.aspect if t not in abbreviations or t in self._df)
         return kept or q.aspect
 
@@ -557,7 +557,7 @@ class Answerer:
             # unit matches in meaning either, is something the articles don't discuss, whatever the role.
             # (an abbreviation written with its long form counts once, as the long form: "M&A (mergers and
             # acquisitions)")
-            glossed = {t for w in re.findall(r"([\w&/-]+)\s*\(", prepared.text) for t in tokenize(w)}
+            glossed = _glossed_words(prepared.text)
             weighed = [t for t in q.aspect if t not in glossed] or list(q.aspect)
             unknown = [t for t in weighed if t not in self._df and not self._prefixed(t)]
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in weighed)
@@ -593,6 +593,11 @@ class Answerer:
 _MORE_OF = re.compile(r"\b(?:else|other|others|more)\b", re.IGNORECASE)
 _CARRIED_WEIGHT = 0.5  # a word a follow-up carries over from the question before, against one it says itself
 _GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in brackets: "SVP (senior vice ...)"
+
+
+def _glossed_words(text: str) -> set[str]:
+    """The tokens of the words `text` spells out in brackets ("M&A (mergers and acquisitions)": "m&a")."""
+    return {t for m in _GLOSSED.finditer(text) for t in tokenize(m.group(1))}
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)
 _SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)

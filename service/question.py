@@ -586,14 +586,14 @@ def choice_between_roles(text: str) -> bool:
 
 # "does the CSO run marketing too, or just sales?": how far a role's remit reaches (answered by a unit that
 # bounds it: "focuses exclusively on", "Sales only", "not just sales but also ...")
-_SCOPE = re.compile(r"\bor\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\b|"
+_OR_JUST = r"or\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)"  # "or is it just"
+_SCOPE = re.compile(r"\b" + _OR_JUST + r"\b|"
                     r"\b(?:just|only|purely)\b[^?]*\bor\b[^?]*\b(?:too|also|as well)\b", re.IGNORECASE)
 
 
 # "does a CSO deal with customers directly, or just manage the team?": whether the role does a thing itself, set
 # against leading the people who do it (not how far its remit reaches)
-_JUST_LEAD = (r"or\s+(?:is it\s+|are they\s+|do they\s+|does it\s+)?(?:just|only|merely|solely|purely)\s+"
-              r"(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b")
+_JUST_LEAD = _OR_JUST + r"\s+(?:manage|run|lead|oversee|supervise|direct|delegate|steer|sit)\b"
 _JUST_LEADS = re.compile(r"\b" + _JUST_LEAD, re.IGNORECASE)
 # (that other answer is left out of a yes/no question's aspect; the answer then gives no plain yes, since "just"
 # leaves it open)
