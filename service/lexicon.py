@@ -84,7 +84,7 @@ ABBREVIATIONS: dict[str, str] = {
     "pnl": "profit and loss", "rev": "revenue", "revops": "revenue operations", "cs": "customer success",
     "smb": "small business", "mgr": "manager", "mgmt": "management", "yrs": "years", "exp": "experience",
     "biz": "business", "ppl": "people", "shd": "should", "shld": "should", "shud": "should", "wat": "what",
-    "wut": "what", "w/": "with", "b/c": "because", "r": "are", "u": "you", "ur": "your",
+    "wut": "what", "w/": "with", "w/o": "without", "b/c": "because", "r": "are", "u": "you", "ur": "your",
     "nrr": "net revenue retention", "yr": "year", "commish": "commission", "cac": "customer acquisition cost",
     "cpa": "cost per acquisition", "avg": "average", "approx": "approximately", "exec": "executive",
     "execs": "executives", "ic": "individual contributor", "ics": "individual contributors",
@@ -109,8 +109,8 @@ _ABBREV_RE = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in sorted(
 
 
 # chat shorthand is replaced outright; real abbreviations keep their short form next to the long one
-_REPLACED = frozenset({"w/", "w", "diff", "btwn", "b/w", "accts", "acct", "dept", "depts", "mktg", "sls", "b/c", "r",
-                       "u", "ur", "ppl",
+_REPLACED = frozenset({"w/", "w/o", "w", "diff", "btwn", "b/w", "accts", "acct", "dept", "depts", "mktg", "sls", "b/c",
+                       "r", "u", "ur", "ppl",
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",

@@ -307,6 +307,11 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),
+    # what is "good about" a role is its benefits, what is "bad about" it its drawbacks
+    (r"\bwhat(?:'s|’s|\s+is|s)\s+(?:so\s+)?(?:good|great)\s+about\b", "what are the benefits of"),
+    (r"\bwhat(?:'s|’s|\s+is|s)\s+(?:so\s+)?bad\s+about\b", "what are the drawbacks of"),
+    # "which one matters more?": which is more important
+    (r"\bmatters?\s+(?:more|most)\b", "is more important"),
     # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
     # (not one's own: "does the CRO get a team of their own?")
     (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),

@@ -15,6 +15,7 @@ from service.chunking import Chunk
 from service.embedding import Encoder
 from service.index import Index, role_cells
 from service.lexicon import (
+    CORE_ROLES,
     REPORTS_TO,
     WordFamilies,
     canonicalize_roles,
@@ -422,7 +423,11 @@ class Retriever:
             for part in reversed((chunk.section or "").split(" > ")):
                 primary = primary or set(find_roles(part))
             every = frozenset(find_roles(chunk.context_text(with_title=False)))
-            cached = (frozenset(primary) or every, every, frozenset(find_roles(chunk.text)))
+            if not every and _ROLE_CLASS.search(chunk.context_text(with_title=False)):
+                # what is said of sales leaders in general is said of each of them ("How can leveraging AI
+                # tools benefit sales leaders?" answers a question about the CRO's AI tools)
+                every = frozenset(CORE_ROLES)
+            cached = (frozenset(primary) or every, every, frozenset(find_roles(chunk.text)) or every)
             self._roles[row] = cached
         return cached
 
@@ -486,6 +491,10 @@ class Retriever:
         if timings is not None:
             timings.update(dense=(t1 - t0) * 1000, bm25=(t2 - t1) * 1000, fuse=(time.perf_counter() - t2) * 1000)
         return passages
+
+
+# the class the core roles belong to, named without naming one of them
+_ROLE_CLASS = re.compile(r"\bsales\s+leaders?(?:hip)?\b", re.IGNORECASE)
 
 
 # the articles' advice to the reader: "Practical Tips: Choosing and Working with a CRO or CSO", "Best Practices"

@@ -1012,3 +1012,17 @@ def test_a_word_a_follow_up_only_carries_over_weighs_less_than_its_own(real_assi
     assert own > old and own + old == pytest.approx(1.0)
     # without carried words the weights are the words' rarity alone
     assert answerer.coverage(aspect, frozenset({"data"})) < own
+
+
+def test_what_is_said_of_sales_leaders_is_said_of_each_role(real_assistant: Assistant) -> None:
+    # the FAQ "How can leveraging AI tools benefit sales leaders?" names no role: it answers for each of them
+    answer = real_assistant.ask("can AI tooling make a VP of Sales better at the job?")
+    assert "predictive insights" in answer.answer
+    rows = [p.index for p in real_assistant.search("in what ways can AI tools help a CSO?")[1]]
+    assert rows
+    assert any("AI tools provide" in real_assistant.index.chunks[r].text for r in rows[:5])
+
+
+def test_what_is_good_about_a_role_is_its_benefits_list(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("what's so good about hiring a Chief Revenue Officer?").answer
+    assert answer.startswith("Benefits of a CRO:") and answer.count(";") >= 2

@@ -671,7 +671,10 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
                                              ("what's the CSO's north star?", "goal"),
                                              ("is the CRO more of a big picture person or in the weeds?", "tactic"),
                                              ("whats the catch w/ hiring a CSO", "drawback"),
-                                             ("what does a CRO actually own?", "overse")])
+                                             ("what does a CRO actually own?", "overse"),
+                                             ("what's so great about a chief sales officer?", "benefit"),
+                                             ("whats bad about going with a CRO", "drawback"),
+                                             ("for us, does the CSO or the CRO matter more?", "import")])
 def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
     assert any(t.startswith(plain) for t in analyze(text).aspect)
 
