@@ -37,6 +37,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "metric": ("metric", "metrics", "kpi", "kpis", "measure", "measures", "measured", "measuring"),
     # (a role's "main goal" is the "Objectives" row of the comparison tables)
     "goal": ("goal", "goals", "objective", "objectives"),
+    # (a role's "main focus" is the "Primary focus" row of one comparison table and "Main Focus" of another)
+    "primary": ("primary", "primarily", "main", "mainly", "principal"),
     # "to make accurate sales projections", "predict future sales": a forecast in other words
     "forecast": ("forecast", "forecasts", "forecasting", "forecasted", "projection", "projections", "predict",
                  "predicts", "predicting", "predicted", "prediction", "predictions"),

@@ -175,6 +175,10 @@ _PER_PERIOD = re.compile(r"\b(?:per|a|an|each|every)\s+(?:year|yr|annum)\b|\b(?:
 # how a role is judged: "judged on", "graded on", "evaluated by" (the articles: "measured on", "metrics")
 _JUDGED_ON = re.compile(r"\b(?:judged|graded|evaluated|assessed|scored|rated)\s+(?:on|by|against)\b", re.IGNORECASE)
 _NUMBERS = re.compile(r"\bnumbers\b", re.IGNORECASE)
+# the numbers a role watches are its metrics ("what numbers does a CSO keep an eye on?")
+_WHICH_NUMBERS = re.compile(r"\b(?:what|which|whats|what's|key|main)\s+numbers\b", re.IGNORECASE)
+_WATCHES = re.compile(r"\b(?:watch(?:es|ed|ing)?|monitor(?:s|ed|ing)?|keeps?\s+an\s+eye\s+on|look(?:s|ing)?\s+at|"
+                      r"obsess(?:es|ed|ing)?\s+over|track(?:s|ed|ing)?)\b", re.IGNORECASE)
 # becoming: "end up (being) siloed", "ends up as the bottleneck"
 _END_UP = re.compile(r"\bend(?:s|ed|ing)?\s+up(?:\s+(?:being|as|with))?\b", re.IGNORECASE)
 # what a role does well: "what's the CSO good at?", "what are CROs best at?"
@@ -304,6 +308,7 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bnorth[- ]star\b", "main goal"),
     (r"\b(?:rock[- ]?star|super[- ]?star|all[- ]star|killer|stellar|a[- ]player|top[- ]notch)\b", "great"),
     (r"\bin\s+the\s+weeds\b", "tactical"),
+    (r"\bbig(?:ger)?[- ]picture\b", "strategic"),
     (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),
@@ -312,6 +317,8 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bwhat(?:'s|’s|\s+is|s)\s+(?:so\s+)?bad\s+about\b", "what are the drawbacks of"),
     # "which one matters more?": which is more important
     (r"\bmatters?\s+(?:more|most)\b", "is more important"),
+    # the one at the top: "who's the top dog in sales?", "the head honcho"
+    (r"\b(?:top\s+dog|head\s+honcho|big\s+cheese|big\s+boss|top\s+banana)s?\b", "highest-ranking executive"),
     # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
     # (not one's own: "does the CRO get a team of their own?")
     (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),
@@ -755,6 +762,9 @@ def analyze(text: str) -> Question:
         asked = saying.sub(plain, asked)
     if _JUDGED_ON.search(asked):  # ("what numbers do they get judged on?": the metrics they are measured on)
         asked = _NUMBERS.sub("metrics", _JUDGED_ON.sub("measured on", asked))
+    elif _NUMBERS.search(asked) and (_WHICH_NUMBERS.search(asked) or _WATCHES.search(asked)):
+        # ("what numbers does a CSO watch?": the metrics it tracks)
+        asked = _WATCHES.sub("track", _NUMBERS.sub("metrics", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
     kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)

@@ -275,6 +275,11 @@ def test_projections_and_predictions_are_forecasts() -> None:
     assert tokenize("projections") == tokenize("forecasting") == tokenize("predict")
 
 
+def test_main_and_primary_are_one_word() -> None:
+    # (a "main focus" is the "Primary focus" row of a comparison table)
+    assert tokenize("main") == tokenize("primary") == tokenize("primarily") == tokenize("mainly")
+
+
 def test_biggest_customers_are_the_articles_top_customers() -> None:
     from service.lexicon import expand_abbreviations
     assert "top customers" in expand_abbreviations("does the CSO deal with our biggest customers?")

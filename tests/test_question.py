@@ -528,6 +528,10 @@ def test_what_a_role_is_good_at_asks_its_strengths() -> None:
 def test_idioms_for_responsibility_and_metrics_ask_in_the_articles_words() -> None:
     assert analyze("what's the CRO actually on the hook for?").aspect == ("respons",)
     assert analyze("what numbers do they get judged on?").aspect == ("metric",)
+    # the numbers a role watches or tracks are its metrics
+    assert "metric" in analyze("what numbers does a VP of Sales watch?").aspect
+    assert "metric" in analyze("which numbers matter to a CRO?").aspect
+    assert "metric" not in analyze("do CSOs earn big numbers?").aspect
     # "numbers" alone is no metric: "what are the salary numbers?"
     assert "metric" not in analyze("what are the CSO salary numbers?").aspect
 
@@ -674,7 +678,9 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
                                              ("what does a CRO actually own?", "overse"),
                                              ("what's so great about a chief sales officer?", "benefit"),
                                              ("whats bad about going with a CRO", "drawback"),
-                                             ("for us, does the CSO or the CRO matter more?", "import")])
+                                             ("for us, does the CSO or the CRO matter more?", "import"),
+                                             ("who is the head honcho of a sales org?", "highest"),
+                                             ("does a VP of sales do big-picture planning", "strateg")])
 def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
     assert any(t.startswith(plain) for t in analyze(text).aspect)
 
