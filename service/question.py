@@ -91,7 +91,8 @@ _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
                        re.IGNORECASE)
 # ("if we don't have a CRO, why push our CSO and CMO to work together?": the case first, then why)
-_REASON = re.compile(r"^\s*(?:(?:if|when|since|as|given|assuming|once|now that)\b[^?,]{0,80},\s*)?(?:why|how come)\b|"
+_WHY = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)?(?:why|how come)\b", re.IGNORECASE)
+_REASON = re.compile(r"^\s*(?:(?:so|ok|okay|and|but)\W+)?(?:(?:if|when|since|as|given|assuming|once|now that)\b[^?,]{0,80},\s*)?(?:why|how come)\b|"
                      r"\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
                       r"contrast|same|similar\w*|"
@@ -645,9 +646,9 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "yesno"
     if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
         return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
-    if re.search(r"\breport(?:s|ing)?\s+(?:in\s*)?to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
-                 re.IGNORECASE) or ANSWERS_TO.search(text):
-        return "role"
+    if (re.search(r"\breport(?:s|ing)?\s+(?:in\s*)?to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
+                  re.IGNORECASE) or ANSWERS_TO.search(text)) and not _WHY.match(text):
+        return "role"  # (but "why does the CSO report to the CRO?" asks for the reason)
     if _DURATION.search(text):
         return "duration"
     if (_AMOUNT.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):

@@ -693,3 +693,9 @@ def test_a_word_that_only_insists_keeps_a_definition_question(text: str) -> None
 
 def test_ones_own_is_no_ownership() -> None:
     assert "overse" not in analyze("does the CRO get a team of their own?").aspect
+
+
+def test_why_a_reporting_line_is_so_asks_for_the_reason() -> None:
+    assert analyze("why does the VP of Sales report to the CSO?").answer_type == "reason"
+    assert analyze("so why is the CRO the CSO's boss?").answer_type == "reason"
+    assert analyze("who does the VP of Sales report to?").answer_type == "role"
