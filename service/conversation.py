@@ -265,12 +265,15 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     if asks_for_more(question):  # "any others?": the last question, answered past what was said
         return previous
     new_case = _NEW_CASE.match(question)
-    offered_roles = _core_roles(previous) if new_case else []
-    if new_case and not find_roles(question) and len(offered_roles) > 1 and choice_between_roles(previous):
-        # "and for a mid-sized company that's still growing?" after "We're a large enterprise - CSO or VP of
-        # Sales?": the same choice, in the new case
-        return f"{' or '.join(short_name(r) for r in offered_roles)}, for {new_case.group('case')}?"
     need = _NEW_NEED.match(question)
+    offered_roles = _core_roles(previous) if new_case or need else []
+    if (new_case or need) and not find_roles(question) and len(offered_roles) > 1 and choice_between_roles(previous):
+        # "and for a mid-sized company that's still growing?" after "We're a large enterprise - CSO or VP of
+        # Sales?", "and for long-term growth?" after "which is better for fast wins, a CRO or a CSO?": the same
+        # choice, in the new case
+        word, case = (("for", new_case.group("case")) if new_case
+                      else (need.group("word").lower(), need.group("case")))  # type: ignore[union-attr]
+        return f"{' or '.join(short_name(r) for r in offered_roles)}, {word} {case}?"
     if (need and not find_roles(question) and not _core_roles(previous) and not _PRONOUN.search(question)
             and analyze(previous).answer_type == "role"):
         # "and for sustainable long-term growth?" after "which role is better if we need fast sales growth?": the

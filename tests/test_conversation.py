@@ -579,6 +579,11 @@ def test_a_new_case_after_a_choice_asks_the_same_choice_in_that_case() -> None:
                Turn("assistant", "Company stage: CSO: Ideal for large or scaling enterprises. [1]")]
     standalone = rewrite("and for a mid-sized company thats still growing?", history)
     assert standalone == "the CSO or the VP of Sales, for a mid-sized company thats still growing?", standalone
+    # ... and a need in place of the old one ("for fast wins" -> "for steady growth")
+    history = [Turn("user", "what's the better pick if we need quick wins in new sales, a CSO or a CRO?"),
+               Turn("assistant", "If your immediate goal is ..., a CSO's laser focus ... [1]")]
+    assert rewrite("ok and for steady multi-channel growth?", history) == (
+        "the CSO or the CRO, for steady multi-channel growth?")
     # after a question about one role, the case is asked of that role
     history = [Turn("user", "what does a CRO earn?"), Turn("assistant", "The average annual salary ... [1]")]
     assert find_roles(rewrite("and for a startup?", history)) == ["cro"]
