@@ -90,9 +90,11 @@ _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|
                     re.IGNORECASE)
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
                        re.IGNORECASE)
-# ("if we don't have a CRO, why push our CSO and CMO to work together?": the case first, then why)
+# a question that opens with why ("so why is the CRO their boss?")
 _WHY = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)?(?:why|how come)\b", re.IGNORECASE)
-_REASON = re.compile(r"^\s*(?:(?:so|ok|okay|and|but)\W+)?(?:(?:if|when|since|as|given|assuming|once|now that)\b[^?,]{0,80},\s*)?(?:why|how come)\b|"
+# ("if we don't have a CRO, why push our CSO and CMO to work together?": the case first, then why)
+_REASON = re.compile(r"^\s*(?:(?:so|ok|okay|and|but)\W+)?"
+                     r"(?:(?:if|when|since|as|given|assuming|once|now that)\b[^?,]{0,80},\s*)?(?:why|how come)\b|"
                      r"\bwhat(?:'s| is) the (?:point|reason|benefit)\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:differ\w*|vs\.?|versus|compar\w*|than|between|distinguish\w*|distinction\w*|"
                       r"contrast|same|similar\w*|"
