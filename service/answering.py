@@ -618,7 +618,9 @@ _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:
 _PREFIX = re.compile(r"^(?:co|re|un|non|pre|sub|over|under|inter|multi|cross|mis|out)-?")
 # a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
 # pair is what is added: "once you add bonuses and commissions")
-_PAY_KIND = re.compile(r"\b([a-z]+)\s+(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
+# (a word that joins it to another part is no kind: "base salary plus bonus")
+_PAY_KIND = re.compile(r"\b(?!(?:plus|and|or|with|without|no|any|vs|versus|than)\b)([a-z]+)\s+"
+                       r"(?:package|bonus|allowance|stipend|pay|payout|leave|period)\b(?!\s+and)",
                        re.IGNORECASE)
 # pay designed, not earned: "create the comp plan structure for revenue roles", "Align compensation with ..."
 _DESIGNS_PAY = re.compile(r"\b(?:creat|design|set|build|defin|develop|align|structur|plan)\w*\s+"

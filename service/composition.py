@@ -235,6 +235,11 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     return _Part([chosen[i] for i in order], f"{lead}: {items}.")
 
 
+# two things asked at once: "degree + yrs of experience", "base and bonus", "A as well as B"
+_TWO_THINGS = re.compile(r"([\w-]+)\s*(?:\+|&|\band\b|\bas well as\b|\bplus\b)\s*(?:(?:the|a|an|their|its|his|her)\s+)?"
+                         r"([\w-]+)", re.IGNORECASE)
+_PART_DEPTH = 10
+_PART_MARGIN = 0.3
 _NEAR_ITEMS = 3  # items of one list near the best unit's score that make the list an answer of its own
 _CLIP_WORDS = 20  # a list item longer than this may be cut at a comma to make room for more of the list
 
@@ -413,6 +418,22 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
                     used.add(cand.unit.row)
                     words += _words(text)
                 break
+    # A question that asks two things at once ("degree + years of experience?", "what do they earn and who do
+    # they report to?"): a word of the aspect no quoted unit has is answered by the best unit that has it
+    if len(q.aspect) > 1 and any(set(tokenize(m.group(1))) & set(q.aspect) and set(tokenize(m.group(2))) & set(q.aspect)
+                                 for m in _TWO_THINGS.finditer(q.text)):
+        had = {t for p in parts for c in p.cands for t in c.unit.tokens}
+        for token in [t for t in q.aspect if t not in had]:
+            found = next((c for c in cands[1:_PART_DEPTH] if token in c.unit.tokens and c.unit.row not in used
+                          and c.score >= best.score - _PART_MARGIN), None)
+            if found is None or len(parts) >= cfg.max_sentences:
+                continue
+            text = _with_role(found, render(found, _columns(q, found)), q)
+            if words + _words(text) <= cfg.max_words:
+                parts.append(_Part([found], text))
+                used.add(found.unit.row)
+                words += _words(text)
+                had |= found.unit.tokens
     for cand in cands[1:]:
         if len(parts) >= cfg.max_sentences or cand.score < best.score - cfg.extra_margin:
             break

@@ -25,7 +25,8 @@ from service.roles import Role as Role
 TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "salary": ("salary", "salaries", "pay", "pays", "paying", "paid", "payed",
                "earn", "earns", "earned", "earning", "earnings",
-               "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck"),
+               "compensation", "compensated", "comp", "income", "wage", "wages", "remuneration", "paycheck",
+               "package", "packages"),
     "report": ("report", "reports", "reporting", "reported", "boss", "bosses"),
     "responsibility": ("responsibility", "responsibilities", "duty", "duties", "remit", "turf", "purview"),
     # (what goes on a resume is one's experience)

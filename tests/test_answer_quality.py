@@ -1026,3 +1026,17 @@ def test_what_is_said_of_sales_leaders_is_said_of_each_role(real_assistant: Assi
 def test_what_is_good_about_a_role_is_its_benefits_list(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("what's so good about hiring a Chief Revenue Officer?").answer
     assert answer.startswith("Benefits of a CRO:") and answer.count(";") >= 2
+
+
+def test_two_things_asked_at_once_get_a_quote_each(real_assistant: Assistant) -> None:
+    # the experience sentence matches best; the degree is asked too, and said in the sentence before it
+    answer = real_assistant.ask("what do CSOs usually bring, degree + yrs of experience?").answer
+    assert "bachelor" in answer and "10 years" in answer
+    # two roles joined by "and" are no two things asked
+    answer = real_assistant.ask("how does the CRO's pay compare with the VP of Sales's?").answer
+    assert answer.count("[") <= 4
+
+
+def test_a_pay_part_joined_by_plus_is_no_unknown_kind_of_pay(real_assistant: Assistant) -> None:
+    assert not real_assistant.ask("what's a CRO's base salary plus bonus?").abstained
+    assert real_assistant.ask("does a CRO get a signing bonus?").abstained

@@ -275,6 +275,10 @@ def test_projections_and_predictions_are_forecasts() -> None:
     assert tokenize("projections") == tokenize("forecasting") == tokenize("predict")
 
 
+def test_a_package_is_pay() -> None:
+    assert tokenize("package") == tokenize("packages") == tokenize("salary")
+
+
 def test_main_and_primary_are_one_word() -> None:
     # (a "main focus" is the "Primary focus" row of a comparison table)
     assert tokenize("main") == tokenize("primary") == tokenize("primarily") == tokenize("mainly")
