@@ -313,7 +313,8 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\bin\s+the\s+weeds\b", "tactical"),
     (r"\bbig(?:ger)?[- ]picture\b", "strategic"),
     # to "deal with" someone is to work with them (not the deals a role closes)
-    (r"\bdeal(?:s|ing|t)?\s+with\b", "work with"),
+    # ("what's the deal with the CSO?" asks about the CSO)
+    (r"(?<!\bthe )(?<!\ba )\bdeal(?:s|ing|t)?\s+with\b", "work with"),
     (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),
