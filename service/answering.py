@@ -834,7 +834,15 @@ def _reporting_question(question: str) -> str:
     question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)
     # "who manages the VP of Sales?" asks whom the VP of Sales reports to
     question = boss_question(question) or question
+    if _REPORTS_THING.search(question) and not re.search(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?to\b", question,
+                                                          re.IGNORECASE):
+        return ""  # "who does the VP of Sales report the forecast to?": a thing reported, no reporting line
     return question if re.search(r"\breport", question, re.IGNORECASE) else ""
+
+
+# a thing reported to someone: "report the forecast to", "report it to"
+_REPORTS_THING = re.compile(r"\breport(?:s|ed|ing)?\s+(?:it|them|that|this|those|these|(?:the|their|his|her|its|our|"
+                            r"those|these|a|an)\s+[\w-]+)\s+to\b", re.IGNORECASE)
 
 
 def _direction_match(question: str, text: str, q_roles: set[str], subject: str = "") -> float:

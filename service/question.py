@@ -312,9 +312,13 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     (r"\b(?:rock[- ]?star|super[- ]?star|all[- ]star|killer|stellar|a[- ]player|top[- ]notch)\b", "great"),
     (r"\bin\s+the\s+weeds\b", "tactical"),
     (r"\bbig(?:ger)?[- ]picture\b", "strategic"),
+    # what is presented or sent to someone is reported to them ("who do they present it to?": "allows you to report
+    # to your executive management and board")
+    (r"\b(?:present|pitch|send|hand|deliver|submit|show)(?:s|es|ed|ing)?\s+"
+     r"((?:it|them|that|this|those|these|(?:the|their|his|her|its|our|those|these)\s+[\w-]+))\s+to\b", r"report \1 to"),
     # to "deal with" someone is to work with them (not the deals a role closes)
     # ("what's the deal with the CSO?" asks about the CSO)
-    (r"(?<!\bthe )(?<!\ba )\bdeal(?:s|ing|t)?\s+with\b", "work with"),
+    (r"(?<!\bthe )(?<!\ba )\bdeal(?:s|ing|t)?\s+(?:with\b|w/(?!\w))", "work with"),
     (r"\bhash(?:es|ing|ed)?\s+out\b", "determine"),
     (r"\bwhy\s+(?:even\s+)?bother\b", "why hire"),
     (r"\b(?:the|any)\s+catch(?:es)?\b(?!\s+up)", "the drawbacks"),

@@ -211,6 +211,9 @@ def build_units(chunks: list[Chunk], first_row: int = 0) -> list[Unit]:
                 line_end = len(chunk.text) if line_end < 0 else line_end
                 marker = _ITEM_MARKER.match(chunk.text[line_start:])
                 span = (chunk.start + line_start + (marker.end() if marker else 0), chunk.start + line_end)
+                # ... so it has the words of all its sentences ("The above-mentioned sales forecasting tools ...
+                # Segmenting ... allows you to report to your executive management and board of directors.")
+                tokens = frozenset(tokenize(f"{context} {chunk.text[line_start:line_end]}"))
             subject = ""
             if (kind == "item" and len(context_roles) == 1 and context_roles[0] not in roles
                     and _SUBJECTLESS.match(text)):

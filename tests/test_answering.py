@@ -161,3 +161,10 @@ def test_a_long_list_item_is_cut_at_a_comma_of_its_first_sentence() -> None:
     two = ("Working with the CEO to determine the company’s primary goals and strategies. Then, reporting on the "
            "company’s progress towards those targets and all of the other things that are asked")
     assert _clip(two) == two
+
+
+def test_a_thing_reported_to_someone_is_no_reporting_line() -> None:
+    from service.answering import _reporting_question
+    assert _reporting_question("who does the VP of Sales report the forecast to?") == ""
+    assert _reporting_question("who does the VP of Sales report to?")
+    assert _reporting_question("who do they report directly to?")

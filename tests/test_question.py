@@ -705,3 +705,8 @@ def test_dealing_with_someone_is_no_deal() -> None:
     assert "deal" not in analyze("how does the CSO deal with the CMO?").aspect
     assert analyze("how does a CSO deal with marketing?").aspect == ("market",)
     assert "deal" in analyze("does the CRO close deals?").aspect
+
+
+def test_what_is_presented_to_someone_is_reported_to_them() -> None:
+    q = analyze("who does the VP of Sales present the forecast to?")
+    assert q.answer_type == "role" and {"report", "forecast"} <= set(q.aspect)

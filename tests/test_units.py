@@ -117,3 +117,11 @@ def test_items_that_open_a_prose_paragraph_are_found_and_bullets_are_not(tmp_pat
     # and a bullet's second sentence is part of the item, not prose after it
     assert opening == ["As businesses grow, sales operations need to scale, and a CSO can take on that "
                        "responsibility."], opening
+
+
+def test_an_item_of_several_sentences_has_the_words_of_all_of_them(tmp_path: Path) -> None:
+    units = _units_of(tmp_path, "## Duties\n\nThe VP of Sales does this:\n\n- Build forecasting tools. Report the "
+                                "numbers to the board.\n- Coach the reps.\n")
+    first, second, third = [u for u in units if u.kind == "item"]
+    assert first.span == second.span and first.tokens == second.tokens
+    assert {"forecast", "board"} <= first.tokens and "board" not in third.tokens
