@@ -484,7 +484,8 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     asked role, and neither the question nor the quote hedges or negates."""
     if part.cands[0] is not best or BARE_REPLY.match(best.text):
         return False
-    if not (best.coverage >= 0.6 or best.aspect >= 0.5 or (best.coverage >= 0.4 and best.aspect >= 0.3)):
+    if not (best.coverage >= 0.6 or best.aspect >= 0.5 or (best.coverage >= 0.35 and best.aspect >= 0.4)
+            or (best.coverage >= 0.4 and best.aspect >= 0.3)):
         # it says what was asked, in words or in meaning
         return False
     if q.core_roles and not set(q.core_roles) <= set(best.unit.about) | set(find_roles(best.passage.chunk.text)):

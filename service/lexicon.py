@@ -44,6 +44,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "forecast": ("forecast", "forecasts", "forecasting", "forecasted", "projection", "projections", "predict",
                  "predicts", "predicting", "predicted", "prediction", "predictions"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
+    # what a role is a fit for: "Ideal for large or scaling enterprises", "Suited for mid-sized or growing companies"
+    "fit": ("fit", "fits", "fitting", "suit", "suits", "suited", "suitable", "ideal"),
     # how a role thinks: "an investing mentality", "from an investor's perspective"
     "mentality": ("mentality", "mentalities", "mindset", "mindsets", "outlook", "perspective", "perspectives"),
     # The encoder puts antonyms side by side ("downsides" is closer to "Benefits of a CSO" than to

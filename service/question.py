@@ -128,7 +128,8 @@ _YEAR = re.compile(r"\b(?:what|which)\s+year\b|\bwhen\s+(?:was|were|did)\b.*\b(?
 _COMPANY = re.compile(r"^\s*(?:which|what)\s+(?:company|firm|business|brand|employer|organi[sz]ation)\s+"
                       r"(?:was|were|did|first|invented|created|coined|started|introduced|pioneered|came up)\b",
                       re.IGNORECASE)
-_AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b", re.IGNORECASE)
+_AGE = re.compile(r"\bhow\s+old\b|\b(?:average|typical|usual|median)\s+age\b|\bage\s+of\b|"
+                  r"\b(?:at|by)\s+(?:what|which|wat)\s+age\b|\bwhat\s+age\b", re.IGNORECASE)
 _TENURE = re.compile(r"\btenure\b|\bhow\s+long\b.*\b(?:stay|last|keep|remain|survive)\b|"
                      r"\bhow\s+long\b.*\bbefore\s+(?:they|he|she|you|one|a|an|the)\b.*\b(?:leave|quit|move|go)\b",
                      re.IGNORECASE)
@@ -316,6 +317,8 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # to your executive management and board")
     (r"\b(?:present|pitch|send|hand|deliver|submit|show)(?:s|es|ed|ing)?\s+"
      r"((?:it|them|that|this|those|these|(?:the|their|his|her|its|our|those|these)\s+[\w-]+))\s+to\b", r"report \1 to"),
+    # a role "added" is hired ("why would we add a CSO?")
+    (r"\badd(?:s|ed|ing)?\b(?=\s+(?:a|an|another|the|our|one)\s+(?:cso|cro|vp|chief|head|sales\s+leader))", "hire"),
     # to "deal with" someone is to work with them (not the deals a role closes)
     # ("what's the deal with the CSO?" asks about the CSO)
     (r"(?<!\bthe )(?<!\ba )\bdeal(?:s|ing|t)?\s+(?:with\b|w/(?!\w))", "work with"),
@@ -673,6 +676,9 @@ def answer_type(text: str, roles: list[str]) -> str:
     return "fact"
 
 
+# a statement, then the question after a comma: "we're a 30-person startup, do we need a CSO yet?"
+_CLAUSE_QUESTION = re.compile(r",\s+(?=(?:so\s+)?(?:do|does|should|shall|would|is|are|can|could|what|which|who|how|"
+                              r"when|why)\b[^,]*\?\W*$)", re.IGNORECASE)
 _HOW_COME = re.compile(r"\bhow\s+come\b", re.IGNORECASE)
 # a yes/no question's other answer, no: "..., or is that someone else's job?", "... or nah"
 OR_NOT = re.compile(r",?\s+or\s+(?:(?:is|are|does|do|would|will)\s+(?:that|it|this|they)\b|"
@@ -777,7 +783,10 @@ def analyze(text: str) -> Question:
         asked = _WATCHES.sub("track", _NUMBERS.sub("metrics", asked))
     # "Sales drives all our revenue. Should we get a CSO?": the situation first, the question last
     sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
-    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else asked, roles)
+    # (and "we're a 30-person startup, do we need a CSO yet?": the question after the comma)
+    clause = _CLAUSE_QUESTION.search(asked) if not _QUESTION_OPENING.match(asked) else None
+    kind = answer_type(sentences[-1] if len(sentences) > 1 and sentences[-1].endswith("?") else
+                       asked[clause.end():] if clause else asked, roles)
     asked = _without_glosses(_HOW_COME.sub("why", asked))  # ("how come?" asks why: "come" is no topic)
     if kind == "yesno":  # "do CSOs coach the reps, or is that beneath them?": the other answer is no topic
         asked = _OR_JUST_LEADS.sub("", OR_NOT.sub("", asked))

@@ -1040,3 +1040,12 @@ def test_two_things_asked_at_once_get_a_quote_each(real_assistant: Assistant) ->
 def test_a_pay_part_joined_by_plus_is_no_unknown_kind_of_pay(real_assistant: Assistant) -> None:
     assert not real_assistant.ask("what's a CRO's base salary plus bonus?").abstained
     assert real_assistant.ask("does a CRO get a signing bonus?").abstained
+
+
+def test_an_age_no_article_states_is_not_answered_with_years_of_experience(real_assistant: Assistant) -> None:
+    assert real_assistant.ask("at what age do people usually land their first CSO job?").abstained
+
+
+def test_a_yes_no_question_met_by_a_quote_that_says_it_in_meaning_leads_with_yes(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does a CSO deal with the customers directly?").answer
+    assert answer.startswith("Yes.") and "top customers" in answer

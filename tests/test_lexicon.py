@@ -275,6 +275,10 @@ def test_projections_and_predictions_are_forecasts() -> None:
     assert tokenize("projections") == tokenize("forecasting") == tokenize("predict")
 
 
+def test_what_a_role_fits_is_what_it_is_suited_or_ideal_for() -> None:
+    assert tokenize("fit") == tokenize("suited") == tokenize("ideal")
+
+
 def test_a_package_is_pay() -> None:
     assert tokenize("package") == tokenize("packages") == tokenize("salary")
 

@@ -710,3 +710,17 @@ def test_dealing_with_someone_is_no_deal() -> None:
 def test_what_is_presented_to_someone_is_reported_to_them() -> None:
     q = analyze("who does the VP of Sales present the forecast to?")
     assert q.answer_type == "role" and {"report", "forecast"} <= set(q.aspect)
+
+
+def test_a_question_after_a_statement_and_a_comma_is_typed_by_its_own_words() -> None:
+    assert analyze("we're a 40-person company, do we need a CRO yet?").answer_type == "condition"
+    assert analyze("for a SaaS company, what does a CRO do?").answer_type != "condition"
+
+
+def test_at_what_age_asks_for_an_age() -> None:
+    assert analyze("at what age do most people become a CRO?").quantity == "age"
+
+
+def test_a_role_added_is_hired() -> None:
+    assert "hire" in analyze("why would we add a CRO if we already have a CSO?").aspect
+    assert "hire" not in analyze("what does a CRO add to the team?").aspect
