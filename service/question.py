@@ -578,6 +578,8 @@ def asked_term(text: str) -> str:
     if not m or find_roles(text):
         return ""
     term = (m.group("term") or m.group("computed") or m.group("short")).strip()
+    # ("what does the shared resources one mean?": the item of the last answer labelled "Shared Resources")
+    term = re.sub(r"\s+(?:one|ones|bit|part|item|point|thing)$", "", term, flags=re.IGNORECASE)
     bare = re.sub(r"\([^()]*\)", " ", term)
     return term if 0 < len(bare.split()) <= 4 and tokenize(bare) else ""
 

@@ -501,6 +501,7 @@ def test_the_term_a_question_asks_the_meaning_of() -> None:
     assert asked_term("what's a whitespace exercise exactly?") == "whitespace exercise"
     assert asked_term("what does EBITDA stand for?") == "EBITDA"
     assert asked_term("so what is quota attainment anyway?") == "quota attainment"
+    assert asked_term("what does the shared resources one mean?") == "shared resources"  # (an item of the last answer)
     assert asked_term("how do you calculate EBITDA margin?") == "EBITDA margin"
     # a role's definition, something asked of "the ...", a longer question: no term
     for question in ("what is a CRO?", "whats the salary?", "what are the benefits?",
