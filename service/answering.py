@@ -738,7 +738,8 @@ _GLOSS = re.compile(r"\s*\([^()]*\)")
 _TERM_UNITS = 3  # a term asked the meaning of is the articles' own when every word of it is in more units
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
-_COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s?down|mix)\b", re.IGNORECASE)
+_COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s?down|mix|beyond|besides|on top of|"
+                       r"in addition to|apart from|aside from|other than)\b", re.IGNORECASE)
 _PAY_PART = re.compile(r"\b(?:bonus\w*|commission\w*|equity|profit-sharing|incentives?|base salary|stock)\b",
                        re.IGNORECASE)
 _FAMILY_CACHE = 20_000

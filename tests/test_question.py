@@ -725,3 +725,9 @@ def test_at_what_age_asks_for_an_age() -> None:
 def test_a_role_added_is_hired() -> None:
     assert "hire" in analyze("why would we add a CRO if we already have a CSO?").aspect
     assert "hire" not in analyze("what does a CRO add to the team?").aspect
+
+
+def test_what_comes_on_top_of_the_base_asks_what_pay_is_made_of() -> None:
+    q = analyze("how are VPs of Sales paid beyond their base salary?")
+    assert q.basis and q.answer_type != "amount"
+    assert analyze("what does a CRO get on top of the base?").basis
