@@ -65,7 +65,9 @@ _SHOULD_WE_HIRE = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:sh
                              r"(?:get|hire|need|bring|add|recruit|appoint|go\s+with|pick|consider)\b", re.IGNORECASE)
 # whether a role suits the asker: "a good fit", "the right call", "make sense", "worth it" (for us)
 _FITS_US = re.compile(r"\b(?:(?:good|right|great|smart|best|wise)\s+(?:fit|choice|call|move|idea|option|hire|pick)|"
-                      r"makes?\s+sense|worth\s+it|right\s+for)\b", re.IGNORECASE)
+                      r"makes?\s+sense|worth\s+it|right\s+for|"
+                      # or too much for us: "is a CSO overkill for a company our size?"
+                      r"overkill|too\s+(?:early|soon|much|big)|premature)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:us|we|we're|our|ours|me|my|i)\b", re.IGNORECASE)
 _EXEC = re.compile(r"\b(?:exec\w*|c-level|c-suite|leader\w*|vp)\b", re.IGNORECASE)  # a sales leader, no role named
 # which of two roles ranks higher ("who's more senior, the CRO or the CSO?")

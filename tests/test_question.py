@@ -731,3 +731,8 @@ def test_what_comes_on_top_of_the_base_asks_what_pay_is_made_of() -> None:
     q = analyze("how are VPs of Sales paid beyond their base salary?")
     assert q.basis and q.answer_type != "amount"
     assert analyze("what does a CRO get on top of the base?").basis
+
+
+def test_whether_a_role_is_overkill_for_us_asks_when_it_fits() -> None:
+    assert analyze("is a CSO overkill for a company like ours?").answer_type == "condition"
+    assert analyze("would a CRO be premature for us?").answer_type == "condition"
