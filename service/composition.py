@@ -327,6 +327,17 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         parts.append(_Part([best], _with_role(best, render(best, _columns(q, best)), q)))
     used = {c.unit.row for p in parts for c in p.cands}
     words = sum(_words(p.text) for p in parts)
+
+    def add(cand: Candidate, text: str) -> bool:
+        """Quote `cand` as `text` when it fits in what is left of the answer's words."""
+        nonlocal words
+        if words + _words(text) > cfg.max_words:
+            return False
+        parts.append(_Part([cand], text))
+        used.add(cand.unit.row)
+        words += _words(text)
+        return True
+
     # a list question answered by a sentence that lists nothing ("A CRO ... oversees the entire revenue
     # process.") goes on in the next sentence when that one continues it ("Their domain blends sales, ...")
     lists_nothing = q.answer_type == "list" and best.unit.kind in ("text", "faq") and not _ENUMERATES.search(best.text)
@@ -361,11 +372,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         naming = next((c for c in cands[1:] if c.score >= best.score - cfg.role_margin and _names_role(c, q)
                        and _near_aspect(c) and c.unit.row not in used), None)
         if naming:
-            text = _with_role(naming, render(naming, _columns(q, naming)), q)
-            if words + _words(text) <= cfg.max_words:
-                parts.append(_Part([naming], text))
-                used.add(naming.unit.row)
-                words += _words(text)
+            add(naming, _with_role(naming, render(naming, _columns(q, naming)), q))
     # "what does 'investing mentality' mean?" met by the sentence that uses the term: the one that explains it
     # ("... from an investor's perspective. This means taking into account your partners ...") comes with it
     if _MEANING.search(q.text) and not any(_EXPLAINS.search(c.text) for p in parts for c in p.cands):
@@ -412,11 +419,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
                     used.update(c.unit.row for c in listed.cands)
                     words += _words(listed.text)
                     break
-                text = _with_role(cand, render(cand, _columns(q, cand)), q)
-                if words + _words(text) <= cfg.max_words:
-                    parts.append(_Part([cand], text))
-                    used.add(cand.unit.row)
-                    words += _words(text)
+                add(cand, _with_role(cand, render(cand, _columns(q, cand)), q))
                 break
     # A question that asks two things at once ("degree + years of experience?", "what do they earn and who do
     # they report to?"): a word of the aspect no quoted unit has is answered by the best unit that has it
@@ -428,11 +431,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
                           and c.score >= best.score - _PART_MARGIN), None)
             if found is None or len(parts) >= cfg.max_sentences:
                 continue
-            text = _with_role(found, render(found, _columns(q, found)), q)
-            if words + _words(text) <= cfg.max_words:
-                parts.append(_Part([found], text))
-                used.add(found.unit.row)
-                words += _words(text)
+            if add(found, _with_role(found, render(found, _columns(q, found)), q)):
                 had |= found.unit.tokens
     for cand in cands[1:]:
         if len(parts) >= cfg.max_sentences or cand.score < best.score - cfg.extra_margin:
@@ -463,11 +462,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
             if named == text:
                 continue
             text = named
-        if words + _words(text) > cfg.max_words:
-            continue
-        parts.append(_Part([cand], text))
-        used.add(cand.unit.row)
-        words += _words(text)
+        add(cand, text)
     # Passages keep the order they were first chosen in; units of one passage read best in their order.
     order: dict[int, int] = {}
     for p in parts:
