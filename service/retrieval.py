@@ -423,11 +423,12 @@ class Retriever:
             for part in reversed((chunk.section or "").split(" > ")):
                 primary = primary or set(find_roles(part))
             every = frozenset(find_roles(chunk.context_text(with_title=False)))
+            own = frozenset(find_roles(chunk.text))
             if not every and _ROLE_CLASS.search(chunk.context_text(with_title=False)):
                 # what is said of sales leaders in general is said of each of them ("How can leveraging AI
                 # tools benefit sales leaders?" answers a question about the CRO's AI tools)
-                every = frozenset(CORE_ROLES)
-            cached = (frozenset(primary) or every, every, frozenset(find_roles(chunk.text)) or every)
+                every = own = frozenset(CORE_ROLES)
+            cached = (frozenset(primary) or every, every, own)
             self._roles[row] = cached
         return cached
 
