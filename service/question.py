@@ -322,6 +322,10 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # to your executive management and board")
     (r"\b(?:present|pitch|send|hand|deliver|submit|show)(?:s|es|ed|ing)?\s+"
      r"((?:it|them|that|this|those|these|(?:the|their|his|her|its|our|those|these)\s+[\w-]+))\s+to\b", r"report \1 to"),
+    # telling whether something works is measuring its effectiveness ("how does a CRO tell if the revenue stuff is
+    # actually working?": "key performance indicators (KPIs) to evaluate the effectiveness of ...")
+    (r"\b(?:tell|know|see|check|judge|gauge)\s+(?:if|whether)\s+[^?]*?\b(?:(?:is|are|it's|its)\s+)?"
+     r"(?:actually\s+|really\s+)?(?:working|paying\s+off|succeeding)\b", "measure the effectiveness"),
     # a role "added" is hired ("why would we add a CSO?")
     (r"\badd(?:s|ed|ing)?\b(?=\s+(?:a|an|another|the|our|one)\s+(?:cso|cro|vp|chief|head|sales\s+leader))", "hire"),
     # to "deal with" someone is to work with them (not the deals a role closes)

@@ -681,7 +681,8 @@ def test_a_bracket_naming_roles_and_the_asker_s_case_stay() -> None:
                                              ("whats bad about going with a CRO", "drawback"),
                                              ("for us, does the CSO or the CRO matter more?", "import"),
                                              ("who is the head honcho of a sales org?", "highest"),
-                                             ("does a VP of sales do big-picture planning", "strateg")])
+                                             ("does a VP of sales do big-picture planning", "strateg"),
+                                             ("how can a CSO know if the new sales plan is working?", "effect")])
 def test_an_idiom_is_asked_in_the_articles_words(text: str, plain: str) -> None:
     assert any(t.startswith(plain) for t in analyze(text).aspect)
 
