@@ -32,7 +32,7 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import Question, asked_term, asking_text, asks_identity, asks_line_between
+from service.question import ON_TOP_OF, Question, asked_term, asking_text, asks_identity, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
@@ -598,6 +598,8 @@ _GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in b
 def _glossed_words(text: str) -> set[str]:
     """The tokens of the words `text` spells out in brackets ("M&A (mergers and acquisitions)": "m&a")."""
     return {t for m in _GLOSSED.finditer(text) for t in tokenize(m.group(1))}
+
+
 _CONTRAST = re.compile(r"\b(?:while|whereas|unlike|in contrast|on the other hand|rather than|instead|but|more|less)\b"
                        r"|;", re.IGNORECASE)
 _SAME_BOSS = re.compile(r"\breport\w*\s+(?:directly\s+)?to\s+(?:the\s+)?(?:same|different|similar)\b", re.IGNORECASE)
@@ -738,8 +740,8 @@ _GLOSS = re.compile(r"\s*\([^()]*\)")
 _TERM_UNITS = 3  # a term asked the meaning of is the articles' own when every word of it is in more units
 _STATES_BASIS = re.compile(r"\b(?:based on|tied to|depend\w* on|driven by|linked to|incentivized|measured (?:on|by)|"
                            r"in line with)\b", re.IGNORECASE)
-_COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s?down|mix|beyond|besides|on top of|"
-                       r"in addition to|apart from|aside from|other than)\b", re.IGNORECASE)
+_COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s?down|mix|" + ON_TOP_OF + r")\b",
+                       re.IGNORECASE)
 _PAY_PART = re.compile(r"\b(?:bonus\w*|commission\w*|equity|profit-sharing|incentives?|base salary|stock)\b",
                        re.IGNORECASE)
 _FAMILY_CACHE = 20_000

@@ -278,14 +278,12 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
             and analyze(previous).answer_type == "role"):
         # "and for sustainable long-term growth?" after "which role is better if we need fast sales growth?": the
         # same choice, in the new case instead of the old one
-        choice = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
-        return f"{choice}, {need.group('word').lower()} {need.group('case')}?"
+        return _in_case(previous, need.group("word"), need.group("case"))
     changes = _CHANGES_IF.match(question)
     if changes and not _PRONOUN.search(changes.group("case")) and _core_roles(previous):
         # "does that change if we also hire a CRO?" after "who does the CSO report to?": the same question, in
         # the new case ("who does the CSO report to, if we also hire a CRO?")
-        again = _CASE_CLAUSE.sub("", previous).rstrip(" ?.,")
-        return f"{again}, {changes.group('word').lower()} {changes.group('case')}?"
+        return _in_case(previous, changes.group("word"), changes.group("case"))
     standalone = _rewrite(question, history, previous, partner)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)
@@ -352,6 +350,11 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         if asked:
             return f"{standalone.rstrip()} ({' '.join(asked)})"
     return standalone
+
+
+def _in_case(previous: str, word: str, case: str) -> str:
+    """`previous` asked again in another case: its own case clause ("if ...", "for ...") replaced by `case`."""
+    return f"{_CASE_CLAUSE.sub('', previous).rstrip(' ?.,')}, {word.lower()} {case}?"
 
 
 def _rewrite(question: str, history: Sequence[Turn], previous: str,

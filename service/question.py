@@ -86,12 +86,13 @@ _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|mo
                      # "right before they make VP": become one
                      r"vp|vps|svp|evp|cro|cso|c-level|director|partner|chief|exec\w*|it\s+to)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
+# what is added to something: "beyond base salary", "on top of the base"
+ON_TOP_OF = r"(?:beyond|besides|on\s+top\s+of|in\s+addition\s+to|apart\s+from|aside\s+from|other\s+than)"
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
 _BASIS = re.compile(r"\b(?:tied|based|depend\w*|structur\w*|determin\w*|made up|consist\w*|calculated|set|"
                     r"incentivi[sz]ed|reward(?:s|ed)?|bonused|measured|components?|break\s?down|what else|"
                     # what comes on top of the base: "how are CSOs paid beyond base salary?"
-                    r"(?:beyond|besides|on\s+top\s+of|in\s+addition\s+to|apart\s+from|aside\s+from|other\s+than)\s+"
-                    r"(?:the\s+|their\s+|a\s+)?base)\b",
+                    + ON_TOP_OF + r"\s+(?:the\s+|their\s+|a\s+)?base)\b",
                     re.IGNORECASE)
 _DURATION = re.compile(r"\bhow\s+(?:many\s+years|long|much\s+(?:more\s+)?(?:experience|time))\b|\byears?\s+of\b",
                        re.IGNORECASE)
