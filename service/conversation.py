@@ -419,7 +419,13 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         # (no line stated: "the more senior role" after "hire a VP of Sales first, ... introduce a CSO" is
         # the chief, by title)
         top = bool(ranked.group("top"))
-        picked = (line[1] if top else line[0]) if line else _by_title(history, top)
+        picked = (line[1] if top else line[0]) if line else ""
+        weighed_pair = set(_core_roles(previous))
+        if len(weighed_pair) == 2 and picked not in weighed_pair:
+            # "the higher one" after "CRO vs VP of Sales: which is higher up?" is one of those two, even when
+            # the answer's line runs from one of them to a third ("report to the CSO or CRO")
+            picked = _by_title(weighed_pair, top)
+        picked = picked or _by_title({r for turn in history for r in find_roles(turn.content) if r in CORE_ROLES}, top)
         if picked:
             resolved = f"{question[:ranked.start()]}{short_name(picked)}{question[ranked.end():]}"
             # ("and the one above them?" is "and the CSO?": the previous question, of the CSO)
@@ -477,6 +483,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
                   or (offered_roles if len(offered_roles) > 1 else []) or (weighed if len(weighed) > 1 else [])
                   or earlier or weighed or find_roles(previous))
         place = {"first": 0, "former": 0, "second": 1, "latter": 1, "last": -1}[ordinal.group(1).lower()]
+        if len(listed) > 1 and _PAIR_RELATION.search(question):
+            # "once we add the second one, who reports to who?": how the two stand to each other
+            pair = " and ".join(short_name(r) for r in listed[:2])
+            return f"{question[:ordinal.start()]}both ({pair}){question[ordinal.end():]}"
         if len(listed) > max(place, -place - 1):
             resolved = f"{question[:ordinal.start()]}{short_name(listed[place])}{question[ordinal.end():]}"
             # ("and the last one?" is "and the VP of Sales?": the previous question, of that role)
@@ -493,7 +503,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         elif len(set(prev_roles) & CORE_ROLES) == 1:
             earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in prev_roles]
             pair_roles = [prev_roles[0], earlier[-1]] if earlier else []
-        if pair_roles:
+        elif _ONE_THE_OTHER.search(question):
+            # "so does one replace the other?": the two roles just asked about
+            pair_roles = [r for r in dict.fromkeys(asked_before) if r in CORE_ROLES][:2]
+        if len(pair_roles) == 2:
             pair = " and ".join(short_name(r) for r in pair_roles)
             return _BOTH.sub(lambda m: f"{m.group(0)} ({pair})", question, count=1)
     # ("does the CRO do something similar?" asks whether it does: what the last answer said, below)
@@ -597,7 +610,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     return question
 
 
-_BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b", re.IGNORECASE)
+# ("does one replace the other?" is about the pair too)
+_ONE_THE_OTHER = re.compile(r"\bone(?=\s+(?:[\w'-]+\s+){0,4}?the\s+other\b)", re.IGNORECASE)
+_BOTH = re.compile(r"\b(?:both(?: of them)?|(?:the|those|these) two(?: of them)?)\b|" + _ONE_THE_OTHER.pattern,
+                   re.IGNORECASE)
 # "whichever one we hire", "either of them": the pair just weighed, not one chosen from it
 _EITHER = re.compile(r"\b(?:whichever|either)\b", re.IGNORECASE)
 # "who gets paid more?", "which is more senior?": a role asked for by a degree, of the roles asked in turn
@@ -642,6 +658,8 @@ _ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNO
 # ("the other C-level revenue role": a few words may describe it)
 _OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:[a-z-]+\s+){0,3}?(?:one|role|position|exec\w*|title|guy|person)\b",
                     re.IGNORECASE)
+# what two roles are to each other: "who reports to who(m)?", "how do they work together?"
+_PAIR_RELATION = re.compile(r"\bto\s+whom?\b|\beach\s+other\b|\bone\s+another\b|\btogether\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"\b(?:the\s+)?(first|second|last|former|latter)"
                       r"(?:(?:\s+one)?\s+of\s+(?:those|them|these|the two)|\s+one)\b", re.IGNORECASE)
 
@@ -711,10 +729,9 @@ def _chosen_role(answer: str, options: list[str], question: str, guess: bool = T
     return next((r for r in find_roles(answer) if r in options), "")
 
 
-def _by_title(history: Sequence[Turn], top: bool) -> str:
-    """Of the core roles the conversation named (questions and answers), the one alone at the top (or the
+def _by_title(named: set[str], top: bool) -> str:
+    """Of `named` roles (say, the core roles the conversation named), the one alone at the top (or the
     bottom) by title: a chief above a vice president. "" when two share that end or all share one level."""
-    named = {r for turn in history for r in find_roles(turn.content) if r in CORE_ROLES}
     level = {r: _title_level(r) for r in named}
     if len(set(level.values())) < 2:
         return ""

@@ -58,7 +58,7 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
                  # what a new role meets: "Can face resistance from established leaders"
                  "pushback", "resistance", "friction", "obstacle", "obstacles", "hurdle", "hurdles", "headwinds"),
     "benefit": ("benefit", "benefits", "upside", "upsides", "advantage", "advantages", "pros", "perk", "perks",
-                "strength", "strengths", "positives"),
+                "strength", "strengths", "positives", "payoff", "payoffs"),
 }
 _GROUP_OF = {w: g for g, words in TERM_GROUPS.items() for w in words}
 
@@ -127,9 +127,9 @@ _REPLACED = frozenset({"w/", "w/o", "w", "diff", "btwn", "b/w", "accts", "acct",
 # (and what a hire costs the company: "what would a CSO cost us?")
 TAKE_HOME = (r"\b(?:takes?|taking|took)\s+home\b|\btake-home\b|\brak(?:e|es|ing)\s+in\b|"
              r"\bcosts?\s+(?:us|me|you|the company|our company|a company|the business)\b")
-# "how much does a CRO make/take home" asks for pay; "how much experience" does not
+# "how much does a CRO make/take home" asks for pay; "how much (sales) experience" does not
 HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
-                          r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:experience|time|travel|work|training|"
+                          r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:[a-z-]+\s+)?(?:experience|time|travel|work|training|"
                           r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
                           # followed by a verb, a pronoun, a role or a word of pay; "how much PTO/equity" is
                           # something else that comes in amounts

@@ -86,6 +86,9 @@ _AMOUNT = re.compile(_MONEY + r"|\bmak(?:e|es|ing)\b(?!\s+(?:(?:more|much|any|mo
                      # "right before they make VP": become one
                      r"vp|vps|svp|evp|cro|cso|c-level|director|partner|chief|exec\w*|it\s+to)\b)", re.IGNORECASE)
 _PAY = re.compile(_MONEY + r"|\bincome\b", re.IGNORECASE)  # pay words without "make" (which also makes sense)
+# how a role brings something about: "how do CSOs make accurate projections?" ("how do CROs make money?" is pay)
+_HOW_MAKE = re.compile(r"\bhow\s+(?:do|does|did|can|could|would|should|will)\s+(?:[\w'-]+\s+){1,5}?mak(?:e|es|ing)\s+"
+                       r"(?!(?:money|more|less|so\s+much|that\s+much|bank|bucks|a\s+living)\b|\$|\d)\w", re.IGNORECASE)
 # what is added to something: "beyond base salary", "on top of the base"
 ON_TOP_OF = r"(?:beyond|besides|on\s+top\s+of|in\s+addition\s+to|apart\s+from|aside\s+from|other\s+than)"
 # "what is the pay based on / how is it structured" asks about the basis, not an amount
@@ -675,7 +678,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"  # (but "why does the CSO report to the CRO?" asks for the reason)
     if _DURATION.search(text):
         return "duration"
-    if (_AMOUNT.search(text) or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text):
+    if ((_PAY.search(text) or (_AMOUNT.search(text) and not _HOW_MAKE.search(text)) or HOW_MUCH_PAY.search(text))
+            and not _BASIS.search(text)):
         return "amount"
     if _REASON.search(text):
         return "reason"

@@ -656,3 +656,37 @@ def test_their_boss_after_who_reports_to_a_role_is_that_roles_boss() -> None:
     assert "CSO" in rewrite("and who's their boss?", history)
     # (a question on the roles the answer named still points at them: "what do they earn?")
     assert "VP of Sales" in rewrite("what do they earn?", history)
+
+
+def test_the_higher_one_is_one_of_the_two_roles_just_weighed() -> None:
+    # the answer's line runs from the VP of Sales to "the CSO or CRO"; the question weighed the CRO and the VP
+    history = [Turn("user", "CRO vs VP sales - which one is higher up?"),
+               Turn("assistant", "VPs of Sales commonly report directly to the CSO or CRO. [1]")]
+    assert find_roles(rewrite("what parts of the revenue cycle does the higher one own?", history)) == ["cro"]
+    assert find_roles(rewrite("and what does the junior one own?", history)) == ["vpsales"]
+
+
+def test_an_ordinal_with_a_relation_of_the_two_keeps_the_pair() -> None:
+    history = [Turn("user", "should we hire a VP of Sales or a CSO first?"),
+               Turn("assistant", "Companies typically hire a VP of Sales first, then a CSO. [1]")]
+    standalone = rewrite("ok and once we add the second one, who reports to who?", history)
+    assert sorted(find_roles(standalone)) == ["cso", "vpsales"], standalone
+    # (no relation asked: the ordinal is one role)
+    assert find_roles(rewrite("what does the second one earn?", history)) == ["cso"]
+
+
+def test_one_and_the_other_is_the_pair() -> None:
+    history = [Turn("user", "What does the VP of Sales focus on, compared to a CRO?"),
+               Turn("assistant", "A CRO is someone with an investing mentality, while a VP of sales is focused on "
+                                 "bookings. [1]")]
+    assert sorted(find_roles(rewrite("so does one replace the other?", history))) == ["cro", "vpsales"]
+
+
+def test_a_how_question_about_making_something_is_no_pay() -> None:
+    history = [Turn("user", "How do CSOs make accurate sales projections?"),
+               Turn("assistant", "CSOs rely on data-driven insights to make accurate sales projections. [1]")]
+    assert not rewrite("whats the payoff of that for the company?", history).endswith("(pay)")
+    assert analyze("How do CSOs make accurate sales projections?").answer_type != "amount"
+    assert analyze("how much sales experience do you need to become a CSO?").answer_type != "amount"
+    assert analyze("how much does a CSO make?").answer_type == "amount"
+    assert analyze("how do CROs make so much money?").answer_type == "amount"
