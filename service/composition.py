@@ -7,6 +7,7 @@ reads "CRO: He or she must create the comp plan").
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from service.conversation import short_name
 from service.index import Index
 from service.lexicon import ROLES_BY_KEY, find_roles, role_spans, stated_line, tokenize
 from service.question import OR_NOT, Question, analyze
-from service.units import antecedent, conditional, role_columns, states_condition, table_cells
+from service.units import Unit, antecedent, conditional, role_columns, states_condition, table_cells
 
 if TYPE_CHECKING:
     from service.answering import AnswerSettings, Candidate
@@ -599,6 +600,30 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
     return "Yes." if higher == bool(asked.group(1)) else "No."
 
 
+# a question that wants a yes or a no first: "can we ...", "so does the CSO ever ..."
+_YES_NO_OPENING = re.compile(r"^\W*(?:(?:so|and|but|ok(?:ay)?|hm+|wait)\W+)*(?:can|could|does|do|did|is|are|was|were|"
+                             r"will|would|should|may|might|has|have|must)\b", re.IGNORECASE)
+
+
+def _reply_before(q: Question, parts: list[_Part], units: list[Unit], max_words: int) -> Candidate | None:
+    """The FAQ answer's bare "Yes, ..."/"No, ..." right before the sentence that answers a yes/no question,
+    as a candidate of its own, when the answer quotes that sentence and has room for the reply."""
+    if not _YES_NO_OPENING.match(q.text) or not parts or len(parts[0].cands) != 1:
+        return None
+    best = parts[0].cands[0]
+    row = best.unit.row
+    if best.unit.kind != "faq" or row == 0 or any(BARE_REPLY.match(c.text) for p in parts for c in p.cands):
+        return None
+    before = units[row - 1]
+    chunk = best.passage.chunk
+    between = chunk.text[before.sentence.end - chunk.start:best.unit.sentence.start - chunk.start]
+    if (before.kind != "faq" or before.chunk != best.unit.chunk or before.context != best.unit.context
+            or not BARE_REPLY.match(before.text) or between.strip() or before.sentence.start < chunk.start
+            or sum(_words(p.text) for p in parts) + _words(before.text) > max_words):
+        return None
+    return dataclasses.replace(best, unit=before, coverage=0.0)
+
+
 def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettings,
             unsaid: bool = False) -> tuple[str, list[Citation]]:
     """The answer text with [n] markers, and the citations the markers point at (`unsaid`: the question asks
@@ -607,7 +632,15 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")
-    if reach:
+    reply = None if unsaid else _reply_before(q, parts, index.units, cfg.max_words)
+    if reply and reach and reach.split()[0].strip(".,").lower() != reply.text.split()[0].strip(".,").lower():
+        # (a reply worked out from the quote, like "No." to a reporting line asked the wrong way round, wins)
+        reply = None
+    if reply:
+        # "can we have both, and who reports to whom?" met by "Typically, the CSO would report to the CRO" in
+        # an FAQ answer that opens "Yes, especially in large organizations.": the reply leads
+        parts.insert(0, _Part([reply], reply.text))
+    elif reach:
         parts[0].text = f"{reach} {parts[0].text}"
     elif q.answer_type == "yesno" and not unsaid and _affirms(q, cands[0], parts[0]):
         parts[0].text = f"Yes. {parts[0].text}"
