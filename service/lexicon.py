@@ -101,6 +101,7 @@ ABBREVIATIONS: dict[str, str] = {
     "re:": "about", "opps": "opportunities", "opp": "opportunity", "oppty": "opportunity", "opptys": "opportunities",
     # sales jargon: a "logo" is a customer won
     "new logos": "new sales", "new logo": "new sale", "day2day": "day-to-day", "hypergrowth": "high-growth",
+    "day 2 day": "day-to-day", "p n l": "P&L", "p and l": "P&L", "p & l": "P&L", "abt": "about",
     # sales jargon: a company's "big accounts" are its top customers (the articles: "top customers", "major
     # clients", "key customers"; an "account executive" is a job)
     **{f"{size} {word}": "top customers" for size in ("big", "biggest", "key", "major", "top", "large", "largest",
@@ -119,7 +120,8 @@ _REPLACED = frozenset({"w/", "w/o", "w", "diff", "btwn", "b/w", "accts", "acct",
                        "biz", "yr", "yrs", "exp", "mgr", "mgmt", "rev", "vpos", "commish",
                        "shd", "shld", "shud", "wat", "wut", "avg", "approx", "exec", "execs", "xp", "gen",
                        "collab", "x-functional", "xfn", "wats", "org chart", "gr8", "rn", "b4",
-                       "incl", "desc", "mkts", "mkt", "new logos", "new logo", "day2day",
+                       "incl", "desc", "mkts", "mkt", "new logos", "new logo", "day2day", "day 2 day", "p n l",
+                       "p and l", "p & l", "abt",
                        "hypergrowth", "ops", "tech", "re:", "opps", "opp", "oppty", "opptys"})
 
 
