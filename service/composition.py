@@ -179,6 +179,12 @@ _MEANING = re.compile(r"\bmean(?:s|t|ing)?\b|\bwhat\b.*['‘\"“]\w[^'’\"”?
 # a sentence that explains: "This means taking into account ...", "..., i.e. ...", "in other words"
 _EXPLAINS = re.compile(r"^\s*(?:this|that|it)\s+means\b|\bi\.e\.|\bin other words\b|\brefers to\b", re.IGNORECASE)
 _EXPLAIN_DEPTH = 8  # how far down the candidates an explaining sentence is looked for
+# a question for a product by its name: "any particular sales tool you'd recommend?", "what software should they use?"
+_ASKS_PRODUCT = re.compile(r"\b(?:tools?|software|platforms?|crms?|apps?|products?|vendors?|technology|tech|stack)\b",
+                           re.IGNORECASE)
+# a sentence that opens with a name of two words or more: "Salesforce Sales Cloud is designed to ..."
+_NAME_START = re.compile(r"^(?!(?:The|A|An|This|That|These|Those|It|Its|They|Their|He|She|In|By|For|With|As|To|When|"
+                         r"While|If|Chief|Vice|VP|VPs|CSO|CRO|CSOs|CROs)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _REMARK = re.compile(r"^\s*(?:This|That)\s+(?:is|was|'s)\b")
 _FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)
@@ -355,9 +361,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
     # same role as its subject ("A CSO will make expansion plans ...")
     means_go_on = bool(_HOW.match(q.text)) and bool(_HANDS_OVER.search(best.text)) and any(
         _goes_on(c, best) for c in cands)
+    # "is there a particular sales tool for a CSO?" met by "they need the right sales technology ...": the product
+    # is named in the next sentence ("Salesforce Sales Cloud is designed to ...")
+    product_goes_on = bool(_ASKS_PRODUCT.search(q.text)) and any(
+        _follows(c, best) and _NAME_START.match(c.text) for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
             lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
-            reason_goes_on or remark or means_go_on or topic):
+            reason_goes_on or remark or means_go_on or product_goes_on or topic):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
         following = next((c for c in cands if _follows(c, best)), None)

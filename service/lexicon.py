@@ -43,6 +43,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     # "to make accurate sales projections", "predict future sales": a forecast in other words
     "forecast": ("forecast", "forecasts", "forecasting", "forecasted", "projection", "projections", "predict",
                  "predicts", "predicting", "predicted", "prediction", "predictions"),
+    # what a role works with: "the right sales technology", "the technology and tools needed"
+    "technology": ("technology", "technologies", "tool", "tools", "software", "platform", "platforms", "stack"),
     "hire": ("hire", "hiring", "hired", "recruit", "appoint", "appointing"),
     # what a role is a fit for: "Ideal for large or scaling enterprises", "Suited for mid-sized or growing companies"
     "fit": ("fit", "fits", "fitting", "suit", "suits", "suited", "suitable", "ideal"),

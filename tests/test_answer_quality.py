@@ -1061,3 +1061,11 @@ def test_an_faq_reply_before_the_quoted_sentence_leads_a_yes_no_answer(real_assi
     # a question that wants no yes or no gets no bare reply
     answer = real_assistant.ask("who does the CSO report to when there is a CRO?").answer
     assert not answer.startswith("Yes")
+
+
+def test_a_question_for_a_product_goes_on_to_the_sentence_that_names_it(real_assistant: Assistant) -> None:
+    # "they need the right sales technology" names no product; the next sentence does
+    answer = real_assistant.ask("any specific sales platform you'd recommend for a CSO?").answer
+    assert "Salesforce Sales Cloud" in answer
+    # (no product asked: the sentence after stays out)
+    assert "Salesforce" not in real_assistant.ask("how does a CSO grow revenue?").answer
