@@ -708,6 +708,8 @@ def _has_quantity(quantity: str, unit: Unit) -> bool:
         return noun in text.lower()
     if kind == "name":  # a name: a capitalized word inside the sentence that is no role, title or acronym
         return any(n.lower() not in _NOT_NAMES for n in _names(text))
+    if kind == "amount":  # an amount of the asked thing: a number, and the thing in the same unit
+        return noun in unit.tokens and bool(re.search(rf"\$|\b{_NUMBER}\b", unit.text))
     if kind != "count":
         return bool(_QUANTITY_SHAPES[kind].search(text))
     # a number that counts the asked noun: "10 direct reports", "two to three years"

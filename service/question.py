@@ -709,6 +709,18 @@ _NEGATED = re.compile(r"\b(?:no|without|not|never|lacks?|lacking|haven[’']?t g
                       r"not\s+(?:having|getting|hiring|adding))\s+(?:(?:a|an|the|any|our|their)\s+)?$", re.IGNORECASE)
 
 
+# an amount of a thing: "how much equity does a CRO get?", "at what ARR should we hire a CRO?" ("how much
+# bonus" is pay, which the articles give as totals "including bonuses"; "how much experience" a duration)
+_HOW_MUCH_OF = re.compile(r"\bhow\s+much\s+([a-z-]+)\s+(?:do|does|did|is|are|will|would|should|can|could|might|may|"
+                          r"to|has|have)\b|\bat\s+what\s+(arr|mrr|revenue|run[- ]rate|valuation|headcount)\b",
+                          re.IGNORECASE)
+_NO_AMOUNT_OF = frozenset((
+    "salary", "revenue", "bonus", "bonuses", "commission", "commissions", "incentive", "incentives", "ote", "base",
+    "total", "money", "cash", "dough", "more", "less", "time", "experience", "work", "travel", "training", "education",
+    "influence", "say", "power", "authority", "responsibility", "control", "of", "the", "a", "an", "it", "that",
+    "this"))
+
+
 def asked_quantity(text: str) -> str:
     """What a quantity question needs in its answer ("count:report direct", "percent", "year", ...)."""
     if _PERCENT.search(text):
@@ -728,6 +740,11 @@ def asked_quantity(text: str) -> str:
         return "time"
     if _CLOCK.search(text):
         return "clock"
+    thing = _HOW_MUCH_OF.search(text)
+    if thing:
+        noun = (thing.group(1) or thing.group(2)).lower()
+        if noun not in _NO_AMOUNT_OF and not set(tokenize(noun)) & {"salary", "experience"}:
+            return f"amount:{tokenize(noun)[0] if tokenize(noun) else noun}"
     m = _COUNT.search(text + " ")
     if m:
         phrase = []

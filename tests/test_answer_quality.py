@@ -1069,3 +1069,11 @@ def test_a_question_for_a_product_goes_on_to_the_sentence_that_names_it(real_ass
     assert "Salesforce Sales Cloud" in answer
     # (no product asked: the sentence after stays out)
     assert "Salesforce" not in real_assistant.ask("how does a CSO grow revenue?").answer
+
+
+def test_an_amount_of_a_thing_no_article_counts_is_not_answered_with_pay(real_assistant: Assistant) -> None:
+    # the articles give salaries and totals, never an amount of equity or a revenue mark for hiring
+    for question in ("how much equity would a CSO typically get?", "at what ARR do you bring in a CRO?"):
+        answer = real_assistant.ask(question)
+        assert answer.abstained and "no amount stated" in answer.reason, answer.answer
+    assert not real_assistant.ask("how much bonus can a CSO get?").abstained

@@ -106,6 +106,10 @@ def test_a_negated_role_is_set_aside() -> None:
     ("which company stage suits a CRO?", ""),
     ("what does a CRO do", ""),
     ("how much does a VP of Sales earn", ""),
+    ("how much equity does a CRO get?", "amount:equiti"),  # an amount of a thing: a number with that thing
+    ("at what ARR should we hire a CRO?", "amount:arr"),
+    ("how much bonus does a CSO get?", ""),  # (pay: the articles give totals "including bonuses")
+    ("how much sales experience does a CSO need?", ""),
 ])
 def test_the_quantity_a_question_asks_for(question: str, quantity: str) -> None:
     assert analyze(question).quantity == quantity
