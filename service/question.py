@@ -213,10 +213,12 @@ _CONDITION = re.compile(r"^\s*(?:(?:ok|okay|so|and|but|then)\s*,?\s+){0,2}(?:whe
                         r"organi[sz]ations|firms)\b(?!\s+(?:have|has|use|pay|call)\b))\b",
                         re.IGNORECASE)
 # (with a word that only insists: "what's a CRO exactly?", "what even is a CSO?")
-_DEFINITION = re.compile(r"^\s*(?:what(?:\s+(?:exactly|even|actually))?(?:'s|s| is| are)\b\s*"
+_DEFINITION = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|um+|hey|then|but)\W+)*"
+                         r"(?:what(?:\s+(?:exactly|even|actually))?(?:'s|s| is| are)\b\s*"
                          r"(?:(?:exactly|even|actually)\s+)?(?:a|an|the)?(?:\s+(?:exactly|again|actually|really|precisely|anyway|tho|though|then))*"
-                         r"[\s?.!]*$|define\b|"
-                         r"[\s=?.!]*define(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
+                         # ("whats a CRO? define pls")
+                         r"(?:[\s?.!]+define(?:\s+(?:it|this|that|pls|plz|please))*)?[\s?.!]*$|define\b|"
+                         r"[\s=?.!]*(?:define|definition|meaning)(?:\s+(?:it|this|that|pls|plz|please))*[\s?.!]*$|"
                          r"what does .* mean|"
                          r"(?:explain|describe|summari[sz]e|tell me about|give me an overview of)\b)|"
                          + _OVERVIEW.pattern + "|" + _EXPANSION.pattern, re.IGNORECASE)

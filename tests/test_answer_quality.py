@@ -1077,3 +1077,9 @@ def test_an_amount_of_a_thing_no_article_counts_is_not_answered_with_pay(real_as
         answer = real_assistant.ask(question)
         assert answer.abstained and "no amount stated" in answer.reason, answer.answer
     assert not real_assistant.ask("how much bonus can a CSO get?").abstained
+
+
+def test_a_definition_opens_with_a_sentence_that_says_what_the_role_is(real_assistant: Assistant) -> None:
+    # no FAQ defines the VP of Sales; the sentence with the role as subject that says what it does comes first
+    answer = real_assistant.ask("so what's a VP of Sales exactly?").answer
+    assert answer.split("[1]")[0].count("operates within the sales department") == 1, answer
