@@ -657,6 +657,11 @@ def asks_basis(text: str) -> bool:
     return bool(_BASIS.search(re.sub(r"\bset\s+up\b", " ", text, flags=re.IGNORECASE)) and _PAY_WORDS.search(text))
 
 
+# choosing a role: "hiring a CSO", "the better call", "go with a CRO"
+_PICK = re.compile(r"\b(?:hir(?:e|es|ed|ing)|better|pick\w*|choos\w*|prefer\w*|go(?:es|ing)? with|opt\w*|"
+                   r"bring\w* in)\b", re.IGNORECASE)
+
+
 def answer_type(text: str, roles: list[str]) -> str:
     """The kind of answer `text` expects (one of ANSWER_TYPES)."""
     core = [r for r in roles if r in CORE_ROLES]
@@ -673,6 +678,9 @@ def answer_type(text: str, roles: list[str]) -> str:
         if (len(set(core)) == 1 or (not roles and _EXEC.search(text))) and _SHOULD_WE_HIRE.match(text):
             return "condition"
         return "yesno"
+    if len(set(core)) > 1 and _CONDITION.match(text) and _PICK.search(text) and focus_role(text):
+        # "when is hiring a CSO the better call than a CRO?": the case that role fits, not how the two differ
+        return "condition"
     if len(core) > 1 and _COMPARE.search(re.sub(r"\brather than\b", " ", text, flags=re.IGNORECASE)):
         return "comparison"  # (a CSO "rather than" a CRO names the alternative, it compares nothing)
     if (re.search(r"\breport(?:s|ing)?\s+(?:in\s*)?to\b|\bboss\b|\breport(?:s|ing)? (?:line|structure)", text,
@@ -760,7 +768,9 @@ def asked_quantity(text: str) -> str:
     return ""
 
 
-_INSTEAD = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:instead of|rather than|over|and not|but not|not)\W+"
+_INSTEAD = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:instead of|rather than|over|and not|but not|not|"
+                      # "a CSO the better call than a CRO"
+                      r"(?:better|smarter|wiser)(?:\s+(?:call|choice|pick|move|option|fit|bet))?\s+than)\W+"
                       r"(?:(?:a|an|the|our)\s+)?$", re.IGNORECASE)
 
 

@@ -4,7 +4,7 @@ aside) and the expected answer type."""
 import pytest
 
 from service.lexicon import boss_question
-from service.question import analyze, asks_basis, asks_line_between, asks_scope, negated_roles
+from service.question import analyze, asks_basis, asks_line_between, asks_scope, focus_role, negated_roles
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -30,6 +30,8 @@ from service.question import analyze, asks_basis, asks_line_between, asks_scope,
     ("eli5 the VP of Sales role", "definition"),
     ("At what point does a CRO make sense?", "condition"),
     ("Under which circumstances is a VP of Sales enough?", "condition"),
+    ("when is going with a CRO the smarter move than a CSO?", "condition"),  # the case the first role fits
+    ("When does it make sense to bring in a CSO vs a VP of Sales?", "comparison"),  # (no role preferred)
     ("When was the CSO title invented?", "fact"),
     ("What does a CSO make a year?", "amount"),
     ("What is a Chief Revenue Officer?", "definition"),
@@ -743,3 +745,8 @@ def test_what_comes_on_top_of_the_base_asks_what_pay_is_made_of() -> None:
 def test_whether_a_role_is_overkill_for_us_asks_when_it_fits() -> None:
     assert analyze("is a CSO overkill for a company like ours?").answer_type == "condition"
     assert analyze("would a CRO be premature for us?").answer_type == "condition"
+
+
+def test_the_better_call_than_sets_the_second_role_aside() -> None:
+    assert focus_role("is a CSO the better call than a CRO for us?") == "cso"
+    assert focus_role("does a CSO earn more than a CRO?") == ""  # (a comparison keeps both)
