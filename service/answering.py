@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from service.chunking import Chunk, Sentence
-from service.composition import BARE_REPLY, GIVES_REASON, Citation, compose, render
+from service.composition import BARE_REPLY, GIVES_REASON, Citation, compose, follows, render
 from service.index import Index
 from service.lexicon import (
     ABBREVIATIONS,
@@ -129,6 +129,7 @@ class AnswerSettings:
     # 0.3 -> 0.45 +1, 0.6 the same: "CSOs typically occupy senior executive positions" says no line between them)
     line_bonus: float = 0.45
     more_bonus: float = 0.15  # "any others?": units beside the ones the last answer quoted
+    onward_bonus: float = 0.5  # "what's the payoff of that?": the unit right after one the last answer quoted
     quantity_units: int = 5  # a quantity question is answered when one of the best units states that quantity
     name_bonus: float = 0.3  # a unit that uses a name the question asks about ("Salesforce", "Sandler")
     # a unit of an article's opening paragraphs (before its first heading) frames the article ("Whether you're
@@ -333,7 +334,7 @@ class Answerer:
         return out
 
     def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage],
-               extra: list[Passage] | None = None, said: str = "", more: bool = True) -> Answer:
+               extra: list[Passage] | None = None, said: str = "", more: bool = True, onward: bool = False) -> Answer:
         """Compose a cited answer for `question`, or abstain (the reason is kept in the answer).
 
         `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved;
@@ -348,7 +349,13 @@ class Answerer:
                         if c.unit.list_id == cands[0].unit.list_id]
             cands = sorted(cands + siblings, key=lambda c: -c.score)
         quoted = _folded(said) if said else ""
-        if said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
+        if said and onward:
+            # "what's the payoff of that?": the sentence right after a quoted one goes on with it
+            said_cands = [c for c in cands if _quoted_in(c.unit, quoted)]
+            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus)
+                            if c not in said_cands and any(follows(c, d) for d in said_cands) else c for c in cands),
+                           key=lambda c: -c.score)
+        elif said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
             cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
                             for c in cands), key=lambda c: -c.score)
         elif said:  # "any others?": the rest, from where the last answer quoted first

@@ -15,6 +15,7 @@ from service.conversation import (
     answers_so_far,
     asks_for_else,
     asks_for_more,
+    asks_of_said,
     asks_why,
     previous_topic,
     rewrite,
@@ -86,7 +87,7 @@ class Assistant:
         return self._partners.get(role, "")
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
-                said: str = "", more: bool = True) -> Answer:
+                said: str = "", more: bool = True, onward: bool = False) -> Answer:
         """Retrieve for and answer one standalone question (per-stage milliseconds go into `stages`)."""
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone, stages)
@@ -97,7 +98,7 @@ class Assistant:
                                          stages)
         t3 = time.perf_counter()
         extra = self._extras(prepared, passages, mode)
-        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more)
+        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more, onward)
         if len(answer.passages) > shown:
             answer = replace(answer, passages=answer.passages[:shown])
         stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
@@ -166,14 +167,17 @@ class Assistant:
         # ("what else are they responsible for?": what was said weighs less, as for "why?")
         more = asks_for_more(question)
         said = answers_so_far(history) if history and (more or asks_why(question) or asks_for_else(question)) else ""
-        answer = self._answer(standalone, top_k, mode, stages, said, more)
+        # "what's the payoff of that?", "how do they use that info?": what was just said goes on beside it
+        onward = bool(history) and not said and asks_of_said(question)
+        said = answers_so_far(history) if onward else said
+        answer = self._answer(standalone, top_k, mode, stages, said, more, onward)
         weak = (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
         topic = previous_topic(history) if weak else ""
         if topic and topic.lower() not in standalone.lower():
             # "what comes right after the AE step?" after a question on the career ladder: a follow-up that
             # nothing answers (or answers well) on its own is asked again in the topic of the question before it
-            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages, said, more)
+            again = self._answer(f"{standalone.rstrip()} ({topic})", top_k, mode, stages, said, more, onward)
             if not again.abstained and (answer.abstained or again.support > answer.support):
                 answer = again
         t4 = time.perf_counter()

@@ -111,7 +111,7 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-def _follows(cand: Candidate, previous: Candidate) -> bool:
+def follows(cand: Candidate, previous: Candidate) -> bool:
     """Whether `cand` comes right after `previous` in the same passage."""
     if cand.passage.index != previous.passage.index:
         return False
@@ -123,7 +123,7 @@ def _follows(cand: Candidate, previous: Candidate) -> bool:
 def _goes_on(cand: Candidate, previous: Candidate) -> bool:
     """Whether `cand` is the next sentence of `previous`'s paragraph and has a role `previous` speaks of as its
     subject."""
-    if not _follows(cand, previous) or cand.unit.kind not in ("text", "item", "faq"):
+    if not follows(cand, previous) or cand.unit.kind not in ("text", "item", "faq"):
         return False
     chunk = cand.passage.chunk
     if "\n" in chunk.text[previous.unit.sentence.end - chunk.start : cand.unit.sentence.start - chunk.start]:
@@ -351,11 +351,11 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
     # a reason goes on in the next sentence when that one still speaks of what was asked
     # (and so does one that gives no reason at all: "The CRO must know the top deals to close." Not only for ...)
     reason_goes_on = q.answer_type == "reason" and any(
-        _follows(c, best) and (_on_aspect(c) or (not GIVES_REASON.search(best.text) and _words(best.text) <= 12))
+        follows(c, best) and (_on_aspect(c) or (not GIVES_REASON.search(best.text) and _words(best.text) <= 12))
         for c in cands)
     # a short remark on the best sentence completes it ("They will rip apart your CRM ... This is the reason you
     # hired them!")
-    remark = any(_follows(c, best) and _REMARK.match(c.text) and _words(c.text) <= 8 for c in cands)
+    remark = any(follows(c, best) and _REMARK.match(c.text) and _words(c.text) <= 8 for c in cands)
     # "how does a CSO help sales scale?" met by a sentence that hands the matter to the role and stops ("...,
     # and a CSO can take on that responsibility."): the means are in the paragraph's next sentence, with the
     # same role as its subject ("A CSO will make expansion plans ...")
@@ -364,13 +364,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
     # "is there a particular sales tool for a CSO?" met by "they need the right sales technology ...": the product
     # is named in the next sentence ("Salesforce Sales Cloud is designed to ...")
     product_goes_on = bool(_ASKS_PRODUCT.search(q.text)) and any(
-        _follows(c, best) and _NAME_START.match(c.text) for c in cands)
+        follows(c, best) and _NAME_START.match(c.text) for c in cands)
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
-            lists_nothing and any(_follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
+            lists_nothing and any(follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
             reason_goes_on or remark or means_go_on or product_goes_on or topic):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
         # sentence that only restates the question ("The CRO must know the top deals to close.")
-        following = next((c for c in cands if _follows(c, best)), None)
+        following = next((c for c in cands if follows(c, best)), None)
         # (not a sentence of a line already quoted whole: an item's second sentence)
         quoted_spans = {c.unit.span for p in parts for c in p.cands}
         if following and following.unit.span not in quoted_spans and words + _words(following.text) <= cfg.max_words:
@@ -390,7 +390,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         for cand in cands[1:_EXPLAIN_DEPTH]:
             if cand.unit.row in used or cand.coverage <= 0:
                 continue
-            explained = next((c for c in cands if _follows(c, cand) and _EXPLAINS.search(c.text)), None)
+            explained = next((c for c in cands if follows(c, cand) and _EXPLAINS.search(c.text)), None)
             if not (explained or _EXPLAINS.search(cand.text)):
                 continue
             chosen = [cand] + ([explained] if explained and explained.unit.row not in used else [])
@@ -467,7 +467,7 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
             words += _words(listed.text)
             continue
         text = render(cand, _columns(q, cand))
-        if _PRONOUN_START.match(cand.text) and not any(_follows(cand, c) for p in parts for c in p.cands):
+        if _PRONOUN_START.match(cand.text) and not any(follows(cand, c) for p in parts for c in p.cands):
             # "They ..." makes sense right after its antecedent, or with the role it stands for named
             named = _with_role(cand, text, q)
             if named == text:

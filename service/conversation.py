@@ -813,6 +813,24 @@ def asks_why(question: str) -> bool:
         said) <= _WHY_WORDS
 
 
+# what the last answer said, pointed at as a thing: "the payoff of that", "that info", "doing so"
+_SAID_THING = re.compile(r"\b(?:that|this|doing\s+so|all\s+that|all\s+this)\b(?!\s+(?:role|position|person|one|title|"
+                         r"job|exec\w*|hire|guy|gal|two|roles|much|many|way|kind|sort)\b)", re.IGNORECASE)
+
+
+# what comes of it, or what is done with it: "the payoff", "what do we get out of that", "how do they use that info"
+_ONWARD = re.compile(r"\b(?:payoffs?|pay\s+off|benefits?|results?|impacts?|outcomes?|effects?|get\s+out\s+of|gains?|"
+                     r"upsides?|value|do\s+with|use|uses|using)\b", re.IGNORECASE)
+
+
+def asks_of_said(question: str) -> bool:
+    """Whether a follow-up asks something new of what the last answer said ("what's the payoff of that?",
+    "how do they use that info?"), naming no role: what answers it more often comes right after the quote."""
+    return (bool(_SAID_THING.search(question)) and bool(_ONWARD.search(question)) and not find_roles(question)
+            and not asks_why(question)
+            and not asks_for_more(question) and not asks_for_else(question))
+
+
 def answers_so_far(history: Sequence[Turn]) -> str:
     """The answers given to the last question and to every "any others?" asked after it."""
     said: list[str] = []

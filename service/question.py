@@ -688,8 +688,11 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"  # (but "why does the CSO report to the CRO?" asks for the reason)
     if _DURATION.search(text):
         return "duration"
-    if ((_PAY.search(text) or (_AMOUNT.search(text) and not _HOW_MAKE.search(text)) or HOW_MUCH_PAY.search(text))
-            and not _BASIS.search(text)):
+    # ("make" in a topic a follow-up carries in brackets is no pay: "what's the payoff of that? (make accurate
+    # sales projections)"; "(pay)" is)
+    unbracketed = re.sub(r"\([^()]*\)", " ", text)
+    if ((_PAY.search(text) or (_AMOUNT.search(unbracketed) and not _HOW_MAKE.search(unbracketed))
+         or HOW_MUCH_PAY.search(text)) and not _BASIS.search(text)):
         return "amount"
     if _REASON.search(text):
         return "reason"

@@ -1083,3 +1083,14 @@ def test_a_definition_opens_with_a_sentence_that_says_what_the_role_is(real_assi
     # no FAQ defines the VP of Sales; the sentence with the role as subject that says what it does comes first
     answer = real_assistant.ask("so what's a VP of Sales exactly?").answer
     assert answer.split("[1]")[0].count("operates within the sales department") == 1, answer
+
+
+def test_what_comes_of_what_was_just_said_is_the_sentence_after_the_quote(real_assistant: Assistant) -> None:
+    history = [Turn("user", "how does a CSO get its sales projections right?")]
+    first = real_assistant.ask(history[0].content)
+    assert "accurate sales projections" in first.answer
+    history.append(Turn("assistant", first.answer))
+    answer = real_assistant.ask("and the benefit of that for us?", history).answer
+    # (the sentence after the quoted one, or the one after that: both say what the company gets)
+    assert "predictable growth" in answer or "anticipate revenue fluctuations" in answer, answer
+    assert "sales metrics and market trends" not in answer

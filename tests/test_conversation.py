@@ -690,3 +690,12 @@ def test_a_how_question_about_making_something_is_no_pay() -> None:
     assert analyze("how much sales experience do you need to become a CSO?").answer_type != "amount"
     assert analyze("how much does a CSO make?").answer_type == "amount"
     assert analyze("how do CROs make so much money?").answer_type == "amount"
+
+
+def test_a_follow_up_asking_what_comes_of_what_was_said() -> None:
+    from service.conversation import asks_of_said
+    assert asks_of_said("whats the payoff of that for the company?")
+    assert asks_of_said("and what do we get out of doing so?")
+    assert not asks_of_said("does that include product too?")  # (asked of it, not what comes of it)
+    assert not asks_of_said("what's the payoff of that for a CRO?")  # (a role named: asked of that role)
+    assert not asks_of_said("why is that?")
