@@ -125,6 +125,8 @@ class Assistant:
             extra += self.retriever.rare_passages(prepared, considered | {p.index for p in extra})
             # "what does a CRO do about rev ops and tech?": a unit that says it, deep in a chunk about much else
             extra += self.retriever.unit_passages(prepared, considered | {p.index for p in extra})
+            # "how do their goals differ?": the comparison table's "Objectives" row
+            extra += self.retriever.label_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:
             # a table row whose cell under the asked role says it best (quoted from, not ranked)
             read = [r for p in passages[: self.answerer.settings.passages_considered]

@@ -219,6 +219,19 @@ class Retriever:
         hides). Retrieval's ranking is left as it is: the row is quoted from, not ranked."""
         return self._extras([r for r in self.cell_ranking(prepared, floor) if r not in exclude], prepared, exclude)
 
+    def label_passages(self, prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
+        """For two roles set side by side, the table row whose label is the asked aspect and whose columns are
+        theirs ("how do their goals differ?" meets "Objectives | Hitting/exceeding sales targets | Maximizing
+        revenue growth"), read next to the top passages whatever their rank."""
+        q = prepared.question
+        asked = set(q.core_roles)
+        if len(asked) != 2 or q.answer_type != "comparison" or not q.aspect:
+            return []
+        aspect = set(q.aspect)
+        rows = [u.chunk for u in self.index.units if u.kind == "row" and asked <= set(u.roles)
+                and self._shared(aspect, frozenset(tokenize(u.text.split("|")[0]))) and u.chunk not in exclude]
+        return self._extras(list(dict.fromkeys(rows)), prepared, exclude)
+
     def _extras(self, rows: list[int], prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
         """Chunks read next to the top passages, as passages ranked after the ones excluded (not by retrieval)."""
         out: list[Passage] = []

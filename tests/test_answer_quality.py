@@ -1094,3 +1094,11 @@ def test_what_comes_of_what_was_just_said_is_the_sentence_after_the_quote(real_a
     # (the sentence after the quoted one, or the one after that: both say what the company gets)
     assert "predictable growth" in answer or "anticipate revenue fluctuations" in answer, answer
     assert "sales metrics and market trends" not in answer
+
+
+def test_two_roles_compared_on_an_aspect_read_the_table_row_with_that_label(real_assistant: Assistant) -> None:
+    retriever = real_assistant.retriever
+    found = retriever.label_passages(retriever.prepare("how do a CSO's and a CRO's goals differ?", {}), set())
+    assert [p.chunk.text.count("Objectives |") for p in found] == [1]
+    # (one role asked: no side-by-side row is read for it)
+    assert not retriever.label_passages(retriever.prepare("what are a CSO's goals?", {}), set())
