@@ -811,8 +811,19 @@ def _without_glosses(text: str) -> str:
     return _GLOSS.sub(drop, text)
 
 
+# where the asker read it: "according to the VP of Sales vs CRO article,", "in the CSO piece", "per the articles"
+_SOURCE = re.compile(r"\b(?:according\s+to|per|in|from|based\s+on)\s+(?:the|that|this|your|an?)\s+"
+                     r"(?:[^,?.!]{0,60}?\s+)?(?:article|post|piece|blog(?:\s+post)?|guide|write-?up)s?\b\s*,?",
+                     re.IGNORECASE)
+
+
 def analyze(text: str) -> Question:
     """Roles, aspect and expected answer type of a (standalone, spelling-repaired) question."""
+    # ("according to the VP of Sales vs CRO article, what does a VP of Sales ...": the roles of a title cited are
+    # no roles asked, when the question names its own; "in the CSO article, what skills are listed?" asks of
+    # the CSO)
+    unsourced = _SOURCE.sub(" ", text)
+    text = unsourced if find_roles(unsourced) else text
     negated = negated_roles(text)
     roles = asked_roles(text, negated)
     asked = _ALL_DAY.sub("day-to-day", _BESIDES.sub(" ", _ONCE_HIRED.sub(" ", text)))  # ("all day": day to day)

@@ -750,3 +750,10 @@ def test_whether_a_role_is_overkill_for_us_asks_when_it_fits() -> None:
 def test_the_better_call_than_sets_the_second_role_aside() -> None:
     assert focus_role("is a CSO the better call than a CRO for us?") == "cso"
     assert focus_role("does a CSO earn more than a CRO?") == ""  # (a comparison keeps both)
+
+
+def test_the_roles_of_an_article_cited_are_not_asked() -> None:
+    q = analyze("According to the VP of Sales vs CRO article, what does a VP of Sales mainly focus on?")
+    assert q.roles == ("vpsales",) and "articl" not in q.aspect
+    # (no role of its own: the cited article's role is the one asked about)
+    assert analyze("in the CSO article, what skills are listed?").roles == ("cso",)
