@@ -327,7 +327,11 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
         if part:
             parts.append(part)
     elif best.unit.kind == "item" and not topic:
-        part = _list_part(q, best, cands, cfg.max_words)
+        # "why do people say a CSO ends up siloed?" met by one of the "Challenges with a CSO": the reason is the
+        # list it is one of
+        sided = q.answer_type == "reason" and not GIVES_REASON.search(best.text) and bool(
+            {"benefit", "drawback"} & set(tokenize(f"{best.unit.context} {best.passage.chunk.section or ''}")))
+        part = _list_part(q, best, cands, cfg.max_words, force=sided)
         if part:
             parts.append(part)
     if not parts:

@@ -1102,3 +1102,9 @@ def test_two_roles_compared_on_an_aspect_read_the_table_row_with_that_label(real
     assert [p.chunk.text.count("Objectives |") for p in found] == [1]
     # (one role asked: no side-by-side row is read for it)
     assert not retriever.label_passages(retriever.prepare("what are a CSO's goals?", {}), set())
+
+
+def test_why_a_listed_drawback_is_answered_with_its_list(real_assistant: Assistant) -> None:
+    # one item of "Challenges with a CSO" matches; the reason people say it is the list it belongs to
+    answer = real_assistant.ask("why might a CSO become siloed?").answer
+    assert answer.startswith("Challenges with a CSO:") and "Limited influence" in answer, answer
