@@ -761,6 +761,12 @@ _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w
                                 re.IGNORECASE)
 
 
+# words of degree a choice between two roles asks by ("which one has broader influence?")
+_DEGREES = frozenset(("broader", "wider", "narrower", "bigger", "larger", "smaller", "higher", "lower", "greater",
+                      "stronger", "weaker", "longer", "shorter", "deeper", "senior", "junior", "strategic", "tactical"))
+_DEGREE_FIT = 0.5
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -776,7 +782,11 @@ def _type_fit(q: Question, unit: Unit) -> float:
         named = (set(find_roles(text)) | (set(unit.roles) if unit.kind == "row" else set())) - set(q.roles)
         titles = set() if "report" in q.aspect else {  # a reporting line is answered by a C-level role
             m.group(0).lower() for m in _JOB_TITLE.finditer(canonicalize_roles(text, "key"))}
-        return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles)))
+        # "which one has broader influence, the CSO or the CRO?": the unit that gives one of them that degree
+        # ("The CRO's role is broader"), not one that says how the two differ
+        degree = len(set(q.core_roles)) == 2 and bool(
+            {w.lower() for w in q.aspect_words} & _DEGREES & {w.lower() for w in re.findall(r"[a-z]+", text, re.I)})
+        return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles))) + (_DEGREE_FIT if degree else 0.0)
     if q.basis and (q.answer_type == "fact" or (q.answer_type == "comparison" and "salary" in q.aspect)):
         # (two roles' pay set side by side on what it is tied to: "how are their incentives structured?"; not
         # one role's metrics beside another's incentive, which the comparison's two sides answer)

@@ -1108,3 +1108,8 @@ def test_why_a_listed_drawback_is_answered_with_its_list(real_assistant: Assista
     # one item of "Challenges with a CSO" matches; the reason people say it is the list it belongs to
     answer = real_assistant.ask("why might a CSO become siloed?").answer
     assert answer.startswith("Challenges with a CSO:") and "Limited influence" in answer, answer
+
+
+def test_a_choice_by_degree_quotes_the_unit_that_gives_one_role_that_degree(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("CRO or CSO, which of the two has the broader influence in a company?").answer
+    assert "The CRO’s role is broader" in answer, answer
