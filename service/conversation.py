@@ -318,7 +318,10 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
             return f"{standalone.rstrip()} ({carried})"
     # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
     row = next((m for part in re.split(r"(?<=\])\s+", _last_answer(history)) if (m := _ROW_ANSWER.match(part))), None)
-    if row and _is_fragment(question) and set(find_roles(question)) - set(find_roles(row.group(2))):
+    # (a row names its column's role after its label; "Key responsibilities of a CRO include: Revenue Strategy
+    # Development: ..." is a list under its lead-in)
+    if (row and _is_fragment(question) and find_roles(row.group(2)) and not find_roles(row.group(1))
+            and set(find_roles(question)) - set(find_roles(row.group(2)))):
         # "and a VP of Sales?" after "Company stage: CSO: Ideal for large ...": the same row's other cell
         return f"{standalone.rstrip()} ({row.group(1)})"
     if _THERE.search(question) and not find_roles(question) and not find_roles(previous):

@@ -699,3 +699,14 @@ def test_a_follow_up_asking_what_comes_of_what_was_said() -> None:
     assert not asks_of_said("does that include product too?")  # (asked of it, not what comes of it)
     assert not asks_of_said("what's the payoff of that for a CRO?")  # (a role named: asked of that role)
     assert not asks_of_said("why is that?")
+
+
+def test_a_list_under_its_lead_in_is_no_table_row_to_carry() -> None:
+    history = [Turn("user", "What does a CRO do?"),
+               Turn("assistant", "Key responsibilities of a CRO include: Revenue Strategy Development: Formulating "
+                                 "comprehensive revenue strategies; Cross-Functional Collaboration: ... [1]")]
+    assert find_roles(rewrite("and the CSO?", history)) == ["cso"]
+    # (a row's other cell is still carried: "Company stage: VP of Sales: ...")
+    history = [Turn("user", "what company stage suits a VP of Sales?"),
+               Turn("assistant", "Company stage: VP of Sales: Suited for mid-sized or growing companies. [1]")]
+    assert "Company stage" in rewrite("and a CSO?", history)
