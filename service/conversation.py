@@ -523,7 +523,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
                                                        or _PRONOUN.search(question) or _OWN_QUESTION.search(question))):
         # "anything specific if I'm aiming for the CSO seat?": a role, and nothing asked of it but what was
         return _substitute(previous, roles, question)
-    if roles and _is_fragment(question):
+    # ("and whats their relationship with the CEO?": the CEO is the other party, "their" the role before, below)
+    pointed_party = bool(roles) and not set(roles) & CORE_ROLES and bool(prev_roles) and bool(_PRONOUN.search(question))
+    if roles and _is_fragment(question) and not pointed_party:
         # ("what about the other one, the revenue officer?" names its role twice: nothing new is asked)
         if set(analyze(_OTHER.sub("", question)).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
             # "and the challenges with a CSO?" after the CRO's benefits asks a new thing about the new role

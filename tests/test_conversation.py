@@ -710,3 +710,9 @@ def test_a_list_under_its_lead_in_is_no_table_row_to_carry() -> None:
     history = [Turn("user", "what company stage suits a VP of Sales?"),
                Turn("assistant", "Company stage: VP of Sales: Suited for mid-sized or growing companies. [1]")]
     assert "Company stage" in rewrite("and a CSO?", history)
+
+
+def test_a_short_follow_up_with_a_pronoun_and_another_party_asks_of_the_role_before() -> None:
+    history = [Turn("user", "what does the CSO do with marketing?"), Turn("assistant", "... [1]")]
+    standalone = rewrite("and whats their relationship w/ the CFO?", history)
+    assert find_roles(standalone) == ["cso", "cfo"], standalone
