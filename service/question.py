@@ -350,6 +350,11 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
     # (not one's own: "does the CRO get a team of their own?")
     (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),
+    # what a role "leans on" it relies on ("CSOs rely on data-driven insights ...")
+    (r"\blean(?:s|ed|ing)?\s+on\b", "rely on"),
+    # a job "landed" is one got: "what experience do you need to land it?"
+    (r"\bland(?:s|ed|ing)?\s+(?=(?:it|that|this|one|the\s+(?:job|role|gig|position|title|seat)|an?\s+(?:job|role|gig|"
+     r"position|seat)|(?:a|an|the)\s+(?:cso|cro|vp|chief|head)\w*)\b)", "get "),
 ))
 _NEEDS_TO = re.compile(r"\bneeds?\s+to\b", re.IGNORECASE)
 # a sentence about the asker's company ("we're a 30-person startup", "our business model is ..."), not about the

@@ -757,3 +757,9 @@ def test_the_roles_of_an_article_cited_are_not_asked() -> None:
     assert q.roles == ("vpsales",) and "articl" not in q.aspect
     # (no role of its own: the cited article's role is the one asked about)
     assert analyze("in the CSO article, what skills are listed?").roles == ("cso",)
+
+
+def test_idioms_for_getting_a_job_and_relying_on_something() -> None:
+    assert analyze("what background do you need to land the job? (CSO)").aspect == ("experience",)
+    assert "reli" in analyze("which tools do CROs lean on?").aspect
+    assert "land" in analyze("where do most CSOs land after leaving?").aspect  # (no job landed)
