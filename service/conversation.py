@@ -61,7 +61,9 @@ _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this r
                       r"(?<=good )one|(?<=great )one|(?<=strong )one|(?<=ideal )one|(?<=solid )one|"
                       r"(?<=typical )one|(?<=new )one|"
                       # "what traits should we look for in one?"
-                      r"(?<=\bin )one(?=\s*[?.!]*\s*$))\b",
+                      r"(?<=\bin )one(?=\s*[?.!]*\s*$))\b"
+                      # ("when we hire one of these execs": either of them, no one role)
+                      r"(?!\s+of\s+(?:these|those|them|the\s+two|the\s+roles|our|the\s+execs))",
                       re.IGNORECASE)
 # Words that point back without naming a role ("how much experience on top of that?", "why set it up that way?")
 _ANAPHOR = re.compile(r"\b(?:that|this|it|those|these|ones|both|either|other|there|then|too|also|else|tho|though|"

@@ -716,3 +716,9 @@ def test_a_short_follow_up_with_a_pronoun_and_another_party_asks_of_the_role_bef
     history = [Turn("user", "what does the CSO do with marketing?"), Turn("assistant", "... [1]")]
     standalone = rewrite("and whats their relationship w/ the CFO?", history)
     assert find_roles(standalone) == ["cso", "cfo"], standalone
+
+
+def test_one_of_these_is_no_single_role() -> None:
+    from service.conversation import _PRONOUN
+    assert not _PRONOUN.search("what should we spell out when we hire one of these execs?")
+    assert _PRONOUN.search("what should we spell out when we hire one?")
