@@ -21,6 +21,7 @@ from service.lexicon import (
     ABBREVIATIONS,
     ANSWERS_TO,
     CORE_ROLES,
+    REPORTS_TO,
     ROLES_BY_KEY,
     STOPWORDS,
     WordFamilies,
@@ -803,6 +804,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 1.0 if GIVES_REASON.search(text) else 0.0
     if q.answer_type == "condition":
         # a condition: "Organizations benefit from a CSO when: ...", "Consider hiring a CRO if ..."
+        # ("When both positions exist at a company, a VP of Sales will typically report to the CSO" states a
+        # reporting line, no case for a hire)
+        if "report" not in q.aspect and REPORTS_TO.search(text):
+            return 0.0
         return 1.0 if states_condition(unit) else -0.5
     if q.answer_type == "list":
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):

@@ -1113,3 +1113,10 @@ def test_why_a_listed_drawback_is_answered_with_its_list(real_assistant: Assista
 def test_a_choice_by_degree_quotes_the_unit_that_gives_one_role_that_degree(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("CRO or CSO, which of the two has the broader influence in a company?").answer
     assert "The CRO’s role is broader" in answer, answer
+
+
+def test_a_stated_reporting_line_is_no_case_for_a_hire(real_assistant: Assistant) -> None:
+    # "When both positions exist at a company, a VP of Sales will typically report to the CSO" opens with "when"
+    answer = real_assistant.ask("in what situation should we go for a VP of Sales rather than a CSO?").answer
+    assert not answer.startswith("When both positions exist"), answer
+    assert "hire a VP of Sales first" in answer or "growth stage" in answer, answer
