@@ -307,6 +307,10 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         owners = [r for r in find_roles(previous) if r in CORE_ROLES] if not find_roles(standalone) else []
         whose = "".join(f" ({short_name(r)})" for r in owners[:1])
         return f"{standalone.rstrip()}{whose} (pay)"
+    if (now.answer_type == "amount" and "salary" in before.aspect and not find_roles(question)
+            and not find_roles(standalone) and len(owners := _core_roles(previous)) == 1):
+        # "how high can the total go?" after "what's included in CSO comp besides base?": the same role's pay
+        return f"{standalone.rstrip()} ({short_name(owners[0])})"
     said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
     if said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top

@@ -144,7 +144,10 @@ HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
                           r"sales|head|revenue|senior|exec\w*)\b))"
                           # "who makes more?", "which one takes home the most?"
                           r"|\b(?:makes?|making|takes?\s+home)\s+(?:more|less|(?:the\s+)?most|the\s+least|better)\b"
-                          r"(?!\s+sense\b)",  # ("makes more sense" is no pay)
+                          r"(?!\s+sense\b)"  # ("makes more sense" is no pay)
+                          # "how high can the total go?": the top of a pay range
+                          r"|\bhow\s+high\s+(?:can|could|does|do|will|would|might|may)\s+(?:the\s+|their\s+|it\s+|that\s+)?"
+                          r"(?:total|comp\w*|pay|package|ote|salar\w*|earnings|it|that)\b",
                           re.IGNORECASE)
 
 

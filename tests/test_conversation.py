@@ -722,3 +722,10 @@ def test_one_of_these_is_no_single_role() -> None:
     from service.conversation import _PRONOUN
     assert not _PRONOUN.search("what should we spell out when we hire one of these execs?")
     assert _PRONOUN.search("what should we spell out when we hire one?")
+
+
+def test_a_pay_follow_up_with_no_role_asks_of_the_role_whose_pay_was_asked() -> None:
+    history = [Turn("user", "what's in a CRO's comp besides the base?"), Turn("assistant", "... $410,064 ... [1]")]
+    assert find_roles(rewrite("and how high can the total go?", history)) == ["cro"]
+    assert analyze("how high can their comp go?").answer_type == "amount"
+    assert analyze("when does it make more sense to hire a CSO?").answer_type != "amount"
