@@ -762,7 +762,8 @@ _DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w
                                 re.IGNORECASE)
 
 
-# words of degree a choice between two roles asks by ("which one has broader influence?")
+# words of degree (or of the kind a degree comes in) a choice between two roles asks by ("which one has broader
+# influence?", "which is more strategic?")
 _DEGREES = frozenset(("broader", "wider", "narrower", "bigger", "larger", "smaller", "higher", "lower", "greater",
                       "stronger", "weaker", "longer", "shorter", "deeper", "senior", "junior", "strategic", "tactical"))
 _DEGREE_FIT = 0.5

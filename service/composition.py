@@ -182,9 +182,10 @@ _EXPLAIN_DEPTH = 8  # how far down the candidates an explaining sentence is look
 # a question for a product by its name: "any particular sales tool you'd recommend?", "what software should they use?"
 _ASKS_PRODUCT = re.compile(r"\b(?:tools?|software|platforms?|crms?|apps?|products?|vendors?|technology|tech|stack)\b",
                            re.IGNORECASE)
-# a sentence that opens with a name of two words or more: "Salesforce Sales Cloud is designed to ..."
+# a sentence that opens with a name of two words or more and goes on about it: "Salesforce Sales Cloud is designed
+# to ..." (not a list item's label: "Sales Process Optimization: ...")
 _NAME_START = re.compile(r"^(?!(?:The|A|An|This|That|These|Those|It|Its|They|Their|He|She|In|By|For|With|As|To|When|"
-                         r"While|If|Chief|Vice|VP|VPs|CSO|CRO|CSOs|CROs)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+                         r"While|If|Chief|Vice|VP|VPs|CSO|CRO|CSOs|CROs)\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+(?=\s+[a-z])")
 _REMARK = re.compile(r"^\s*(?:This|That)\s+(?:is|was|'s)\b")
 _FAQ_MATCH = 0.9  # an article's FAQ asks what was asked (its answer inherits the question's similarity)
 _ENUMERATES = re.compile(r",\s+(?:and|or)\s|\b(?:including|such as)\b|:", re.IGNORECASE)

@@ -838,8 +838,7 @@ def asks_of_said(question: str) -> bool:
     """Whether a follow-up asks something new of what the last answer said ("what's the payoff of that?",
     "how do they use that info?"), naming no role: what answers it more often comes right after the quote."""
     return (bool(_SAID_THING.search(question)) and bool(_ONWARD.search(question)) and not find_roles(question)
-            and not asks_why(question)
-            and not asks_for_more(question) and not asks_for_else(question))
+            and not asks_why(question) and not asks_for_more(question) and not asks_for_else(question))
 
 
 def answers_so_far(history: Sequence[Turn]) -> str:
