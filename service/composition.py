@@ -644,6 +644,11 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
     """The answer text with [n] markers, and the citations the markers point at (`unsaid`: the question asks
     about something no article has a word for, so no quote can say yes to it)."""
     parts = _select(q, cands, cfg, index.paragraph_items)
+    at = next((i for i, p in enumerate(parts) if cands[0] in p.cands), 0) if q.answer_type == "yesno" else 0
+    if at:
+        # a yes/no answer opens with the unit that answers it ("is the CRO on the hook for the P&L?": "The CRO also
+        # has P&L responsibilities.", not the sentence before it in the article)
+        parts.insert(0, parts.pop(at))
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")

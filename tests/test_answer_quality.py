@@ -1120,3 +1120,9 @@ def test_a_stated_reporting_line_is_no_case_for_a_hire(real_assistant: Assistant
     answer = real_assistant.ask("in what situation should we go for a VP of Sales rather than a CSO?").answer
     assert not answer.startswith("When both positions exist"), answer
     assert "hire a VP of Sales first" in answer or "growth stage" in answer, answer
+
+
+def test_a_yes_no_answer_opens_with_the_unit_that_answers_it(real_assistant: Assistant) -> None:
+    # the article's sentence before "The CRO also has P&L responsibilities." comes second, after the yes
+    answer = real_assistant.ask("is the revenue chief on the hook for P&L?").answer
+    assert answer.startswith("Yes. The CRO also has P&L responsibilities. [1]"), answer
