@@ -616,7 +616,7 @@ _CAREER_PATH = re.compile(r"\bcareer\s+(?:path|ladder|track|route)|\b(?:path|rou
                           r"(?:(?:the|a|an|be|become|becoming|get|getting|to)\s+)*(?:cro|cso|vp|chief|c-suite|exec|top)|"
                           r"\b(?:end(?:s|ed)?\s+up\s+as|becom\w*|get\s+to\s+be)\b.*\b(?:path|route|ladder|road)\b",
                           re.IGNORECASE)
-_PATH_WORDS = frozenset(tokenize("path route ladder road track", query=False))
+_PATH_WORDS = frozenset(tokenize("path route ladder road track become becoming", query=False))
 _MANNER = frozenset(tokenize("together closely directly also usually often well", query=False))
 _LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
                         r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"

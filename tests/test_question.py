@@ -763,3 +763,7 @@ def test_idioms_for_getting_a_job_and_relying_on_something() -> None:
     assert analyze("what background do you need to land the job? (CSO)").aspect == ("experience",)
     assert "reli" in analyze("which tools do CROs lean on?").aspect
     assert "land" in analyze("where do most CSOs land after leaving?").aspect  # (no job landed)
+
+
+def test_a_path_to_becoming_a_role_asks_how_people_advance() -> None:
+    assert analyze("what's the usual path to becoming a CSO?").aspect == ("advanc",)
