@@ -135,8 +135,9 @@ _LIKE_THAT = re.compile(r"\b(?:(?:that|this|those|these)\s+(?:kinds?|sorts?|type
 _BOTH_EACH = re.compile(r"\b(?:both|the two|each)\b", re.IGNORECASE)
 _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORECASE)
 # "why that order?", "what's that tied to?": a thing the previous question asked about, not a role
-_THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire|guy|gal)\b)",
-                    re.IGNORECASE)
+# (nouns that make "that" a role: "that role", "this exec")
+_ROLE_NOUNS = r"role|position|person|one|title|job|exec\w*|hire|guy|gal"
+_THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:" + _ROLE_NOUNS + r")\b)", re.IGNORECASE)
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
                         re.IGNORECASE)
 # an answer quoted from a table row: "<row label>: <role>: <cell>" ("Company stage: CSO: Ideal for ...")
@@ -825,8 +826,8 @@ def asks_why(question: str) -> bool:
 
 
 # what the last answer said, pointed at as a thing: "the payoff of that", "that info", "doing so"
-_SAID_THING = re.compile(r"\b(?:that|this|doing\s+so|all\s+that|all\s+this)\b(?!\s+(?:role|position|person|one|title|"
-                         r"job|exec\w*|hire|guy|gal|two|roles|much|many|way|kind|sort)\b)", re.IGNORECASE)
+_SAID_THING = re.compile(r"\b(?:that|this|doing\s+so|all\s+that|all\s+this)\b(?!\s+(?:" + _ROLE_NOUNS
+                         + r"|two|roles|much|many|way|kind|sort)\b)", re.IGNORECASE)
 
 
 # what comes of it, or what is done with it: "the payoff", "what do we get out of that", "how do they use that info"

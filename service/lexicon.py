@@ -132,9 +132,12 @@ _REPLACED = frozenset({"w/", "w/o", "w", "diff", "btwn", "b/w", "accts", "acct",
 TAKE_HOME = (r"\b(?:takes?|taking|took)\s+home\b|\btake-home\b|\brak(?:e|es|ing)\s+in\b|"
              r"\bcosts?\s+(?:us|me|you|the company|our company|a company|the business)\b")
 # "how much does a CRO make/take home" asks for pay; "how much (sales) experience" does not
+# what "how much" asks that is no pay: "how much (sales) experience", "how much say in pricing"
+NOT_PAY_AMOUNTS = ("experience", "time", "travel", "work", "training", "education", "influence", "say", "power",
+                   "authority", "responsibility", "control")
 HOW_MUCH_PAY = re.compile(TAKE_HOME + "|"
-                          r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:[a-z-]+\s+)?(?:experience|time|travel|work|training|"
-                          r"education|school|years?|influence|say|power|authority|responsibility|control)\b)"
+                          r"\bhow\s+much\b(?!\s+(?:more\s+|of\s+)?(?:[a-z-]+\s+)?(?:"
+                          + "|".join(NOT_PAY_AMOUNTS) + r"|school|years?)\b)"
                           # followed by a verb, a pronoun, a role or a word of pay; "how much PTO/equity" is
                           # something else that comes in amounts
                           r"(?=\s*(?:$|[?!.,;:$]|(?:more|less|money|cash|dough|base|ote|bonus\w*|commission\w*|"

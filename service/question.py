@@ -16,6 +16,7 @@ from service.lexicon import (
     ANSWERS_TO,
     CORE_ROLES,
     HOW_MUCH_PAY,
+    NOT_PAY_AMOUNTS,
     STOPWORDS,
     TAKE_HOME,
     boss_question,
@@ -733,10 +734,8 @@ _HOW_MUCH_OF = re.compile(r"\bhow\s+much\s+([a-z-]+)\s+(?:do|does|did|is|are|wil
                           r"to|has|have)\b|\bat\s+what\s+(arr|mrr|revenue|run[- ]rate|valuation|headcount)\b",
                           re.IGNORECASE)
 _NO_AMOUNT_OF = frozenset((
-    "salary", "revenue", "bonus", "bonuses", "commission", "commissions", "incentive", "incentives", "ote", "base",
-    "total", "money", "cash", "dough", "more", "less", "time", "experience", "work", "travel", "training", "education",
-    "influence", "say", "power", "authority", "responsibility", "control", "of", "the", "a", "an", "it", "that",
-    "this"))
+    *NOT_PAY_AMOUNTS, "salary", "revenue", "bonus", "bonuses", "commission", "commissions", "incentive", "incentives",
+    "ote", "base", "total", "money", "cash", "dough", "more", "less", "of", "the", "a", "an", "it", "that", "this"))
 
 
 def asked_quantity(text: str) -> str:

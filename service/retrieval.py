@@ -26,7 +26,7 @@ from service.lexicon import (
     tokenize,
 )
 from service.question import Question, analyze
-from service.units import bounds_remit, states_condition
+from service.units import bounds_remit, states_condition, table_cells
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -229,7 +229,8 @@ class Retriever:
             return []
         aspect = set(q.aspect)
         rows = [u.chunk for u in self.index.units if u.kind == "row" and asked <= set(u.roles)
-                and self._shared(aspect, frozenset(tokenize(u.text.split("|")[0]))) and u.chunk not in exclude]
+                and u.chunk not in exclude
+                and self._shared(aspect, frozenset(tokenize(table_cells(self.index.chunks[u.chunk], u.text)[0])))]
         return self._extras(list(dict.fromkeys(rows)), prepared, exclude)
 
     def _extras(self, rows: list[int], prepared: PreparedQuery, exclude: set[int]) -> list[Passage]:
