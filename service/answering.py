@@ -36,7 +36,7 @@ from service.lexicon import (
 from service.question import ON_TOP_OF, Question, asked_term, asking_text, asks_identity, asks_line_between
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
-from service.units import Unit, antecedent, bounds_remit, role_columns, states_condition, table_cells
+from service.units import Unit, antecedent, bounds_remit, conditional, role_columns, states_condition, table_cells
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -769,6 +769,11 @@ _DEGREES = frozenset(("broader", "wider", "narrower", "bigger", "larger", "small
 _DEGREE_FIT = 0.5
 
 
+_CASE_FIT = 1.0  # a unit naming the role a case calls for, to a question that states the case
+# a question that states the asker's own case: "our deals are mostly one-off sales: which leader fits us?"
+_OWN_CASE = re.compile(r"\b(?:we|we['’](?:re|ve)|our|us|i['’]m|my)\b", re.IGNORECASE)
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -788,7 +793,14 @@ def _type_fit(q: Question, unit: Unit) -> float:
         # ("The CRO's role is broader"), not one that says how the two differ
         degree = len(set(q.core_roles)) == 2 and bool(
             {w.lower() for w in q.aspect_words} & _DEGREES & {w.lower() for w in re.findall(r"[a-z]+", text, re.I)})
-        return min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles))) + (_DEGREE_FIT if degree else 0.0)
+        fit = min(1.0, 0.5 * len(named) + min(0.5, 0.25 * len(titles))) + (_DEGREE_FIT if degree else 0.0)
+        if not q.roles and len(named & CORE_ROLES) == len(CORE_ROLES):
+            fit = min(fit, 0.5)  # a unit naming every role chooses none ("distinct roles for CSOs, CROs, and VPs")
+        if named and states_condition(unit) and (conditional(q.text) or _OWN_CASE.search(q.text)):
+            # "who should lead it if most of our revenue comes from sales transactions?": the unit that says which
+            # role a case calls for ("If your revenue flows mainly from sales transactions, a CSO may be best")
+            fit = max(fit, 1.0) + _CASE_FIT
+        return fit
     if q.basis and (q.answer_type == "fact" or (q.answer_type == "comparison" and "salary" in q.aspect)):
         # (two roles' pay set side by side on what it is tied to: "how are their incentives structured?"; not
         # one role's metrics beside another's incentive, which the comparison's two sides answer)

@@ -50,6 +50,7 @@ _FOLLOWUP_START = re.compile(r"^\s*(?:and|also|but|so|ok(?:ay)?|what about|how a
                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(they|them|their|theirs|he|she|him|his|her|hers|this role|that role|the role|"
                       r"this position|that position|the position|this person|that person|that option|"
+                      r"that hire|this hire|that exec|this exec|that leader|this leader|"
                       r"that path|that one|this one|(?<=hiring )one|(?<=hire )one|(?<=having )one|(?<=have )one|"
                       r"(?<=need )one|(?<=pick )one|(?<=choose )one|(?<=go with )one|(?<=prefer )one|(?<=want )one|"
                       r"(?<=bringing in )one|(?<=bring in )one|(?<=getting )one|(?<=get )one|"

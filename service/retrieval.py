@@ -126,6 +126,7 @@ class Retriever:
                 self._chunks_of.setdefault(t, set()).add(u.chunk)
         # the units (not headings) about each role, or under its heading or lead-in
         self._role_units: dict[str, list[int]] = {}
+        self._all_units = [row for row, u in enumerate(index.units) if u.kind != "heading"]
         for row, u in enumerate(index.units):
             if u.kind != "heading":
                 for role in set(u.about) | set(u.context_roles):
@@ -315,14 +316,16 @@ class Retriever:
         vector and words, about much else, rank low."""
         q = prepared.question
         asked = set(q.core_roles)
-        if len(asked) != 1 or not q.aspect or q.quantity or q.without:
+        # (or of no role, when a role is the answer: "which exec fits if our growth depends on renewals?")
+        chooses = not q.roles and q.answer_type == "role"
+        if (len(asked) != 1 and not chooses) or not q.aspect or q.quantity or q.without:
             return []
         # (the aspect's words weighed by their rarity over chunks: "enablement" says more than "sales")
         n = len(self.index.chunks) + 1
         weights = {t: math.log(n / (len(self._chunks_of.get(t, ())) + 1)) + 1.0 for t in q.aspect}
         total = sum(weights.values())
         inside, best, where = -1.0, -1.0, -1
-        rows = self._role_units.get(next(iter(asked)), [])
+        rows = self._role_units.get(next(iter(asked)), []) if asked else self._all_units
         for row, sim in zip(rows, prepared.unit_aspects[rows].tolist(), strict=True):
             unit = self.index.units[row]
             shared = sum(w for t, w in weights.items()

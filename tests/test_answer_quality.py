@@ -117,6 +117,17 @@ def test_choosing_the_role_is_the_frame_of_a_condition_not_its_aspect(real_assis
     assert "complex sales cycles" in answer.answer or "main driver of revenue" in answer.answer, answer.answer
 
 
+def test_a_question_stating_a_case_gets_the_role_that_case_calls_for(real_assistant: Assistant) -> None:
+    # the advice item that says which role a business model calls for, not a sentence naming more roles
+    answer = real_assistant.ask("if we mostly close one-off sales transactions, who should lead sales?")
+    assert answer.answer.startswith("If your revenue flows mainly from sales transactions, a CSO"), answer.answer
+    answer = real_assistant.ask("Our deals are mostly one-off sales transactions: which leader fits us?")
+    assert "a CSO may be best" in answer.answer, answer.answer
+    # ... found by what the item says, though the chunk ranks low as a whole
+    answer = real_assistant.ask("Which leader suits us if our growth hinges on renewals and upsells?")
+    assert "lean toward a CRO" in answer.answer, answer.answer
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer

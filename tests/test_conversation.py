@@ -117,6 +117,14 @@ def test_after_a_choice_between_two_roles_a_singular_referent_is_the_role_the_an
     assert sorted(find_roles(rewrite("why?", history))) == ["cro", "cso"]
 
 
+def test_that_hire_is_the_role_the_answer_named() -> None:
+    history = [Turn("user", "which exec should own things if we sell mostly one-off deals?"),
+               Turn("assistant", "If your revenue flows mainly from sales transactions, a CSO may be best. [1] "
+                                 "The Chief Revenue Officer is responsible for overall revenue generation. [2]")]
+    assert find_roles(rewrite("what could go wrong with that hire?", history)) == ["cso"]
+    assert find_roles(rewrite("what does this exec earn?", history)) == ["cso"]
+
+
 def test_compared_to_a_new_role_keeps_the_previous_one() -> None:
     standalone = rewrite("and compared to a CSO?", _h("What does a CRO earn?"))
     assert find_roles(standalone) == ["cro", "cso"] and "earn" in standalone
