@@ -649,6 +649,12 @@ def compose(q: Question, cands: list[Candidate], index: Index, cfg: AnswerSettin
         # a yes/no answer opens with the unit that answers it ("is the CRO on the hook for the P&L?": "The CRO also
         # has P&L responsibilities.", not the sentence before it in the article)
         parts.insert(0, parts.pop(at))
+    if q.answer_type == "amount" and "$" not in parts[0].text:
+        # a pay question's answer opens with an amount ("and with bonuses?": "Total compensation, including
+        # performance-based incentives, can reach between $250,000 and $600,000", not "a greater chance for
+        # equity and bonuses"), when one was chosen
+        at = next((i for i, p in enumerate(parts) if "$" in p.text), 0)
+        parts.insert(0, parts.pop(at))
     reach = _remit_reply(q, parts[0]) if q.answer_type == "yesno" and q.scope else ""
     reach = reach or (_alike_reply(q, parts[0]) if q.answer_type == "yesno" else "")
     reach = reach or _more_or_less(q, parts) or (_line_reply(q, parts[0]) if q.answer_type == "yesno" else "")

@@ -117,7 +117,9 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these|those|the t
                      r"both(?: of them)?|the two)\b|^\s*(?:(?:and|so|ok|okay|then)\s+)?which\s+(?:should|would|is|fits|"
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
-_OWN_QUESTION = re.compile(r"\b(?:who|what|whats|how|when|why|which|where)\b", re.IGNORECASE)
+# ("what about all-in?", "how about with bonuses?" ask nothing of their own: the question before goes on)
+_OWN_QUESTION = re.compile(r"\b(?:who|what(?!\s+about\b)|whats|how(?!\s+about\b)|when|why|which|where)\b",
+                           re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
 _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns|use|uses|using|"
                           r"leverage\w*|need|needs|apply|applies)\s+"

@@ -200,6 +200,15 @@ def test_a_follow_up_about_that_keeps_what_was_asked(real_assistant: Assistant) 
     assert "$232,294" in follow.answer and "$284,126" in follow.answer
 
 
+@pytest.mark.parametrize("follow_up", ["what about with bonuses on top?", "and with bonuses?", "what about all-in?"])
+def test_a_pay_follow_up_is_answered_with_amounts_first(real_assistant: Assistant, follow_up: str) -> None:
+    first = real_assistant.ask("how much is a VP of Sales' base salary?")
+    history = [Turn("user", "how much is a VP of Sales' base salary?"), Turn("assistant", first.answer)]
+    follow = real_assistant.ask(follow_up, history)
+    assert "$250,000" in follow.answer, follow.answer
+    assert "$" in follow.answer.split("[1]")[0], follow.answer  # an amount opens the answer
+
+
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
                                                           real_assistant: Assistant) -> None:
     with TestClient(create_app(real_settings, real_assistant)) as client:
