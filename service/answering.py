@@ -33,7 +33,15 @@ from service.lexicon import (
     tokenize,
     words,
 )
-from service.question import ON_TOP_OF, Question, asked_term, asking_text, asks_identity, asks_line_between
+from service.question import (
+    ON_TOP_OF,
+    WORKS_FOR,
+    Question,
+    asked_term,
+    asking_text,
+    asks_identity,
+    asks_line_between,
+)
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
 from service.units import Unit, antecedent, bounds_remit, conditional, role_columns, states_condition, table_cells
@@ -880,6 +888,7 @@ def _reporting_question(question: str) -> str:
     question = _SITS_UNDER.sub("report to", question)
     question = _SITS_ABOVE.sub("is reported to by", question)
     question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)
+    question = WORKS_FOR.sub("report to", question)
     # "who manages the VP of Sales?" asks whom the VP of Sales reports to
     question = boss_question(question) or question
     if _REPORTS_THING.search(question) and not re.search(r"\breport(?:s|ed|ing)?\s+(?:directly\s+)?to\b", question,

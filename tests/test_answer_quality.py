@@ -93,6 +93,16 @@ def test_an_item_without_a_subject_belongs_to_its_sections_role(real_assistant: 
 def test_who_reports_to_whom_between_two_roles_is_the_line_between_them(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("When a company has a CRO and a CSO, which of them reports to the other?").answer
     assert answer.startswith("Typically, the CSO would report to the CRO")
+    answer = real_assistant.ask("with a CRO and a CSO in the org, who works for who?").answer
+    assert "the CSO would report to the CRO" in answer.split("[1]")[0], answer
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("who works for the CRO?", "VPs of Sales commonly report directly to the CSO or CRO"),
+    ("who does a CSO work under?", "CSOs typically occupy senior executive positions, often reporting directly to"),
+])
+def test_working_for_someone_is_reporting_to_them(real_assistant: Assistant, question: str, opening: str) -> None:
+    assert real_assistant.ask(question).answer.startswith(opening)
 
 
 def test_a_passage_filed_under_other_roles_still_counts_when_it_names_the_asked_one(
