@@ -515,7 +515,12 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             pair_roles = others[:2]
         elif len(set(prev_roles) & CORE_ROLES) == 1:
             earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in prev_roles]
-            pair_roles = [prev_roles[0], earlier[-1]] if earlier else []
+            # (else the party the answer paired it with: "the two of them" after "Working with the CFO to ensure
+            # that the budget ... on target" to "which exec does the CRO work with on the budget?")
+            # (named where the answer opens, before its first marker: what it says after that only goes on)
+            partner_roles = [r for r in find_roles(_last_answer(history).split("[1]")[0]) if r not in prev_roles]
+            pair_roles = ([prev_roles[0], earlier[-1]] if earlier
+                          else [prev_roles[0], partner_roles[0]] if len(set(partner_roles)) == 1 else [])
         elif _ONE_THE_OTHER.search(question):
             # "so does one replace the other?": the two roles just asked about
             pair_roles = [r for r in dict.fromkeys(asked_before) if r in CORE_ROLES][:2]

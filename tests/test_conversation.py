@@ -125,6 +125,14 @@ def test_that_hire_is_the_role_the_answer_named() -> None:
     assert find_roles(rewrite("what does this exec earn?", history)) == ["cso"]
 
 
+def test_the_two_of_them_pairs_the_role_with_the_party_the_answer_named() -> None:
+    history = [Turn("user", "who does the CRO team up with on the budget?"),
+               Turn("assistant", "Working with the CFO to ensure that the budget for the company's cost-of-sale is "
+                                 "met. [1] The Chief Revenue Officer typically rises to the CEO or COO. [2]")]
+    for question in ("what do the two of them keep an eye on?", "what are both of them accountable for?"):
+        assert sorted(find_roles(rewrite(question, history))) == ["cfo", "cro"]
+
+
 def test_compared_to_a_new_role_keeps_the_previous_one() -> None:
     standalone = rewrite("and compared to a CSO?", _h("What does a CRO earn?"))
     assert find_roles(standalone) == ["cro", "cso"] and "earn" in standalone
