@@ -41,6 +41,7 @@ from service.question import (
     asking_text,
     asks_identity,
     asks_line_between,
+    asks_pay_duty,
 )
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
@@ -240,7 +241,7 @@ class Answerer:
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
-        own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text)
+        own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
         weighed = self.unglossed(q)
         # ("what data do they look at for that? (whole customer lifecycle)": the follow-up's own words first)
         own, mark, after = q.text.rpartition("?")
@@ -785,6 +786,9 @@ _OWN_CASE = re.compile(r"\b(?:we|we['’](?:re|ve)|our|us|i['’]m|my)\b", re.IG
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
+    if "salary" in q.aspect and asks_pay_duty(q.text):
+        # what a role does about pay ("He or she must create the comp plan structure"), not what it earns
+        return 1.0 if _DESIGNS_PAY.search(text) else -1.0 if "$" in text else 0.0
     if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect
                                      and not q.basis):
         # a pay question is answered by an amount: a sentence without one only frames it

@@ -702,6 +702,8 @@ def answer_type(text: str, roles: list[str]) -> str:
         return "role"  # (but "why does the CSO report to the CRO?" asks for the reason)
     if _DURATION.search(text):
         return "duration"
+    if asks_pay_duty(text):
+        return "fact"  # "what's the CRO responsible for when it comes to comp?": a duty, no amount
     # ("make" in a topic a follow-up carries in brackets is no pay: "what's the payoff of that? (make accurate
     # sales projections)"; "(pay)" is)
     unbracketed = re.sub(r"\([^()]*\)", " ", text)
@@ -717,6 +719,20 @@ def answer_type(text: str, roles: list[str]) -> str:
     if _CONDITION.search(text) and not _YEAR.search(text):
         return "condition"
     return "fact"
+
+
+# pay as the topic of a duty: "what is the CRO responsible for when it comes to comp?", "any pay-related duties?"
+_DUTY = re.compile(r"\b(?:responsib\w*|dut(?:y|ies)|in\s+charge|accountable|tasks?|(?:have|has)\s+to\s+do|"
+                   r"(?:role|part|hand)\s+in)\b", re.IGNORECASE)
+_PAY_TOPIC = re.compile(r"\b(?:comp|compensation|pay|incentives?|commissions?|bonus(?:es)?)[- ]related\b|"
+                        r"\b(?:when\s+it\s+comes\s+to|regarding|about|around|in|on|with|for)\s+(?:the\s+)?"
+                        r"(?:comp|compensation|pay|incentives?|commissions?|bonus(?:es)?)\b(?!\s+(?:of|for)\b)",
+                        re.IGNORECASE)
+
+
+def asks_pay_duty(text: str) -> bool:
+    """Whether `text` asks what a role does about pay (a duty whose topic is comp), not what it earns."""
+    return bool((_DUTY.search(text) or _ON_THE_HOOK.search(text)) and _PAY_TOPIC.search(text))
 
 
 # a statement, then the question after a comma: "we're a 30-person startup, do we need a CSO yet?"

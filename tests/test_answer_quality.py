@@ -219,6 +219,13 @@ def test_a_pay_follow_up_is_answered_with_amounts_first(real_assistant: Assistan
     assert "$" in follow.answer.split("[1]")[0], follow.answer  # an amount opens the answer
 
 
+def test_a_duty_about_pay_is_answered_with_what_the_role_does_not_what_it_earns(real_assistant: Assistant) -> None:
+    for question in ("when it comes to pay, what is the CRO in charge of?",
+                     "what comp-related duties does a CRO have?"):
+        answer = real_assistant.ask(question).answer
+        assert "create the comp plan structure" in answer.split("[1]")[0], answer
+
+
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
                                                           real_assistant: Assistant) -> None:
     with TestClient(create_app(real_settings, real_assistant)) as client:

@@ -4,7 +4,15 @@ aside) and the expected answer type."""
 import pytest
 
 from service.lexicon import boss_question
-from service.question import analyze, asks_basis, asks_line_between, asks_scope, focus_role, negated_roles
+from service.question import (
+    analyze,
+    asks_basis,
+    asks_line_between,
+    asks_pay_duty,
+    asks_scope,
+    focus_role,
+    negated_roles,
+)
 
 
 @pytest.mark.parametrize("question, answer_type", [
@@ -767,3 +775,17 @@ def test_idioms_for_getting_a_job_and_relying_on_something() -> None:
 
 def test_a_path_to_becoming_a_role_asks_how_people_advance() -> None:
     assert analyze("what's the usual path to becoming a CSO?").aspect == ("advanc",)
+
+
+@pytest.mark.parametrize(("text", "duty"), [
+    ("what is the CRO responsible for when it comes to compensation?", True),
+    ("any comp-related tasks on the CSO's plate?", True),
+    ("what are they on the hook for around incentives?", True),
+    ("what does a CRO get paid?", False),
+    ("what's the CRO's compensation?", False),
+    ("is the CRO responsible for revenue?", False),
+])
+def test_a_duty_about_pay_asks_no_amount(text: str, duty: bool) -> None:
+    assert asks_pay_duty(text) is duty
+    if duty:
+        assert analyze(text).answer_type != "amount"
