@@ -148,6 +148,7 @@ _ROW_ANSWER = re.compile(r"^([A-Z][\w .&/'-]{1,40}?):\s+([^:;.]{2,60}?):\s")
 # "to get there", "on the way there": where the previous question was headed ("grow into <destination>")
 _THERE = re.compile(r"\b(?:get|getting|gets|make it|reach|reaching|go|going|way|climb\w*|move|moving|path|route)\s+"
                     r"(?:\w+\s+)?there\b", re.IGNORECASE)
+_FROM_THERE = re.compile(r"\bfrom\s+there\b", re.IGNORECASE)
 _DESTINATION = re.compile(r"\b(?:into|become|becoming|to be|reach|reaching|land|landing|make it to|get to)\s+"
                           r"(?:an?\s+|the\s+)?([\w\s-]+?)\s*(?:[?.!,]|$)", re.IGNORECASE)
 # words that qualify a follow-up without asking a new thing ("and specifically to be a good CSO?")
@@ -290,6 +291,11 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         # "does that change if we also hire a CRO?" after "who does the CSO report to?": the same question, in
         # the new case ("who does the CSO report to, if we also hire a CRO?")
         return _in_case(previous, changes.group("word"), changes.group("case"))
+    destination = _DESTINATION.search(previous) if _FROM_THERE.search(question) else None
+    if destination:
+        # "what skills do you need to make the jump to exec level from there?" after "how do people get into
+        # sales management?": from where the previous question was headed
+        return _FROM_THERE.sub(f"from {destination.group(1).strip()}", question, count=1)
     standalone = _rewrite(question, history, previous, partner)
     asked_case = _CONDITION_ONLY.match(question)
     # (the case with its pronoun resolved: "if we don't have the CRO"; a role it names stays as named)

@@ -133,6 +133,15 @@ def test_the_two_of_them_pairs_the_role_with_the_party_the_answer_named() -> Non
         assert sorted(find_roles(rewrite(question, history))) == ["cfo", "cro"]
 
 
+def test_from_there_is_from_where_the_previous_question_was_headed() -> None:
+    history = [Turn("user", "how does someone break into sales management?"),
+               Turn("assistant", "Typically, professionals start as sales representatives, advancing to account "
+                                 "executive roles. [1] ... before transitioning into executive positions like VP of "
+                                 "Sales, CSO, or CRO. [1]")]
+    standalone = rewrite("and what does it take to move up to the C-suite from there?", history)
+    assert "from sales management" in standalone and not find_roles(standalone)
+
+
 def test_compared_to_a_new_role_keeps_the_previous_one() -> None:
     standalone = rewrite("and compared to a CSO?", _h("What does a CRO earn?"))
     assert find_roles(standalone) == ["cro", "cso"] and "earn" in standalone
