@@ -435,22 +435,34 @@ class Answerer:
         long_form = set(tokenize(gloss.group(1))) if gloss else set()
         return any(defining.search(c.text) or (long_form and long_form <= c.unit.tokens) for c in cands[:5])
 
-    def _said_of_another(self, q: Question) -> str:
+    def _said_of_another(self, q: Question, cands: list[Candidate] | None = None) -> str:
         """What is asked about one role, in words the articles use only of other roles, and one of them rare
         ("does a VP of Sales need an MBA?": only the CSO's background names one): "mba (the CSO)"."""
-        # (yes/no questions only: "what do they study" would meet a rare verb said of another role, "case-study")
-        if len(q.core_roles) != 1 or len(q.roles) != 1 or q.answer_type != "yesno":
+        # (or the kind of thing a wh-question asks for: "what degree does a CRO need?"; not any of its words: "what
+        # do they study" would meet a rare verb said of another role, "case-study")
+        # (a quantity asked has its own check: "in which year ...?")
+        kind = _ASKED_KIND.search(q.text) if q.answer_type != "yesno" and not q.quantity else None
+        if len(q.core_roles) != 1 or len(q.roles) != 1 or (q.answer_type != "yesno" and not kind):
             return ""
+        tokens = [t for t in q.aspect if t in tokenize(kind.group(1))] if kind else list(q.aspect)
         asked = q.core_roles[0]
         found: dict[str, set[str]] = {}
         for unit in self.index.units:
             roles = set(unit.about) | set(unit.context_roles)
-            for token in q.aspect:
+            for token in tokens:
                 if token in unit.tokens or self.family(token) & unit.tokens:
                     if asked in roles or not roles & CORE_ROLES:
                         return ""  # said of the asked role, or of no role in particular
                     found.setdefault(token, set()).update(roles & CORE_ROLES)
         rare = [t for t in found if self._df.get(t, 0) <= _PASSING_UNITS]
+        if kind and cands:
+            # (a kind the articles name for other roles only is still answered for this one by a unit of its own
+            # that says it in other words: "What qualities does a great VP of Sales have?" meets "A great VP of sales
+            # will possess great leadership skills"; "what degree does a CRO need?" meets nothing of the kind)
+            top = cands[0]
+            own = asked in set(top.unit.about) | set(top.unit.context_roles)
+            if own and (top.coverage > 0 or top.aspect >= self.settings.min_aspect_uncovered):
+                return ""
         if not rare:
             return ""
         others = sorted({r for t in rare for r in found[t]})
@@ -511,7 +523,7 @@ class Answerer:
         if term and not self._defines(term, cands):
             # "what's a whitespace exercise exactly?": a list item names it, and no article says what it is
             return f"only mentioned in passing: {_GLOSS.sub('', term)} (no article says what it is)"
-        other = self._said_of_another(q)
+        other = self._said_of_another(q, cands)
         if other:
             return f"said only of another role: {other}"
         if q.roles and not set(q.roles) & CORE_ROLES:
@@ -607,6 +619,10 @@ class Answerer:
         return ""
 
 
+# the kind of thing a wh-question asks for: "what degree", "which kind of certification"
+_ASKED_KIND = re.compile(r"\b(?:what|which)\s+(?:(?:kind|type|sort)s?\s+of\s+)?(?!(?:is|are|was|were|do|does|did|"
+                         r"should|would|can|could|will|has|have|the|a|an|they|you|we|it|that|this|one|ones|role|"
+                         r"roles)\b)([a-z]+)\b", re.IGNORECASE)
 _MORE_OF = re.compile(r"\b(?:else|other|others|more)\b", re.IGNORECASE)
 _CARRIED_WEIGHT = 0.5  # a word a follow-up carries over from the question before, against one it says itself
 _GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in brackets: "SVP (senior vice ...)"

@@ -138,6 +138,12 @@ def test_a_question_stating_a_case_gets_the_role_that_case_calls_for(real_assist
     assert "lean toward a CRO" in answer.answer, answer.answer
 
 
+def test_a_kind_said_of_other_roles_too_is_answered_for_the_asked_one(real_assistant: Assistant) -> None:
+    # "qualities" is said of the CSO and the CRO only, but the VP of Sales' own unit answers it
+    answer = real_assistant.ask("What qualities should a great VP of Sales have?")
+    assert not answer.abstained and "leadership skills" in answer.answer, answer.answer
+
+
 def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("How does CRO pay compare with CSO pay?").answer
     assert "$232,294" in answer and "$284,126" in answer
@@ -153,6 +159,8 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     "Does a VP of Sales typically get a gym membership?",
     # two options offered, neither of which any article uses
     "Should a VP of Sales work remote or in the office?",
+    # the kind asked for is said of another role only, whose unit would be quoted
+    "what kind of degree does a CRO usually hold?",
 ])
 def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
