@@ -241,7 +241,9 @@ class Answerer:
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
-        own_pay = "salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
+        # (not when the asker designs it: "how should their comp be set up?")
+        own_pay = ("salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
+                   and not q.advice)
         weighed = self.unglossed(q)
         # ("what data do they look at for that? (whole customer lifecycle)": the follow-up's own words first)
         own, mark, after = q.text.rpartition("?")

@@ -752,6 +752,11 @@ def _chosen_role(answer: str, options: list[str], question: str, guess: bool = T
             best, best_overlap = named[0], overlap
     if best or not guess:
         return best
+    opening = answer.split("[1]")[0]
+    if (len(options) > 1 and set(options) <= set(find_roles(opening))
+            and re.search(r"\b(?:whether|either|both)\b", opening, re.IGNORECASE)):
+        # "Whether appointing a CSO or CRO, consider these tips ...": the answer chose neither
+        return ""
     return next((r for r in find_roles(answer) if r in options), "")
 
 

@@ -229,7 +229,9 @@ _DEFINITION = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|um+|hey|then|but)\W+)*"
 ADVICE = re.compile(r"\bhow\s+(?:do|can|should|would|could|will|to)\s+(?:we|a company|companies|our\b|"
                     r"an? (?:org|organi[sz]ation|business|team)|orgs|organi[sz]ations|businesses)|"
                     r"\bwhat\s+(?:should|can|do)\s+we\b|\bshould\s+(?:we|our)\s+(?!\w+\s+(?:report|be|have|own)\b)|"
-                    r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b",
+                    r"\btips?\b|\bbest practices?\b|\badvice\b|\bhow\s+to\s+(?:set|make|get|keep|avoid|support|help)\b|"
+                    # "how should their comp be set up?", "how should the sales org be structured?"
+                    r"\bhow\s+should\s+(?:\S+\s+){1,7}?be\s+\w+ed\b|\bhow\s+should\s+(?:\S+\s+){1,7}?be\s+set\s+up\b",
                     re.IGNORECASE)
 
 # "that hire", "our new hire": the person hired

@@ -234,6 +234,11 @@ def test_a_duty_about_pay_is_answered_with_what_the_role_does_not_what_it_earns(
         assert "create the comp plan structure" in answer.split("[1]")[0], answer
 
 
+def test_how_pay_should_be_set_up_is_answered_with_the_advice_on_designing_it(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("how should incentives be set up for a CRO?").answer
+    assert answer.startswith("Incentive Structures: Align compensation with desired outcomes"), answer
+
+
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
                                                           real_assistant: Assistant) -> None:
     with TestClient(create_app(real_settings, real_assistant)) as client:

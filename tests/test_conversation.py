@@ -142,6 +142,13 @@ def test_from_there_is_from_where_the_previous_question_was_headed() -> None:
     assert "from sales management" in standalone and not find_roles(standalone)
 
 
+def test_an_answer_that_chose_neither_role_keeps_the_pair() -> None:
+    history = [Turn("user", "any tips on budget before we bring on a CSO or a CRO?"),
+               Turn("assistant", "Whether appointing a CSO or CRO, consider these tips to manage overall costs: "
+                                 "Right-Size Your Leadership: Only hire at an executive level when needed. [1]")]
+    assert sorted(find_roles(rewrite("and how should their pay be structured?", history))) == ["cro", "cso"]
+
+
 def test_compared_to_a_new_role_keeps_the_previous_one() -> None:
     standalone = rewrite("and compared to a CSO?", _h("What does a CRO earn?"))
     assert find_roles(standalone) == ["cro", "cso"] and "earn" in standalone
