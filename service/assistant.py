@@ -16,7 +16,7 @@ from service.conversation import (
     asks_for_else,
     asks_for_more,
     asks_of_said,
-    asks_why,
+    asks_why_of_said,
     previous_topic,
     rewrite,
 )
@@ -125,6 +125,9 @@ class Assistant:
             extra += self.retriever.rare_passages(prepared, considered | {p.index for p in extra})
             # "what does a CRO do about rev ops and tech?": a unit that says it, deep in a chunk about much else
             extra += self.retriever.unit_passages(prepared, considered | {p.index for p in extra})
+            # "why does the CRO care about it?": the paragraph after the best passages', split off by chunking
+            extra += self.retriever.next_passages(prepared, [p.index for p in passages[:2]],
+                                                  considered | {p.index for p in extra})
             # "how do their goals differ?": the comparison table's "Objectives" row
             extra += self.retriever.label_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:
@@ -168,7 +171,8 @@ class Assistant:
         # is more often beside it)
         # ("what else are they responsible for?": what was said weighs less, as for "why?")
         more = asks_for_more(question)
-        said = answers_so_far(history) if history and (more or asks_why(question) or asks_for_else(question)) else ""
+        back = more or asks_why_of_said(question) or asks_for_else(question)
+        said = answers_so_far(history) if history and back else ""
         # "what's the payoff of that?", "how do they use that info?": what was just said goes on beside it
         onward = bool(history) and not said and asks_of_said(question)
         said = answers_so_far(history) if onward else said

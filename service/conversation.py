@@ -840,8 +840,20 @@ def asks_why(question: str) -> bool:
     """Whether a follow-up only asks why ("why?", "how come?", "why's that?"): the reason for what was just
     said, more often beside the answer that said it than in it."""
     said = re.findall(r"[a-z']+", question.lower())
-    return bool(said) and len(said) <= 4 and bool({"why", "why's", "come", "reason"} & set(said)) and set(
-        said) <= _WHY_WORDS
+    return (bool(said) and len(said) <= 4 and bool({"why", "why's", "come", "reason"} & set(said))
+            and set(said) <= _WHY_WORDS)
+
+
+def asks_why_of_said(question: str) -> bool:
+    """Whether a follow-up asks why of what was just said, in a sentence of its own ("why does the CRO care about
+    it?", "why do they do that?"): as for "why?", the reason is more often beside the quote than in it."""
+    return asks_why(question) or bool(_WHY_OF_SAID.search(question))
+
+
+# why, of what was just said: "why does the CRO care about it?", "why do they do that?", "why is that so important?"
+_WHY_OF_SAID = re.compile(r"^\W*(?:(?:so|and|but|ok|okay)\W+)*(?:why|how\s+come)\b.*\b(?:about\s+(?:it|that|this)|"
+                          r"(?:do|does|did|doing)\s+(?:it|that|this)|(?:it|that|this)\s+(?:so\s+)?(?:important|matter\w*|"
+                          r"necessary|needed|key|critical))\b", re.IGNORECASE)
 
 
 # what the last answer said, pointed at as a thing: "the payoff of that", "that info", "doing so"

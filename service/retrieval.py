@@ -340,6 +340,18 @@ class Retriever:
         # (weighed as a passage ranked amid the ones read, not after them: it was found by what it says)
         return [replace(p, rank=_FOUND_RANK) for p in self._extras([where], prepared, exclude)]
 
+    def next_passages(self, prepared: PreparedQuery, top: list[int], exclude: set[int]) -> list[Passage]:
+        """For a reason ("why does the CRO care about it?"): the chunk that goes on from each of the `top` ones in
+        the same section, where a paragraph split off by chunking often gives it ("This will ensure that they not
+        only renew but also grow in LTV with the company.")."""
+        if prepared.question.answer_type != "reason":
+            return []
+        chunks = self.index.chunks
+        place = [(c.article_id, c.section) for c in chunks]
+        rows = [row + 1 for row in top if row + 1 < len(chunks) and row + 1 not in exclude
+                and place[row + 1] == place[row]]
+        return self._extras(list(dict.fromkeys(rows)), prepared, exclude)
+
     def without_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For a question that sets a role aside ("we have no CRO: who should the CSO team up with?"): the chunks
         whose units set the same role aside ("... if you don't have a CRO"), best aspect match first."""

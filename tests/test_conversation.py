@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
-from service.conversation import Turn, answers_so_far, asks_for_more, asks_why, rewrite
+from service.conversation import Turn, answers_so_far, asks_for_more, asks_why, asks_why_of_said, rewrite
 from service.lexicon import find_roles
 from service.question import analyze
 
@@ -308,6 +308,18 @@ def test_a_bare_why_asks_the_reason_for_the_role_the_answer_named() -> None:
     assert find_roles(standalone) == ["vpsales"] and "first" in standalone, standalone
     assert asks_why("why?") and asks_why("how come?") and asks_why("why's that?")
     assert not asks_why("why does the CSO report to the CRO?")
+
+
+@pytest.mark.parametrize(("question", "of_said"), [
+    ("why?", True),
+    ("why do they do that?", True),
+    ("so why does the CRO care about it?", True),
+    ("why is that so important for them?", True),
+    ("why does the CSO report to the CRO?", False),
+    ("why would a startup hire a VP of Sales first?", False),
+])
+def test_a_why_about_what_was_just_said(question: str, of_said: bool) -> None:
+    assert asks_why_of_said(question) is of_said
 
 
 @pytest.mark.slow
