@@ -242,6 +242,9 @@ class Answerer:
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
         # (not when the asker designs it: "how should their comp be set up?")
+        # (the asked role acted on: "To help support your CSO, ..." is no answer to what a CSO supports)
+        aspect_set = set(q.aspect)
+        asked_acted_on = acted_on(q.text, q_roles, aspect_set)
         own_pay = ("salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
                    and not q.advice)
         weighed = self.unglossed(q)
@@ -291,6 +294,7 @@ class Answerer:
                         q.answer_type != "role" or subject_asked)
                     role_adj = -cfg.role_penalty if off_topic else cfg.role_bonus * cover
                     if other_doer or (_THING_SUBJECT.match(unit.text) and q.answer_type != "role") or (
+                            not asked_acted_on and acted_on(unit.text, q_roles, aspect_set)) or (
                             own_pay and _DESIGNS_PAY.search(unit.text)) or (
                             hiring_done_by and hiring_done_by & hired_roles(
                                 f"{unit.context}. {unit.text}" if unit.kind == "faq" else unit.text)):
@@ -799,6 +803,19 @@ _DEGREE_FIT = 0.5
 _CASE_FIT = 1.0  # a unit naming the role a case calls for, to a question that states the case
 # a question that states the asker's own case: "our deals are mostly one-off sales: which leader fits us?"
 _OWN_CASE = re.compile(r"\b(?:we|we['’](?:re|ve)|our|us|i['’]m|my)\b", re.IGNORECASE)
+
+
+def acted_on(text: str, roles: set[str], verbs: set[str]) -> bool:
+    """Whether one of `roles` is the object of one of the words `verbs` in `text` ("To help support your CSO, they
+    need the right sales technology": the CSO is supported, not supporting)."""
+    for start, _, key in role_spans(text):
+        if key in roles:
+            # (a word with a determiner after it: "support your CSO"; not an adjective, "a great VP of Sales")
+            before = re.search(r"([a-z]+)\s+(?:your|the|a|an|their|our|its|his|her)\s+(?:new\s+)?$", text[:start],
+                               re.IGNORECASE)
+            if before and set(tokenize(before.group(1))) & verbs:
+                return True
+    return False
 
 
 def _type_fit(q: Question, unit: Unit) -> float:

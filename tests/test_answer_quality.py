@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from service.answering import acted_on
 from service.api import create_app
 from service.assistant import Assistant
 from service.config import Settings
@@ -237,6 +238,14 @@ def test_a_duty_about_pay_is_answered_with_what_the_role_does_not_what_it_earns(
 def test_how_pay_should_be_set_up_is_answered_with_the_advice_on_designing_it(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("how should incentives be set up for a CRO?").answer
     assert answer.startswith("Incentive Structures: Align compensation with desired outcomes"), answer
+
+
+def test_a_role_acted_on_is_no_answer_to_what_it_does(real_assistant: Assistant) -> None:
+    # "To help support your CSO, they need the right sales technology": the CSO is supported, not supporting
+    answer = real_assistant.ask("in what ways does a CSO support the sales team?").answer
+    assert "support your CSO" not in answer, answer
+    assert acted_on("To help support your CSO, they need the right tools", {"cso"}, {"support"})
+    assert not acted_on("A great VP of sales will possess great leadership skills", {"vpsales"}, {"great"})
 
 
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
