@@ -241,10 +241,10 @@ class Answerer:
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
-        # (not when the asker designs it: "how should their comp be set up?")
         # (the asked role acted on: "To help support your CSO, ..." is no answer to what a CSO supports)
         aspect_set = set(q.aspect)
         asked_acted_on = acted_on(q.text, q_roles, aspect_set)
+        # what the asked role earns, not pay it designs or that the asker designs ("how should their comp be set up?")
         own_pay = ("salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
                    and not q.advice)
         weighed = self.unglossed(q)
@@ -443,7 +443,9 @@ class Answerer:
 
     def _said_of_another(self, q: Question, cands: list[Candidate] | None = None) -> str:
         """What is asked about one role, in words the articles use only of other roles, and one of them rare
-        ("does a VP of Sales need an MBA?": only the CSO's background names one): "mba (the CSO)"."""
+        ("does a VP of Sales need an MBA?": only the CSO's background names one): "mba (the CSO)". For a wh-question,
+        the kind it asks for ("what degree does a CRO need?"), unless a unit of the asked role leads (`cands`) that
+        says it in some words or close in meaning."""
         # (or the kind of thing a wh-question asks for: "what degree does a CRO need?"; not any of its words: "what
         # do they study" would meet a rare verb said of another role, "case-study")
         # (a quantity asked has its own check: "in which year ...?")

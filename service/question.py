@@ -321,11 +321,11 @@ _THIRD_PERSON = re.compile(r"\b(?:they|them|their|he|she|him|his|her)\b", re.IGN
 # what a question about the asker's case asks: whether or when a hire fits it
 _FITTING = frozenset(tokenize("hire hiring choose choice pick need bring fit option decide overkill worth early soon "
                               "ready premature right"))
-# colloquial words for what the articles say plainly (English idioms, none the articles use)
 # one works for, or under, whom one reports to ("who does the VP of Sales work for?", "who works for the CRO?")
 WORKS_FOR = re.compile(r"\bwork(?:s|ed|ing)?\s+(?:directly\s+)?(?:for|under|beneath|below)\b(?=\s*(?:whom?\b|\W*$|"
                        r"(?:(?:the|a|an|our|their)\s+)?(?:cso|cro|vp|chief|head|ceo|coo|cfo|president|board)\b))",
                        re.IGNORECASE)
+# colloquial words for what the articles say plainly (English idioms, none the articles use)
 _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain in (
     (r"\bnorth[- ]star\b", "main goal"),
     (r"\b(?:rock[- ]?star|super[- ]?star|all[- ]star|killer|stellar|a[- ]player|top[- ]notch)\b", "great"),
@@ -357,8 +357,7 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # what a role "owns", asked with nothing after it, is what it oversees ("what does a CRO actually own?")
     # (not one's own: "does the CRO get a team of their own?")
     (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),
-    # one works for, or under, whom one reports to ("who does the VP of Sales work for?", "who works for who?")
-    (WORKS_FOR.pattern, "report to"),
+    (WORKS_FOR.pattern, "report to"),  # "who works for who?"
     # what a role "leans on" it relies on ("CSOs rely on data-driven insights ...")
     (r"\blean(?:s|ed|ing)?\s+on\b", "rely on"),
     # a job "landed" is one got: "what experience do you need to land it?"
