@@ -723,8 +723,8 @@ def answer_type(text: str, roles: list[str]) -> str:
 
 
 # pay as the topic of a duty: "what is the CRO responsible for when it comes to comp?", "any pay-related duties?"
-_DUTY = re.compile(r"\b(?:responsib\w*|dut(?:y|ies)|in\s+charge|accountable|tasks?|(?:have|has)\s+to\s+do|"
-                   r"(?:role|part|hand)\s+in)\b", re.IGNORECASE)
+# (and what _ON_THE_HOOK and _TAKES_PART say: "accountable for", "have a hand in")
+_DUTY = re.compile(r"\b(?:responsib\w*|dut(?:y|ies)|in\s+charge|tasks?|(?:have|has)\s+to\s+do)\b", re.IGNORECASE)
 _PAY_TOPIC = re.compile(r"\b(?:comp|compensation|pay|incentives?|commissions?|bonus(?:es)?)[- ]related\b|"
                         r"\b(?:when\s+it\s+comes\s+to|regarding|about|around|in|on|with|for)\s+(?:the\s+)?"
                         r"(?:comp|compensation|pay|incentives?|commissions?|bonus(?:es)?)\b(?!\s+(?:of|for)\b)",
@@ -733,7 +733,8 @@ _PAY_TOPIC = re.compile(r"\b(?:comp|compensation|pay|incentives?|commissions?|bo
 
 def asks_pay_duty(text: str) -> bool:
     """Whether `text` asks what a role does about pay (a duty whose topic is comp), not what it earns."""
-    return bool((_DUTY.search(text) or _ON_THE_HOOK.search(text)) and _PAY_TOPIC.search(text))
+    duty = _DUTY.search(text) or _ON_THE_HOOK.search(text) or _TAKES_PART.search(text)
+    return bool(duty and _PAY_TOPIC.search(text))
 
 
 # a statement, then the question after a comma: "we're a 30-person startup, do we need a CSO yet?"
