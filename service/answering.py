@@ -41,7 +41,6 @@ from service.question import (
     asking_text,
     asks_identity,
     asks_line_between,
-    asks_pay_duty,
 )
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
@@ -245,7 +244,7 @@ class Answerer:
         aspect_set = set(q.aspect)
         asked_acted_on = acted_on(q.text, q_roles, aspect_set)
         # what the asked role earns, not pay it designs or that the asker designs ("how should their comp be set up?")
-        own_pay = ("salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not asks_pay_duty(q.text)
+        own_pay = ("salary" in q.aspect and not _DESIGNS_PAY.search(q.text) and not q.pay_duty
                    and not q.advice)
         weighed = self.unglossed(q)
         # ("what data do they look at for that? (whole customer lifecycle)": the follow-up's own words first)
@@ -452,8 +451,17 @@ class Answerer:
         kind = _ASKED_KIND.search(q.text) if q.answer_type != "yesno" and not q.quantity else None
         if len(q.core_roles) != 1 or len(q.roles) != 1 or (q.answer_type != "yesno" and not kind):
             return ""
-        tokens = [t for t in q.aspect if t in tokenize(kind.group(1))] if kind else list(q.aspect)
         asked = q.core_roles[0]
+        if kind and cands:
+            # (a kind the articles name for other roles only is still answered for this one by a unit of its own
+            # that says it in other words: "What qualities does a great VP of Sales have?" meets "A great VP of sales
+            # will possess great leadership skills"; "what degree does a CRO need?" meets nothing of the kind)
+            top = cands[0]
+            own = asked in set(top.unit.about) | set(top.unit.context_roles)
+            if own and (top.coverage > 0 or top.aspect >= self.settings.min_aspect_uncovered):
+                return ""
+        kind_tokens = set(tokenize(kind.group(1))) if kind else set()
+        tokens = [t for t in q.aspect if t in kind_tokens] if kind else list(q.aspect)
         found: dict[str, set[str]] = {}
         for unit in self.index.units:
             roles = set(unit.about) | set(unit.context_roles)
@@ -463,14 +471,6 @@ class Answerer:
                         return ""  # said of the asked role, or of no role in particular
                     found.setdefault(token, set()).update(roles & CORE_ROLES)
         rare = [t for t in found if self._df.get(t, 0) <= _PASSING_UNITS]
-        if kind and cands:
-            # (a kind the articles name for other roles only is still answered for this one by a unit of its own
-            # that says it in other words: "What qualities does a great VP of Sales have?" meets "A great VP of sales
-            # will possess great leadership skills"; "what degree does a CRO need?" meets nothing of the kind)
-            top = cands[0]
-            own = asked in set(top.unit.about) | set(top.unit.context_roles)
-            if own and (top.coverage > 0 or top.aspect >= self.settings.min_aspect_uncovered):
-                return ""
         if not rare:
             return ""
         others = sorted({r for t in rare for r in found[t]})
@@ -823,7 +823,7 @@ def acted_on(text: str, roles: set[str], verbs: set[str]) -> bool:
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
-    if "salary" in q.aspect and asks_pay_duty(q.text):
+    if "salary" in q.aspect and q.pay_duty:
         # what a role does about pay ("He or she must create the comp plan structure"), not what it earns
         return 1.0 if _DESIGNS_PAY.search(text) else -1.0 if "$" in text else 0.0
     if q.answer_type == "amount" or (q.answer_type in ("role", "comparison") and "salary" in q.aspect

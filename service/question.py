@@ -297,6 +297,7 @@ class Question:
     advice: bool = False  # asks what a company should do ("how do we set them up to succeed?"), see ADVICE
     without: tuple[str, ...] = ()  # roles the question sets aside ("we have no CRO"), see negated_roles
     sequence: bool = False  # asks what comes before or after a step ("the step right before VP?"), see SEQUENCE
+    pay_duty: bool = False  # asks what a role does about pay, not what it earns, see asks_pay_duty
 
     @property
     def core_roles(self) -> tuple[str, ...]:
@@ -945,7 +946,7 @@ def analyze(text: str) -> Question:
         aspect_tokens = tuple(t for t in aspect_tokens if t not in _FORMER_WORDS) + ("former", "known")
     return Question(text=text, roles=tuple(roles), aspect_words=tuple(words), aspect=aspect_tokens,
                     aspect_text=rest, answer_type=kind, quantity=asked_quantity(text), focus=focus,
-                    scope=asks_scope(text), basis=asks_basis(text),
+                    scope=asks_scope(text), basis=asks_basis(text), pay_duty=asks_pay_duty(text),
                     advice=bool(ADVICE.search(text)) and kind in ("fact", "list", "reason", "yesno"),
                     # ("we don't have a CRO: how do we keep sales and marketing aligned?" names no other role,
                     # and keeps the CRO as its role; what it sets aside still meets what is said without one)

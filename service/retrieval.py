@@ -347,9 +347,9 @@ class Retriever:
         if prepared.question.answer_type != "reason":
             return []
         chunks = self.index.chunks
-        place = [(c.article_id, c.section) for c in chunks]
         rows = [row + 1 for row in top if row + 1 < len(chunks) and row + 1 not in exclude
-                and place[row + 1] == place[row]]
+                and chunks[row + 1].article_id == chunks[row].article_id
+                and chunks[row + 1].section == chunks[row].section]
         return self._extras(list(dict.fromkeys(rows)), prepared, exclude)
 
     def without_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
