@@ -943,6 +943,10 @@ _REPORTS_THING = re.compile(r"\breport(?:s|ed|ing)?\s+(?:it|them|that|this|those
                             r"those|these|a|an)\s+[\w-]+)\s+to\b", re.IGNORECASE)
 
 
+# where a question's case begins: "..., if we also have a CSO?", "... when a company has both"
+_CASE_TAIL = re.compile(r",?\s*\b(?:if|when|once|in case)\b", re.IGNORECASE)
+
+
 def _direction_match(question: str, text: str, q_roles: set[str], subject: str = "") -> float:
     """+1 when a reporting-line sentence points the way the question asks, -1 when it points back.
 
@@ -953,6 +957,10 @@ def _direction_match(question: str, text: str, q_roles: set[str], subject: str =
     question = _reporting_question(question)
     if not question:
         return 0.0
+    # ("who would the CRO report to, if we also have a CSO?": the line asked is the CRO's; the CSO only sets the case)
+    main_roles = set(find_roles(_CASE_TAIL.split(question, maxsplit=1)[0])) & q_roles
+    if main_roles and len(main_roles) < len(q_roles):
+        q_roles = main_roles
     asked_object = bool(_report_objects(question) & q_roles)
     if not re.search(r"\breport", text, re.IGNORECASE):
         manages = asked_object and len(q_roles) == 1 and subject in q_roles and _MANAGES.search(text)

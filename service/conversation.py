@@ -172,6 +172,13 @@ _WHO_DOES_REPORT = re.compile(r"^\W*who\s+(?:does|do)\s+(.+?)\s+report\s+to\W*$"
 _ASKS_BOSS = re.compile(r"\b(?:boss|bosses|manager|report(?:s|ing)?\s+(?:up\s+)?to|answers?\s+to|above)\b",
                         re.IGNORECASE)
 _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
+# "in that setup", "in such a case", "with that kind of structure": the case the previous question set
+_THAT_SETUP = re.compile(r",?\s*\b(?:in|for|with|under)\s+(?:that|this|such\s+an?)\s+"
+                         r"(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?"
+                         r"(?:setup|set-up|set\s+up|case|scenario|situation|structure|arrangement|model|org|"
+                         r"organi[sz]ation|company|configuration)\b,?", re.IGNORECASE)
+# a yes/no question that sets a case ("can a company have both a CRO and a CSO?"): its words after the verb
+_YES_NO_CASE = re.compile(r"^\W*(?:can|could|should|would|will|does|do|is|are)\s+(?P<case>[^?]+?)\W*$", re.IGNORECASE)
 
 
 def _reversed(previous: str) -> str:
@@ -261,6 +268,14 @@ def _name_pronoun(question: str, role: str) -> str:
 def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None,
             partner: Callable[[str], str] | None = None) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
+    setup = _THAT_SETUP.search(question) if history else None
+    if setup:
+        rest = f"{question[:setup.start()]} {question[setup.end():]}"
+        case = _previous_case(_last_standalone(history, known, partner))
+        if case and len(re.findall(r"[A-Za-z]+", rest)) > 2:
+            # "ok so in that setup who's the CSO's boss?" after "can a company have both a CRO and a CSO?": the
+            # question, asked in the case the previous one set
+            return f"{rewrite(rest, history, known, partner).rstrip(' ?.')}, {case}?"
     question = _INTERJECTION.sub("", focus(question, known))
     lead = _REACTION.match(question)
     if (lead and not find_roles(lead.group(1)) and not _QUESTION_WORD.search(lead.group(1))
@@ -371,6 +386,16 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     return standalone
 
 
+def _previous_case(previous: str) -> str:
+    """The case a previous question set, as a clause: its own ("..., if we're a startup?"), else the one a yes/no
+    question about roles asks ("can a company have both a CRO and a CSO?": "when a company can have both ...")."""
+    clause = _CASE_CLAUSE.search(previous)
+    if clause:
+        return clause.group(0).strip(" ,?")
+    yes_no = _YES_NO_CASE.match(previous)
+    return f"when {yes_no.group('case')}" if yes_no and find_roles(previous) else ""
+
+
 def _in_case(previous: str, word: str, case: str) -> str:
     """`previous` asked again in another case: its own case clause ("if ...", "for ...") replaced by `case`."""
     return f"{_CASE_CLAUSE.sub('', previous).rstrip(' ?.,')}, {word.lower()} {case}?"
@@ -396,6 +421,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     # ("who reports to the CSO?" then "and who's their boss?": the boss of those just named is the CSO, which the
     # answer said; the question asks the CSO's)
     above = bool(_WHO_REPORTS.match(previous)) and bool(_ASKS_BOSS.search(question)) and bool(_PRONOUN.search(question))
+    line = stated_line(_last_answer(history)) if pointed and _ASKS_BOSS.search(previous) else None
+    if line and line[0] in prev_roles:
+        # "and what does that person make?" after "who's the CSO's boss?" answered "the CSO would report to the
+        # CRO": the boss the answer named, though the question named it too
+        answered, prev_roles = [], [line[1]]
     if answered and not carried_only and not vague and not offered and not above and (
             not set(prev_roles) & CORE_ROLES or pointed
             # ("and which departments?" after "who in the C-suite does the CSO work with?" asks the same of the CSO:
@@ -551,6 +581,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         if set(analyze(_OTHER.sub("", question)).aspect) - set(analyze(previous).aspect) - _QUALIFIERS:
             # "and the challenges with a CSO?" after the CRO's benefits asks a new thing about the new role
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
+            # ("ok so who's the CSO's boss?": every connective before the question)
+            topic = re.sub(r"^(?:(?:and|also|but|so|then|ok(?:ay)?|well)\b[\s,]*)+", "", topic, flags=re.IGNORECASE)
             if _OWN_QUESTION.match(topic):
                 return f"{topic}?"
             return f"What about {topic}?"
@@ -558,6 +590,10 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         if others and _COMPARED.search(question):
             # "and compared to a CSO?" after the CRO's pay sets the two side by side
             return f"{previous.rstrip(' ?.')} compared to {short_name(roles[0])}?"
+        if not others and _OWN_QUESTION.search(question):
+            # "and who does the CSO report to?" after "who reports to the CSO?": a question of its own about the same
+            # role (putting its role in the previous question would ask that again)
+            return question
         return _substitute(previous, roles, question)
     choice = _CHOICE.search(question) if not roles and len(prev_roles) > 1 else None
     if choice and not (re.search(r"\bthose\b", choice.group(0)) and analyze(previous).aspect):

@@ -183,7 +183,8 @@ ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s
                         r"^\W*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:in\s+(?:that|this|such\s+an?)\s+\w+\s*,?\s+)?"
                         r"where\s+(?:does|do|would|will|should)\s+"
                         r"[^?]{2,40}?\s+(?:fit|sit)(?:\s+in)?(?:\s+(?:in\s+)?(?:there|here|this|that|all this|"
-                        r"the (?:org|org chart|structure|hierarchy|picture|setup|mix)))?\s*\??\s*$",
+                        r"the (?:org|org chart|structure|hierarchy|picture|setup|mix)))?"
+                        r"(?:\s*,?\s*(?:if|when|once)\b[^?]*)?\s*\??\s*$",  # (", when we have both")
                         re.IGNORECASE)
 
 

@@ -773,3 +773,38 @@ def test_a_pay_follow_up_with_no_role_asks_of_the_role_whose_pay_was_asked() -> 
     assert find_roles(rewrite("and how high can the total go?", history)) == ["cro"]
     assert analyze("how high can their comp go?").answer_type == "amount"
     assert analyze("when does it make more sense to hire a CSO?").answer_type != "amount"
+
+
+def test_a_full_question_about_the_same_role_is_asked_as_it_is() -> None:
+    # putting its role into the previous question would ask that question again
+    history = [Turn("user", "in a big company, who works under the CSO?"),
+               Turn("assistant", "In larger organizations, the VP of Sales ... report directly to the CSO. [1]")]
+    assert rewrite("and who does the CSO answer to?", history) == "and who does the CSO answer to?"
+    # a fragment naming the same role still asks the previous question of it
+    assert "works under" in rewrite("and the CSO?", history)
+
+
+def test_that_setup_is_the_case_the_previous_question_set() -> None:
+    history = [Turn("user", "is it normal to have a CRO and a CSO at once?"),
+               Turn("assistant", "Yes, especially in large organizations. [1]")]
+    standalone = rewrite("right, in that kind of structure what does the VP of Sales do?", history)
+    assert "VP of Sales" in standalone and {"cro", "cso"} <= set(find_roles(standalone)), standalone
+    assert "that kind of structure" not in standalone
+    # the previous question's own case clause is carried as it was said
+    standalone = rewrite("in that scenario who do they report to?", _h("what should the CSO focus on if we sell to "
+                                                                          "enterprises?"))
+    assert "if we sell to enterprises" in standalone and "CSO" in standalone, standalone
+
+
+def test_that_person_after_a_boss_question_is_the_boss_the_answer_named() -> None:
+    history = [Turn("user", "who does the CSO answer to when there's also a CRO?"),
+               Turn("assistant", "Typically, the CSO would report to the CRO, ensuring that overall revenue strategy "
+                                 "is aligned with sales execution. [1]")]
+    assert find_roles(rewrite("what does that person earn?", history)) == ["cro"]
+
+
+def test_a_boss_asked_in_a_case_that_names_another_role_is_the_asked_roles_boss(real_assistant: Assistant) -> None:
+    # the CSO only sets the case: "the CSO would report to the CRO" points the other way
+    answer = real_assistant.ask("who is the CRO accountable to if we also bring in a CSO?").answer
+    assert "Board" in answer or "CEO" in answer, answer
+    assert "the CSO would report to the CRO" not in answer, answer
