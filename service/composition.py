@@ -225,7 +225,9 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     if q.aspect and not force and not set(tokenize(f"{lead} {heading}")) & set(q.aspect):
         # the list is not about what was asked ("Core Responsibilities" for a metrics question):
         # only its items that are
-        siblings = [c for c in siblings if c is best or _on_aspect(c)]
+        # only its items that are, or that score as well as the best one ("Working with the marketing team, account
+        # managers, and customers to ensure that the pipeline is filled ..." beside the best item of the list)
+        siblings = [c for c in siblings if c is best or _on_aspect(c) or c.score >= best.score - _SIBLING_MARGIN]
     roles = best.unit.context_roles
     if (q.core_roles or q.answer_type == "role") and not find_roles(lead) and roles:
         lead = f"{lead} ({', '.join(_short(r) for r in roles)})"
@@ -248,6 +250,7 @@ _TWO_THINGS = re.compile(r"([\w-]+)\s*(?:\+|&|\band\b|\bas well as\b|\bplus\b)\s
                          r"([\w-]+)", re.IGNORECASE)
 _PART_DEPTH = 10
 _PART_MARGIN = 0.3
+_SIBLING_MARGIN = 0.05  # an item of the best unit's list this close to it is quoted with it (dev: +7, -2)
 _NEAR_ITEMS = 3  # items of one list near the best unit's score that make the list an answer of its own
 _CLIP_WORDS = 20  # a list item longer than this may be cut at a comma to make room for more of the list
 

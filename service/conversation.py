@@ -123,7 +123,9 @@ _OWN_QUESTION = re.compile(r"\b(?:who|what(?!\s+about\b)|whats|how(?!\s+about\b)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
 _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns|use|uses|using|"
                           r"leverage\w*|need|needs|apply|applies)\s+"
-                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire)\b)"
+                          r"(?:that|this|it|those)\b(?!\s+(?:role|position|person|one|title|job|exec\w*|hire|"
+                          # ("the VPs in that group": people, not what was asked)
+                          r"group|groups|team|teams|bunch|crowd|people|folks)\b)"
                           # ("think about that the VP doesn't": "that" opens a clause)
                           r"(?!\s+(?:the|a|an|we|they|you|he|she|our|their|my|your)\b)"
                           # ("do that too?" but not "does it come with P&L?", where "it" is the subject)
@@ -348,7 +350,11 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
         if carried:
             return f"{standalone.rstrip()} ({carried})"
     # (the row may be any part of the answer: "... structure and size. [1] Company stage: VP of Sales: ...")
-    row = next((m for part in re.split(r"(?<=\])\s+", _last_answer(history)) if (m := _ROW_ANSWER.match(part))), None)
+    # (a row after the first part only when it is about what was asked: "Primary focus" quoted fourth for "does the
+    # CSO deal with customers directly?" is not what "what about the VP of sales?" asks)
+    asked_words = set(tokenize(previous))
+    row = next((m for i, part in enumerate(re.split(r"(?<=\])\s+", _last_answer(history)))
+                if (m := _ROW_ANSWER.match(part)) and (i == 0 or set(tokenize(m.group(1))) & asked_words)), None)
     # (a row names its column's role after its label; "Key responsibilities of a CRO include: Revenue Strategy
     # Development: ..." is a list under its lead-in)
     if (row and _is_fragment(question) and find_roles(row.group(2)) and not find_roles(row.group(1))

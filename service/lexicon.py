@@ -251,7 +251,8 @@ STOPWORDS = frozenset(
     describe please know want give show typically usually generally really much many kind sort type""".split()  # noqa: SIM905
 )
 
-_WORD_RE = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)+|[a-z0-9]+(?:[.,][0-9]+)*")  # "p&l", "m&a" are words
+# "p&l", "m&a" are words, and so is "c-suite" (its "suite" is no "suited")
+_WORD_RE = re.compile(r"\bc-suite\b|[a-z0-9]+(?:&[a-z0-9]+)+|[a-z0-9]+(?:[.,][0-9]+)*")
 _stemmer = Stemmer.Stemmer("english")
 
 

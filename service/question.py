@@ -501,8 +501,9 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     first = asking[0]
     # (what a role "needs to" do is no fit: "what outside stuff does a CRO need to keep an eye on?")
     fitting = set(tokenize(_NEEDS_TO.sub(" ", said))) & _FITTING
-    if _POINTS_BACK.search(said) or ((fragment or fitting)
-                                     and any(_OUR_CASE.search(p) for p in context)):
+    # ("need quick wins on new logos asap - CSO or CRO??": a choice of bare roles is asked in the case before it)
+    if _POINTS_BACK.search(said) or (fragment and len(roles) > 1) or ((fragment or fitting)
+                                                                     and any(_OUR_CASE.search(p) for p in context)):
         # "we're like a 30 person startup - is a CSO overkill?", "... renewals + upsell. CRO or CSO?": what
         # comes before the question is the case it is asked in; after it, only a word on the company
         kept = set(range(first)) | {i for i, p in enumerate(parts) if _OUR_CASE.search(p)}

@@ -1185,3 +1185,9 @@ def test_a_yes_no_answer_opens_with_the_unit_that_answers_it(real_assistant: Ass
     # the article's sentence before "The CRO also has P&L responsibilities." comes second, after the yes
     answer = real_assistant.ask("is the revenue chief on the hook for P&L?").answer
     assert answer.startswith("Yes. The CRO also has P&L responsibilities. [1]"), answer
+
+
+def test_an_item_scoring_as_well_as_the_best_comes_with_it_under_its_lead_in(real_assistant: Assistant) -> None:
+    # "Working with the marketing team, account managers, and customers ..." says whom, the best item does not
+    answer = real_assistant.ask("who helps the VP of Sales keep the pipeline stocked?").answer
+    assert "marketing team" in answer and "mid-level leaders" in answer, answer

@@ -808,3 +808,24 @@ def test_a_boss_asked_in_a_case_that_names_another_role_is_the_asked_roles_boss(
     answer = real_assistant.ask("who is the CRO accountable to if we also bring in a CSO?").answer
     assert "Board" in answer or "CEO" in answer, answer
     assert "the CSO would report to the CRO" not in answer, answer
+
+
+def test_a_row_quoted_in_passing_is_not_carried_to_the_next_role() -> None:
+    # the row came fourth and is not about what was asked: "what about the VP of sales?" asks the question again
+    history = [Turn("user", "does the CSO talk to clients himself?"),
+               Turn("assistant", "Customer Relationships: They maintain contact with top customers. [1] A CSO "
+                                 "provides strategic direction. [2] Primary focus: CSO: Sales team performance. [3]")]
+    standalone = rewrite("what about the VP of sales?", history)
+    assert "Primary focus" not in standalone and "client" in standalone, standalone
+    # a row the answer opens with is carried ("and a VP of Sales?" after "Company stage: CSO: ...")
+    history = [Turn("user", "what kind of company needs a CSO?"),
+               Turn("assistant", "Company stage: CSO: Ideal for large or scaling enterprises. [1]")]
+    assert "Company stage" in rewrite("and a VP of Sales?", history)
+
+
+def test_that_group_is_people_not_what_was_asked() -> None:
+    history = [Turn("user", "in a big company, who reports into the CSO?"),
+               Turn("assistant", "In larger organizations, the VP of Sales, regional sales managers, and other "
+                                 "senior sales roles frequently report directly to the CSO. [1]")]
+    standalone = rewrite("so who do the VPs in that team lead?", history)
+    assert "report" not in standalone, standalone

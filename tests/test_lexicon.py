@@ -162,6 +162,14 @@ def test_kpis_and_metrics_are_one_token() -> None:
     assert tokenize("the metrics") == tokenize("the KPIs")
 
 
+def test_c_suite_is_one_word() -> None:
+    from service.lexicon import tokenize
+
+    # its "suite" is no "suited" ("Suited for mid-sized or growing companies")
+    assert tokenize("the C-suite") == tokenize("the c-suite") and len(tokenize("the C-suite")) == 1
+    assert not set(tokenize("Member of the C-suite")) & set(tokenize("Suited for mid-sized companies"))
+
+
 def test_ampersand_abbreviations_are_one_word() -> None:
     from service.lexicon import tokenize
 

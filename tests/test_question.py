@@ -433,6 +433,8 @@ def test_a_split_of_pay_asks_for_a_share() -> None:
     ("we're a subscription biz that lives on renewals + upsell. CRO or CSO?",
      "we're a subscription biz that lives on renewals + upsell. CRO or CSO?"),
     ("vp of slaes day to day - what do they actually do?", "vp of slaes day to day - what do they actually do?"),
+    # (a choice of bare roles is asked in the case said before it, "we" or not)
+    ("gotta grow renewals fast this year - CRO or CSO?", "gotta grow renewals fast this year - CRO or CSO?"),
     ("Base pay: VP of Sales vs CRO?", "Base pay: VP of Sales vs CRO?"),
     ("rev ops and the tech stack for long-term growth: whose job is it to fix that?",
      "rev ops and the tech stack for long-term growth: whose job is it to fix that?"),
