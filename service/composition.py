@@ -508,7 +508,8 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         return False
     # ("or" in the question offers another answer; in the quote it only joins words: "Sandler or Challenger")
     # ("... too, or is that someone else's thing?", "... or nah": the other answer is only no)
-    asked = OR_NOT.sub("", q.text)
+    # ("is the CSO just as data driven?": "just as" sets two alike, it hedges nothing)
+    asked = re.sub(r"\bjust\s+(?=as\b|like\b)", "", OR_NOT.sub("", q.text), flags=re.IGNORECASE)
     return not _NEGATION.search(asked) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
         q.core_roles) <= 1
 

@@ -359,6 +359,9 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # (not one's own: "does the CRO get a team of their own?")
     (r"(?<!\btheir )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\bour )(?<!\byour )\bown(?=\W*$)", "oversee"),
     (WORKS_FOR.pattern, "report to"),  # "who works for who?"
+    # a team or function "run" is one managed ("does the CSO run marketing too?")
+    (r"\brun(?:s|ning)?\s+(?=(?:the\s+|their\s+|our\s+|all\s+(?:the\s+)?)?(?:sales|marketing|customer\s+success|finance|"
+     r"operations|ops|teams?|departments?|functions?|org|organi[sz]ation)\b)", "manage "),
     # what a role "leans on" it relies on ("CSOs rely on data-driven insights ...")
     (r"\blean(?:s|ed|ing)?\s+on\b", "rely on"),
     # a job "landed" is one got: "what experience do you need to land it?"

@@ -1191,3 +1191,17 @@ def test_an_item_scoring_as_well_as_the_best_comes_with_it_under_its_lead_in(rea
     # "Working with the marketing team, account managers, and customers ..." says whom, the best item does not
     answer = real_assistant.ask("who helps the VP of Sales keep the pipeline stocked?").answer
     assert "marketing team" in answer and "mid-level leaders" in answer, answer
+
+
+def test_a_function_run_is_one_managed(real_assistant: Assistant) -> None:
+    # "Teams Managed | Sales only | Sales, Marketing, Customer Success": the row that says who runs what
+    answer = real_assistant.ask("does our CSO also run customer success or just the sales org?").answer
+    assert "Sales only" in answer and not answer.startswith("Yes"), answer
+
+
+def test_just_as_sets_two_alike_and_hedges_nothing(real_assistant: Assistant) -> None:
+    history = [Turn("user", "how does a CRO use analytics?"),
+               Turn("assistant", "Data Analysis: Using analytics, they assess lead sources, conversion rates, and "
+                                 "customer value to optimize revenue streams. [1]")]
+    answer = real_assistant.ask("is the CSO just as data driven?", history).answer
+    assert answer.startswith("Yes."), answer
