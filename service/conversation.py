@@ -173,6 +173,9 @@ _VICE_VERSA = re.compile(r"\b(?:vice[\s-]+versa|the\s+other\s+way\s+a?round|the\
 _WHO_DOES_REPORT = re.compile(r"^\W*who\s+(?:does|do)\s+(.+?)\s+report\s+to\W*$", re.IGNORECASE)
 _ASKS_BOSS = re.compile(r"\b(?:boss|bosses|manager|report(?:s|ing)?\s+(?:up\s+)?to|answers?\s+to|above)\b",
                         re.IGNORECASE)
+# "pull data from them", "work with those folks": a party pointed at after a preposition
+_OBJECT_PRONOUN = re.compile(r"\b(?:from|with|to|for)\s+(them|those\s+(?:folks|people|guys|roles|leaders|execs)|"
+                             r"these\s+(?:folks|people|guys|roles|leaders|execs))\b", re.IGNORECASE)
 _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
 # "in that setup", "in such a case", "with that kind of structure": the case the previous question set
 _THAT_SETUP = re.compile(r",?\s*\b(?:in|for|with|under)\s+(?:that|this|such\s+an?)\s+"
@@ -407,8 +410,38 @@ def _in_case(previous: str, word: str, case: str) -> str:
     return f"{_CASE_CLAUSE.sub('', previous).rstrip(' ?.,')}, {word.lower()} {case}?"
 
 
+def _object_party(question: str, history: Sequence[Turn], previous: str) -> str:
+    """`question` with "them" / "those folks" after "from", "with", "to" named, when its subject is the role asked
+    about before and the object the others that question (or its answer) named: "what data do they pull from those
+    folks?" after "who does the CRO coach?" ("Coaching and supporting the VP of Sales, ...") pulls it from the VP of
+    Sales. "" when it has no such object."""
+    m = _OBJECT_PRONOUN.search(question)
+    asked = [r for r in find_roles(previous) if r in CORE_ROLES][:1]
+    if not m or not asked or find_roles(question[m.start():]):
+        # (the subject is the role asked about: a pronoun before the object, or that role named)
+        return ""
+    subject = question[:m.start()]
+    if not (_PRONOUN.search(subject) or re.search(r"\bit\b", subject, re.IGNORECASE)) and asked[0] not in find_roles(
+            subject):
+        return ""
+    others = [r for r in find_roles(previous) if r not in asked] or [
+        r for r in find_roles(_last_answer(history).split("[2]")[0]) if r not in asked]
+    if not others:
+        return ""
+    named = f"{question[:m.start(1)]}{short_name(others[0])}{question[m.end(1):]}"
+    # the subject is the role asked about: "they" (even after "who gets coached by the CRO?", whose answer names
+    # the others), and "it" ("what data is it supposed to pull from them?")
+    if _PRONOUN.search(subject):
+        return _name_pronoun(named[:m.start()], short_name(asked[0])) + named[m.start():]
+    if asked[0] not in find_roles(subject):
+        return re.sub(r"\bit\b", short_name(asked[0]), named[:m.start()], count=1, flags=re.IGNORECASE) + (
+            named[m.start():])
+    return named
+
+
 def _rewrite(question: str, history: Sequence[Turn], previous: str,
              partner: Callable[[str], str] | None = None) -> str:
+    question = _object_party(question, history, previous) or question
     prev_roles = find_roles(previous)
     answered = _last_answer_roles(history, prev_roles)
     # (a role the previous question only carried, "which of these matters most? (the VP of Sales)", stays)

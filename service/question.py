@@ -362,6 +362,13 @@ _IDIOMS = tuple((re.compile(pattern, re.IGNORECASE), plain) for pattern, plain i
     # a team or function "run" is one managed ("does the CSO run marketing too?")
     (r"\brun(?:s|ning)?\s+(?=(?:the\s+|their\s+|our\s+|all\s+(?:the\s+)?)?(?:sales|marketing|customer\s+success|finance|"
      r"operations|ops|teams?|departments?|functions?|org|organi[sz]ation)\b)", "manage "),
+    # whom a role "works with", asked with who or which, are those it collaborates with ("collaborates with CRO,
+    # CEO, and CFO on business strategy" names them; "works closely with other C-suite executives" does not)
+    # (dev: +4 -1; for every question that says "work with": +5 -7)
+    (r"^(\W*(?:\w+\W+){0,3}?(?:who|whom|which)\b.*?)\bwork(?:s|ing)?\s+(?:closely\s+)?with\b",
+     r"\1collaborate with"),
+    # data "pulled" from someone is collected from them ("what data does the CRO pull from the VPs?")
+    (r"\bpull(?:s|ed|ing)?\b(?=[^?.]*\bfrom\b)", "collect"),
     # what a role "leans on" it relies on ("CSOs rely on data-driven insights ...")
     (r"\blean(?:s|ed|ing)?\s+on\b", "rely on"),
     # a job "landed" is one got: "what experience do you need to land it?"

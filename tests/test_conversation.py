@@ -829,3 +829,17 @@ def test_that_group_is_people_not_what_was_asked() -> None:
                                  "senior sales roles frequently report directly to the CSO. [1]")]
     standalone = rewrite("so who do the VPs in that team lead?", history)
     assert "report" not in standalone, standalone
+
+
+def test_them_after_a_preposition_is_the_party_the_previous_turn_named() -> None:
+    # the subject is the role asked about; "them" / "those folks" the others the question or its answer named
+    history = [Turn("user", "who gets coached by the CRO?"),
+               Turn("assistant", "CRO: Coaching and supporting the VP of Sales, Marketing, and Success to improve "
+                                 "company metrics. [1]")]
+    standalone = rewrite("what info do they get from those folks?", history)
+    assert find_roles(standalone) == ["cro", "vpsales"], standalone
+    history = [Turn("user", "how does the CRO deal with the VPs of sales and marketing?"), Turn("assistant", "…")]
+    standalone = rewrite("what numbers is it meant to collect from them?", history)
+    assert find_roles(standalone) == ["cro", "vpsales"], standalone
+    # no object pointed at: "them" is the role asked about
+    assert find_roles(rewrite("what do they earn?", history)) == ["cro"]

@@ -565,7 +565,7 @@ def test_likelihood_and_becoming_are_frames_not_topics() -> None:
     ("how do they work with enablement?", ("enabl",)),
     # ... unless nothing else is asked, or the relation is ("who do they work with ...?"), or it has no object
     ("how does the CRO work with the CEO?", ("work",)),
-    ("who does the VP of Sales work with to keep the pipeline full?", ("work", "keep", "pipelin", "full")),
+    ("who does the VP of Sales work with to keep the pipeline full?", ("collabor", "keep", "pipelin", "full")),
     ("What does the CRO work on together with the CFO?", ("work", "togeth")),
     ("how much does a CSO make?", ("make", "salary")),
 ])
@@ -791,3 +791,10 @@ def test_a_duty_about_pay_asks_no_amount(text: str, duty: bool) -> None:
     assert asks_pay_duty(text) is duty
     if duty:
         assert analyze(text).answer_type != "amount"
+
+
+def test_whom_a_role_works_with_is_whom_it_collaborates_with() -> None:
+    assert "collabor" in analyze("which execs does the CSO work closely with?").aspect
+    # (not what a role does at work: "how does the CRO work with marketing?" keeps its words)
+    assert "collabor" not in analyze("how does the CRO work with marketing?").aspect
+    assert "collect" in analyze("what data does the CRO pull from the VPs?").aspect
