@@ -183,9 +183,11 @@ class Answerer:
     def unglossed(self, q: Question) -> tuple[str, ...]:
         """`q`'s aspect without the abbreviations no article uses that the question spells out ("SVP (senior vice
         president (Senior VP))"): the long form is what a unit can say, and the abbreviation, rare as no word
-        of the articles is, would otherwise weigh more than all of it."""
+        of the articles is, would otherwise weigh more than all of it. Nor the words of a long form no article
+        uses when another of its words is one ("M&A (mergers and acquisitions)": "strategic acquisitions")."""
         abbreviations = _glossed_words(q.text)
-        kept = tuple(t for t in q.aspect if t not in abbreviations or t in self._df)
+        unused = {t for g in _long_forms(q.text) if not g.isdisjoint(self._df) for t in g if t not in self._df}
+        kept = tuple(t for t in q.aspect if (t not in abbreviations and t not in unused) or t in self._df)
         return kept or q.aspect
 
     def family(self, token: str) -> frozenset[str]:
@@ -597,6 +599,9 @@ class Answerer:
             glossed = _glossed_words(prepared.text)
             weighed = [t for t in q.aspect if t not in glossed] or list(q.aspect)
             unknown = [t for t in weighed if t not in self._df and not self._prefixed(t)]
+            # (a long form is one thing: "M&A (mergers and acquisitions)" is covered by "strategic acquisitions")
+            unknown = [t for t in unknown if not any(t in g and not g.isdisjoint(self._df)
+                                                     for g in _long_forms(prepared.text))]
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in weighed)
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)
@@ -634,6 +639,15 @@ _ASKED_KIND = re.compile(r"\b(?:what|which)\s+(?:(?:kind|type|sort)s?\s+of\s+)?(
 _MORE_OF = re.compile(r"\b(?:else|other|others|more)\b", re.IGNORECASE)
 _CARRIED_WEIGHT = 0.5  # a word a follow-up carries over from the question before, against one it says itself
 _GLOSSED = re.compile(r"([\w&/-]+)\s*\(")  # a word the question spells out in brackets: "SVP (senior vice ...)"
+
+
+_LONG_FORMS = frozenset(v.lower() for v in ABBREVIATIONS.values())
+
+
+def _long_forms(text: str) -> tuple[frozenset[str], ...]:
+    """The tokens of each abbreviation's long form that `text` spells out in brackets ("M&A (mergers and
+    acquisitions)": {"merger", "acquisit"})."""
+    return tuple(frozenset(tokenize(g)) for g in re.findall(r"\(([^()]*)\)", text) if g.lower() in _LONG_FORMS)
 
 
 def _glossed_words(text: str) -> set[str]:
