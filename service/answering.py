@@ -600,8 +600,8 @@ class Answerer:
             weighed = [t for t in q.aspect if t not in glossed] or list(q.aspect)
             unknown = [t for t in weighed if t not in self._df and not self._prefixed(t)]
             # (a long form is one thing: "M&A (mergers and acquisitions)" is covered by "strategic acquisitions")
-            unknown = [t for t in unknown if not any(t in g and not g.isdisjoint(self._df)
-                                                     for g in _long_forms(prepared.text))]
+            used_forms = [g for g in _long_forms(prepared.text) if not g.isdisjoint(self._df)]
+            unknown = [t for t in unknown if not any(t in g for g in used_forms)]
             share = sum(self.idf(t) for t in unknown) / sum(self.idf(t) for t in weighed)
             best_asp = max(c.aspect for c in cands[:12])
             # (not for who-questions: "who does X answer to" asks for a relation, not an attribute)

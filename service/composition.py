@@ -224,7 +224,6 @@ def _list_part(q: Question, best: Candidate, cands: list[Candidate], budget: int
     heading = (best.passage.chunk.section or "").split(" > ")[-1]
     if q.aspect and not force and not set(tokenize(f"{lead} {heading}")) & set(q.aspect):
         # the list is not about what was asked ("Core Responsibilities" for a metrics question):
-        # only its items that are
         # only its items that are, or that score as well as the best one ("Working with the marketing team, account
         # managers, and customers to ensure that the pipeline is filled ..." beside the best item of the list)
         siblings = [c for c in siblings if c is best or _on_aspect(c) or c.score >= best.score - _SIBLING_MARGIN]

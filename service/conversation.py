@@ -180,8 +180,9 @@ _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$"
 # "in that setup", "in such a case", "with that kind of structure": the case the previous question set
 _THAT_SETUP = re.compile(r",?\s*\b(?:in|for|with|under)\s+(?:that|this|such\s+an?)\s+"
                          r"(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?"
-                         r"(?:setup|set-up|set\s+up|case|scenario|situation|structure|arrangement|model|org|"
-                         r"organi[sz]ation|company|configuration)\b,?", re.IGNORECASE)
+                         # (not "in this company": the asker's own, not the case asked before)
+                         r"(?:setup|set-up|set\s+up|case|scenario|situation|structure|arrangement|model|"
+                         r"configuration)\b,?", re.IGNORECASE)
 # a yes/no question that sets a case ("can a company have both a CRO and a CSO?"): its words after the verb
 _YES_NO_CASE = re.compile(r"^\W*(?:can|could|should|would|will|does|do|is|are)\s+(?P<case>[^?]+?)\W*$", re.IGNORECASE)
 
@@ -397,7 +398,8 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
 
 def _previous_case(previous: str) -> str:
     """The case a previous question set, as a clause: its own ("..., if we're a startup?"), else the one a yes/no
-    question about roles asks ("can a company have both a CRO and a CSO?": "when a company can have both ...")."""
+    question about roles asks, in its words after the verb ("can a company have both a CRO and a CSO?": "when a
+    company have both a CRO and a CSO", for the encoder and the words, not for reading)."""
     clause = _CASE_CLAUSE.search(previous)
     if clause:
         return clause.group(0).strip(" ,?")
