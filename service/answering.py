@@ -39,6 +39,7 @@ from service.question import (
     Question,
     asked_term,
     asking_text,
+    asks_expansion,
     asks_identity,
     asks_line_between,
 )
@@ -536,9 +537,13 @@ class Answerer:
         other = self._said_of_another(q, cands)
         if other:
             return f"said only of another role: {other}"
-        if q.roles and not set(q.roles) & CORE_ROLES:
+        spelled_out = asks_expansion(prepared.text) and any(
+            re.sub(r"\s*\([^()]*\)$", "", ROLES_BY_KEY[r].name).lower() in c.text.lower()
+            for c in cands[:12] for r in q.roles)
+        if q.roles and not set(q.roles) & CORE_ROLES and not spelled_out:
             # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
-            # when one unit speaks of that role and of what was asked.
+            # when one unit speaks of that role and of what was asked ("what does CMO stand for?": a unit
+            # that spells its name out, "CMO (Chief Marketing Officer)").
             wanted = set(prepared.tokens) - _ROLE_TOKENS
             if not wanted:
                 return f"role not covered: {', '.join(q.roles)}"
@@ -889,6 +894,10 @@ def _type_fit(q: Question, unit: Unit) -> float:
         if unit.kind == "item" and set(tokenize(unit.context)) & set(q.aspect):
             return 1.0  # an item of a list whose lead-in or heading names what was asked ("Benefits of a CRO")
         return 0.5 if unit.kind in ("item", "row") else 0.0
+    if q.answer_type == "definition" and q.roles and not q.core_roles and asks_expansion(q.text):
+        # "what does CMO stand for?": the unit that spells the role's name out ("CMO (Chief Marketing Officer)")
+        names = [re.sub(r"\s*\([^()]*\)$", "", ROLES_BY_KEY[r].name).lower() for r in q.roles]
+        return 2.0 if any(n in text.lower() for n in names) else 0.0
     if q.answer_type == "definition" and q.core_roles:
         # the article's own answer to "What does a CRO do?" / "What is a CSO?" defines the role
         asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))

@@ -177,6 +177,8 @@ _ASKS_BOSS = re.compile(r"\b(?:boss|bosses|manager|report(?:s|ing)?\s+(?:up\s+)?
 _OBJECT_PRONOUN = re.compile(r"\b(?:from|with|to|for)\s+(them|those\s+(?:folks|people|guys|roles|leaders|execs)|"
                              r"these\s+(?:folks|people|guys|roles|leaders|execs))\b", re.IGNORECASE)
 _WHO_REPORTS = re.compile(r"^\W*who\s+reports?\s+(?:directly\s+)?to\s+(.+?)\W*$", re.IGNORECASE)
+# "what does that acronym stand for?": an abbreviation the last answer used
+_THAT_ACRONYM = re.compile(r"\b(?:that|this|the)\s+(?:acronym|abbreviation|abbrev)\b", re.IGNORECASE)
 # "in that setup", "in such a case", "with that kind of structure": the case the previous question set
 _THAT_SETUP = re.compile(r",?\s*\b(?:in|for|with|under)\s+(?:that|this|such\s+an?)\s+"
                          r"(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?"
@@ -274,6 +276,13 @@ def _name_pronoun(question: str, role: str) -> str:
 def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None,
             partner: Callable[[str], str] | None = None) -> str:
     """The standalone form of `question`, given the earlier turns of the conversation."""
+    acronym = _THAT_ACRONYM.search(question) if history else None
+    if acronym:
+        # "what does that acronym stand for?": the first one the last answer used that the question before did not
+        asked_before = set(re.findall(r"\b[A-Z]{2,5}\b", _last_standalone(history, known, partner)))
+        used = [a for a in re.findall(r"\b[A-Z]{2,5}\b", _last_answer(history)) if a not in asked_before]
+        if used:  # (a question of its own, naming what it asks about)
+            return f"{question[:acronym.start()]}{used[0]}{question[acronym.end():]}"
     setup = _THAT_SETUP.search(question) if history else None
     if setup:
         rest = f"{question[:setup.start()]} {question[setup.end():]}"

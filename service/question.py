@@ -592,6 +592,11 @@ _AS_ROLE = re.compile(r"^\s+(?!(?:or|and|nor|vs|versus|with)\b)(?!(?:[\w-]+\s+){
                       r"(?:[\w-]+\s+){0,4}?(?:a|an|the|like|as)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
+def asks_expansion(text: str) -> bool:
+    """ "what does CMO stand for?", "what's that acronym short for?": the role's full name is asked."""
+    return bool(_EXPANSION.search(text))
+
+
 def asks_identity(text: str) -> bool:
     """Whether a question asks if one role is another in other words ("is a CRO just a glorified VP of Sales?",
     "isn't the CSO basically a VP of Sales?"): what the articles answer by setting the two side by side, whatever

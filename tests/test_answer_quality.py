@@ -1213,3 +1213,10 @@ def test_a_long_form_word_no_article_uses_does_not_hide_the_one_they_use(real_as
     # "M&A (mergers and acquisitions)": no article says "mergers"; "strategic acquisitions" answers it
     answer = real_assistant.ask("is M&A part of the CRO's job?")
     assert not answer.abstained and "strategic acquisitions" in answer.answer, (answer.reason, answer.answer)
+
+
+def test_a_passing_role_is_spelled_out_only_where_an_article_spells_it(real_assistant: Assistant) -> None:
+    # "CMO (Chief Marketing Officer)" is in an article; no article spells out the CFO
+    cmo = real_assistant.ask("CMO is short for what?")
+    assert not cmo.abstained and "Chief Marketing Officer" in cmo.answer.split("[1]")[0], cmo.answer
+    assert real_assistant.ask("what does CFO stand for?").abstained

@@ -843,3 +843,10 @@ def test_them_after_a_preposition_is_the_party_the_previous_turn_named() -> None
     assert find_roles(standalone) == ["cro", "vpsales"], standalone
     # no object pointed at: "them" is the role asked about
     assert find_roles(rewrite("what do they earn?", history)) == ["cro"]
+
+
+def test_that_acronym_is_the_one_the_last_answer_used() -> None:
+    history = [Turn("user", "with no CRO around, who's the CSO's closest partner?"),
+               Turn("assistant", "Encourage the CSO and CMO (Chief Marketing Officer) to collaborate if you don't "
+                                 "have a CRO. [1]")]
+    assert rewrite("ok and what's that abbreviation short for?", history) == "ok and what's CMO short for?"
