@@ -538,8 +538,7 @@ class Answerer:
         if other:
             return f"said only of another role: {other}"
         spelled_out = asks_expansion(prepared.text) and any(
-            re.sub(r"\s*\([^()]*\)$", "", ROLES_BY_KEY[r].name).lower() in c.text.lower()
-            for c in cands[:12] for r in q.roles)
+            _spelled_name(r) in c.text.lower() for c in cands[:12] for r in q.roles)
         if q.roles and not set(q.roles) & CORE_ROLES and not spelled_out:
             # Asked about a role the articles only mention in passing (CEO, CFO, CTO...): answer only
             # when one unit speaks of that role and of what was asked ("what does CMO stand for?": a unit
@@ -839,6 +838,11 @@ def acted_on(text: str, roles: set[str], verbs: set[str]) -> bool:
     return False
 
 
+def _spelled_name(role: str) -> str:
+    """A role's name spelled out, lower case, without its abbreviation ("chief marketing officer")."""
+    return re.sub(r"\s*\([^()]*\)$", "", ROLES_BY_KEY[role].name).lower()
+
+
 def _type_fit(q: Question, unit: Unit) -> float:
     """How well a unit has the shape of the expected answer (an amount for pay questions, ...)."""
     text = unit.text
@@ -896,8 +900,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         return 0.5 if unit.kind in ("item", "row") else 0.0
     if q.answer_type == "definition" and q.roles and not q.core_roles and asks_expansion(q.text):
         # "what does CMO stand for?": the unit that spells the role's name out ("CMO (Chief Marketing Officer)")
-        names = [re.sub(r"\s*\([^()]*\)$", "", ROLES_BY_KEY[r].name).lower() for r in q.roles]
-        return 2.0 if any(n in text.lower() for n in names) else 0.0
+        return 2.0 if any(_spelled_name(r) in text.lower() for r in q.roles) else 0.0
     if q.answer_type == "definition" and q.core_roles:
         # the article's own answer to "What does a CRO do?" / "What is a CSO?" defines the role
         asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))
