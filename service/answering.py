@@ -518,14 +518,16 @@ class Answerer:
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
         # "does hubspot have a CRO?", "the CSO at acme": a company written in lower case
-        owners = [(m.group(1) or m.group(2)).lower() for m in _OWNER.finditer(prepared.text)]
+        owners = [next(g for g in m.groups() if g).lower() for m in _OWNER.finditer(prepared.text)]
         owner = next((o for o in owners if o not in self.index.vocabulary and o not in ABBREVIATIONS
                       and o not in STOPWORDS and o not in _NOT_OWNERS), "")
         if owner:
             return f"unknown name: {owner}"
         person = _PERSON.search(canonicalize_roles(prepared.text, "key"))
-        if person and person.group(2) not in ROLES_BY_KEY:
-            # "who is Salesforce's CSO right now?": a person, and the articles name no one
+        pronoun = person is not None and person.group(1) is None and person.group(2) is None
+        if person and person.group(2) not in ROLES_BY_KEY and (names or not pronoun):
+            # "who is Salesforce's CSO right now?": a person, and the articles name no one ("who is it?" only of
+            # a named company: "someone owns the forecast, who is it?" asks for a role)
             return "asks for a person the articles don't name"
         passing = self._in_passing(q, names, cands) if names and not q.core_roles else ""
         if passing:
@@ -674,7 +676,10 @@ _OTHER_PARTY_BEFORE = re.compile(r"\b(?:to|with|under|for|by|from)\s+(?:(?:the|a
 # who holds a role somewhere: "who is Salesforce's CSO?", "who's the current CRO at HubSpot?"
 _PERSON = re.compile(r"\bwho\s*(?:is|was|are|were|'s|’s|s)\s+(?:(?:the\s+)?(?:current|present|new|former|actual|"
                      r"first)\s+()|(?!the\b|a\b|an\b|our\b|their\b|your\b)([a-z0-9&.-]+)['’]s\s+)"
-                     r"(?:cro|cso|vpsales)s?\b", re.IGNORECASE)
+                     r"(?:cro|cso|vpsales)s?\b|"
+                     # "does Salesforce have a CSO, and who is it?", "what's her name?"
+                     r"\bwho\s*(?:is|was|'s|’s)\s+(?:it|he|she)\s*(?:\?|,|$)|\bwhat\s*(?:is|'s|’s)\s+(?:his|her|their)\s+"
+                     r"names?\b", re.IGNORECASE)
 # a prefix a question may put on an article's word: "coexist" ("When both positions exist at a company")
 _PREFIX = re.compile(r"^(?:co|re|un|non|pre|sub|over|under|inter|multi|cross|mis|out)-?")
 # a word in front of a pay noun: "severance package", "signing bonus", "relocation allowance" (a plural or a
@@ -696,7 +701,10 @@ _OPTIONS = re.compile(r"\b([a-z][a-z'-]+)\s+(?:or|vs\.?|versus|than)\s+(?:(?:in|
                       r"(?:(?:the|a|an|our|their)\s+)?([a-z][a-z'-]+)\b", re.IGNORECASE)
 # whose role a question asks about: "does hubspot have a CRO?", "who's the CSO at acme?"
 _OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|employ|hire|call)\b|"
-                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$",
+                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$|"
+                    # "is apple's sales org run by a CRO?"
+                    r"\b([a-z][\w&.-]*)['’]s\s+(?:sales|revenue|org|organi[sz]ation|company|teams?|cro|cso|vp|chief|"
+                    r"leadership|exec\w*|c-suite|board|ceo)\b",
                     re.IGNORECASE)
 _NOT_OWNERS = frozenset(("ours", "yours", "theirs", "anyone", "someone", "everyone", "u", "ya", "yall", "y'all"))
 # words that stand for the covered roles in a pay question that names none ("what do sales execs make?")

@@ -706,6 +706,17 @@ def test_who_holds_a_role_at_a_named_company_is_a_person_the_articles_do_not_nam
     answer = real_assistant.ask("who is salesforce's CRO these days?")
     assert answer.abstained and "person" in answer.reason, answer.answer
     assert not real_assistant.ask("who is the CRO's boss?").abstained
+    # a person asked of a named company with a pronoun; without a company, "who is it?" asks for a role
+    answer = real_assistant.ask("does Salesforce have a CSO, and who is it?")
+    assert answer.abstained and "person" in answer.reason, answer.answer
+    answer = real_assistant.ask("one exec oversees sales, marketing and customer success - who is it?")
+    assert not answer.abstained and "CRO" in answer.answer, answer.reason
+
+
+def test_a_company_named_in_lower_case_as_the_owner_of_an_org_is_unknown(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("is globex's sales org run by a CRO or a VP of Sales?")
+    assert answer.abstained and "unknown name: globex" in answer.reason, answer.answer
+    assert not real_assistant.ask("is the company's sales org run by a CRO or a VP of Sales?").abstained
 
 
 def test_chat_shorthand_is_read_as_words(real_assistant: Assistant) -> None:
