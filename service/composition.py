@@ -372,7 +372,13 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
     # is named in the next sentence ("Salesforce Sales Cloud is designed to ...")
     product_goes_on = bool(_ASKS_PRODUCT.search(q.text)) and any(
         follows(c, best) and _NAME_START.match(c.text) for c in cands)
+    # pay asked with no kind named ("tell me about VP sales comp") met by one kind of it ("The average base salary
+    # ... $100,000 and $275,000"): the next sentence's other amount comes too ("Total compensation ... $600,000")
+    pay_goes_on = (q.answer_type == "amount" and "salary" in q.aspect and "$" in best.text
+                   and not _PAY_QUALIFIER.search(q.text)
+                   and any(follows(c, best) and "$" in c.text and "salary" in c.unit.tokens for c in cands))
     if BARE_REPLY.match(best.text) or (best.coverage >= 0.8 and _words(best.text) <= 12 and q.aspect) or (
+            pay_goes_on) or (
             lists_nothing and any(follows(c, best) and _PRONOUN_START.match(c.text) for c in cands)) or (
             reason_goes_on or remark or means_go_on or product_goes_on or topic):
         # "Yes, especially in large organizations." goes on in the next sentence, and so does a short
@@ -509,8 +515,34 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
     # ("... too, or is that someone else's thing?", "... or nah": the other answer is only no)
     # ("is the CSO just as data driven?": "just as" sets two alike, it hedges nothing)
     asked = re.sub(r"\bjust\s+(?=as\b|like\b)", "", OR_NOT.sub("", q.text), flags=re.IGNORECASE)
-    return not _NEGATION.search(asked) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and len(
-        q.core_roles) <= 1
+    return not _NEGATION.search(asked) and not _NEGATION.search(re.sub(r"\bor\b", " ", best.text)) and (
+        len(q.core_roles) <= 1 or _does_to(q.text, best.unit))
+
+
+# a yes/no question whose first role does something: "does the CRO ..."
+_DOES_ROLE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:do|does|did|can|will|would|should)\s+"
+                        r"(?:the\s+|a\s+|an\s+|our\s+|your\s+)?$", re.IGNORECASE)
+_SETS_SIDE_BY_SIDE = re.compile(r"\b(?:and|or|vs|versus|than|both|more|less|as|like)\b", re.IGNORECASE)
+
+
+# a kind of pay, or one end of its range: "base", "total", "bonus", "top end"
+_PAY_QUALIFIER = re.compile(r"\b(?:base|total|bonus\w*|incentives?|commissions?|equity|ote|on-target|variable|"
+                            r"max\w*|top|highest|min\w*|lowest|starting|entry|average|median|typical|range)\b",
+                            re.IGNORECASE)
+
+
+def _does_to(question: str, unit: Unit) -> bool:
+    """Whether a yes/no question asks whether one role does something to another ("does the CRO coach the VP?")
+    and `unit` says its first role does it to the second ("Coaching and supporting the VP of Sales ..." in the
+    CRO's list)."""
+    spans = role_spans(question)
+    if len(spans) != 2 or not _DOES_ROLE.match(question[: spans[0][0]]):
+        return False
+    (_, end, doer), (start, _, done_to) = spans
+    if _SETS_SIDE_BY_SIDE.search(question[end:start]):
+        return False
+    subject = unit.subject or (unit.context_roles[0] if unit.kind == "item" and len(unit.context_roles) == 1 else "")
+    return subject == doer and done_to in unit.about
 
 
 _ALTERNATIVE = re.compile(r",?\s+or\s+(?:is it\s+|is that\s+|are they\s+|do they\s+|does it\s+)?"

@@ -118,6 +118,8 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these|those|the t
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 # ("what about all-in?", "how about with bonuses?" ask nothing of their own: the question before goes on)
+_YESNO_START = re.compile(r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have)\s+"
+                          r"(?!that\b|this\b|it\b|so\b)", re.IGNORECASE)
 _OWN_QUESTION = re.compile(r"\b(?:who|what(?!\s+about\b)|whats|how(?!\s+about\b)|when|why|which|where)\b",
                            re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
@@ -143,7 +145,9 @@ _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORE
 # (nouns that make "that" a role: "that role", "this exec")
 _ROLE_NOUNS = r"role|position|person|one|title|job|exec\w*|hire|guy|gal"
 _THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:" + _ROLE_NOUNS + r")\b)", re.IGNORECASE)
-_PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b",
+# (either way round: "what's the top end of that?")
+_PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b|"
+                        r"\b(?:top|max\w*|high\w*|low\w*|bottom)\b.*\b(?:of|for|on)\s+(?:that|this|it)\b",
                         re.IGNORECASE)
 # an answer quoted from a table row: "<row label>: <role>: <cell>" ("Company stage: CSO: Ideal for ...")
 _ROW_ANSWER = re.compile(r"^([A-Z][\w .&/'-]{1,40}?):\s+([^:;.]{2,60}?):\s")
@@ -633,7 +637,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
             # ("ok so who's the CSO's boss?": every connective before the question)
             topic = re.sub(r"^(?:(?:and|also|but|so|then|ok(?:ay)?|well)\b[\s,]*)+", "", topic, flags=re.IGNORECASE)
-            if _OWN_QUESTION.match(topic):
+            if _OWN_QUESTION.match(topic) or _YESNO_START.match(topic):
+                # ("so does the CRO coach the VP?": a yes/no question of its own)
                 return f"{topic}?"
             return f"What about {topic}?"
         others = [r for r in find_roles(previous) if r not in roles]
@@ -743,7 +748,9 @@ _SAME_FOR = re.compile(r"\b(?:is|are|would|will)\s+(?:that|this|it)\s+(?:also\s+
 # "does the VP of Sales do that too?": the action the last answer named
 _DO_ALIKE = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:something|anything)\s+"
                        r"(?:similar|like\s+(?:that|this))\b", re.IGNORECASE)
-_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b|" + _DO_ALIKE.pattern,
+# (not a role pointed at: "who does that VP manage?")
+_DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this|it|the same)\b"
+                      r"(?!\s+(?:vps?|cros?|csos?|chief|head|" + _ROLE_NOUNS + r")\b)|" + _DO_ALIKE.pattern,
                       re.IGNORECASE)
 
 
@@ -768,7 +775,8 @@ _DEGREE_ONE = re.compile(r"\bthe\s+(more|less|most|least)\s+([a-z-]+)\s+(?:one|r
                          re.IGNORECASE)
 _ALSO = re.compile(r"\b(?:too|also|as well|both|each other|to whom?)\b", re.IGNORECASE)
 # ("the other C-level revenue role": a few words may describe it)
-_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:[a-z-]+\s+){0,3}?(?:one|role|position|exec\w*|title|guy|person)\b",
+# (one of two: "other execs" are the rest of the C-suite, not the other role)
+_OTHER = re.compile(r"\b(?:the\s+)?other\s+(?:[a-z-]+\s+){0,3}?(?:one|role|position|exec(?:utive)?|title|guy|person)\b",
                     re.IGNORECASE)
 # what two roles are to each other: "who reports to who(m)?", "how do they work together?"
 _PAIR_RELATION = re.compile(r"\bto\s+whom?\b|\beach\s+other\b|\bone\s+another\b|\btogether\b", re.IGNORECASE)

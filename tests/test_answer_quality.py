@@ -1231,3 +1231,18 @@ def test_a_passing_role_is_spelled_out_only_where_an_article_spells_it(real_assi
     cmo = real_assistant.ask("CMO is short for what?")
     assert not cmo.abstained and "Chief Marketing Officer" in cmo.answer.split("[1]")[0], cmo.answer
     assert real_assistant.ask("what does CFO stand for?").abstained
+
+
+def test_whether_one_role_does_a_thing_to_another_is_answered_yes_when_its_list_says_so(
+        real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("does the CRO coach the VP of Sales?").answer
+    assert answer.startswith("Yes. Coaching and supporting the VP of Sales"), answer
+    # the other way round the list says nothing: no yes
+    assert not real_assistant.ask("does the VP of Sales coach the CRO?").answer.startswith("Yes")
+
+
+def test_pay_asked_with_no_kind_named_gives_base_and_total(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("tell me about VP sales comp").answer
+    assert "$275,000" in answer and "$600,000" in answer, answer
+    answer = real_assistant.ask("what's the base salary of a VP of Sales?").answer
+    assert "$275,000" in answer and "$600,000" not in answer, answer

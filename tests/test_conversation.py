@@ -850,3 +850,28 @@ def test_that_acronym_is_the_one_the_last_answer_used() -> None:
                Turn("assistant", "Encourage the CSO and CMO (Chief Marketing Officer) to collaborate if you don't "
                                  "have a CRO. [1]")]
     assert rewrite("ok and what's that abbreviation short for?", history) == "ok and what's CMO short for?"
+
+
+def test_a_yes_no_question_after_a_connective_is_asked_as_it_is() -> None:
+    history = _h("How do a CRO and a VP of Sales work together?")
+    assert rewrite("so does the CRO coach the VP?", history) == "does the CRO coach the VP?"
+
+
+def test_other_execs_are_the_rest_of_the_c_suite_not_the_other_role() -> None:
+    history = _h("Is the CSO part of the C-suite?")
+    standalone = rewrite("which other execs does it work with on strategy?", history)
+    assert "other execs" in standalone and find_roles(standalone) == ["cso"], standalone
+
+
+def test_that_vp_is_a_role_pointed_at_not_what_the_answer_said() -> None:
+    history = [Turn("user", "In bigger companies, who reports to the CSO?"),
+               Turn("assistant", "In larger organizations, the VP of Sales, regional sales managers, and other "
+                                 "senior sales roles frequently report directly to the CSO. [1]")]
+    standalone = rewrite("and who does that VP manage in turn?", history)
+    assert "report" not in standalone and "larger" not in standalone, standalone
+
+
+def test_the_top_end_of_that_after_pay_is_pay() -> None:
+    history = _h("What's in a CSO's comp package?")
+    standalone = rewrite("what's the top end of that?", history)
+    assert standalone.endswith("(pay)") and "cso" in find_roles(standalone), standalone
