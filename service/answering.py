@@ -948,9 +948,9 @@ def _report_objects(text: str) -> set[str]:
     return objects
 
 
-_SITS_UNDER = re.compile(r"\b(?:sit(?:s|ting)?|fall(?:s|ing)?)\s+(?:directly\s+)?(?:under|below|beneath)\b|"
+_SITS_UNDER = re.compile(r"\b(?:sit(?:s|ting)?|fall(?:s|ing)?|is|are|who)\s+(?:directly\s+)?(?:under|below|beneath)\b|"
                          r"\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b", re.IGNORECASE)
-_SITS_ABOVE = re.compile(r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
+_SITS_ABOVE = re.compile(r"\b(?:sit(?:s|ting)?|is|are|who)\s+(?:directly\s+)?(?:above|over)\b", re.IGNORECASE)
 
 
 # "They manage regional sales managers, ...": whom the unit's subject leads
@@ -960,6 +960,7 @@ _MANAGES = re.compile(r"^\W*(?:\w+\W+){0,7}?(?:manage|lead|oversee|supervise|hea
 def _reporting_question(question: str) -> str:
     """The question with its reporting line said as "report to", or "" when it asks none."""
     # "which teams sit under the CRO?" asks who reports to the CRO; "who sits above the VP?" whom the VP reports to
+    question = re.sub(r"\bwho['’]s\b", "who is", question, flags=re.IGNORECASE)
     question = _SITS_UNDER.sub("report to", question)
     question = _SITS_ABOVE.sub("is reported to by", question)
     question = re.sub(r"\baccountable\s+to\b", "report to", question, flags=re.IGNORECASE)

@@ -179,6 +179,8 @@ ANSWERS_TO = re.compile(r"(?<!the )(?<!an )\banswer(?:s|ing|ed)?\s+(?:directly\s
                         r"\bsit(?:s|ting)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b|"
                         r"\bfall(?:s|ing)?\s+(?:directly\s+)?under\b|\broll(?:s|ing|ed)?\s+up\s+(?:under|to|into)\b|"
                         r"\baccountable\s+to\b|"
+                        # "who's under the CSO?", "who is above the VP of Sales?"
+                        r"\bwho(?:\s+(?:is|are)|['’]s|\s+sits?)?\s+(?:directly\s+)?(?:under|below|beneath|above|over)\b|"
                         # "where does the VP of Sales fit (in)?": its place in the reporting structure
                         r"^\W*(?:(?:and|but|so|ok|okay|then)\s*,?\s+)?(?:in\s+(?:that|this|such\s+an?)\s+\w+\s*,?\s+)?"
                         r"where\s+(?:does|do|would|will|should)\s+"

@@ -1246,3 +1246,10 @@ def test_pay_asked_with_no_kind_named_gives_base_and_total(real_assistant: Assis
     assert "$275,000" in answer and "$600,000" in answer, answer
     answer = real_assistant.ask("what's the base salary of a VP of Sales?").answer
     assert "$275,000" in answer and "$600,000" not in answer, answer
+
+
+@pytest.mark.parametrize("question, role", [("who's under the CSO?", "CSO"),
+                                            ("who under the CRO in the org chart", "CRO")])
+def test_who_is_under_a_role_asks_who_reports_to_it(real_assistant: Assistant, question: str, role: str) -> None:
+    first = real_assistant.ask(question).answer.split("[1]")[0]
+    assert re.search(rf"report directly to the (?:\w+ or )?{role}\b", first), first
