@@ -839,8 +839,10 @@ def acted_on(text: str, roles: set[str], verbs: set[str]) -> bool:
     for start, _, key in role_spans(text):
         if key in roles:
             # (a word with a determiner after it: "support your CSO"; not an adjective, "a great VP of Sales")
-            before = re.search(r"([a-z]+)\s+(?:your|the|a|an|their|our|its|his|her)\s+(?:new\s+)?$", text[:start],
-                               re.IGNORECASE)
+            # (a role's span may hold its determiner: "support the vps")
+            owned = re.match(r"(?:your|the|a|an|their|our|its|his|her)\s", text[start:], re.IGNORECASE)
+            before = re.search(r"([a-z]+)\s+" + ("" if owned else r"(?:your|the|a|an|their|our|its|his|her)\s+")
+                               + r"(?:new\s+)?$", text[:start], re.IGNORECASE)
             if before and set(tokenize(before.group(1))) & verbs:
                 return True
     return False

@@ -232,6 +232,9 @@ class WordFamilies:
         return found
 
 
+_SLASHED = re.compile(r"(?<=[a-z]{2})(?<!\band)/(?=[a-z]{2})(?!or\b)", re.IGNORECASE)
+
+
 def expand_abbreviations(text: str) -> str:
     """Spell out domain abbreviations ("who owns GTM" -> "who owns GTM (go-to-market)")."""
 
@@ -241,6 +244,8 @@ def expand_abbreviations(text: str) -> str:
             return long
         return f"{m.group(1)} ({long})"
 
+    # ("sales/mktg/cs": words set side by side with slashes, each spelled out; "w/o", "b/w" are words of their own)
+    text = _SLASHED.sub(", ", text)
     return _ABBREV_RE.sub(repl, text)
 
 

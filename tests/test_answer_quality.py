@@ -246,6 +246,7 @@ def test_a_role_acted_on_is_no_answer_to_what_it_does(real_assistant: Assistant)
     assert "support your CSO" not in answer, answer
     assert acted_on("To help support your CSO, they need the right tools", {"cso"}, {"support"})
     assert not acted_on("A great VP of sales will possess great leadership skills", {"vpsales"}, {"great"})
+    assert acted_on("how does the cro support the vps under them?", {"cro", "vpsales"}, {"support"})
 
 
 def test_abstention_reason_reaches_the_api_and_the_store(real_settings: Settings,
@@ -1253,3 +1254,9 @@ def test_pay_asked_with_no_kind_named_gives_base_and_total(real_assistant: Assis
 def test_who_is_under_a_role_asks_who_reports_to_it(real_assistant: Assistant, question: str, role: str) -> None:
     first = real_assistant.ask(question).answer.split("[1]")[0]
     assert re.search(rf"report directly to the (?:\w+ or )?{role}\b", first), first
+
+
+def test_how_a_role_supports_others_is_what_it_does_for_them(real_assistant: Assistant) -> None:
+    # the VPs are acted on in the question too, so the CRO's item that acts on them is the answer
+    answer = real_assistant.ask("how does the cro support the vps under them (sales/mktg/cs)?").answer
+    assert "Coaching and supporting the VP of Sales" in answer.split("[1]")[0], answer

@@ -89,6 +89,9 @@ def test_domain_abbreviations_are_spelled_out() -> None:
     assert expand_abbreviations("does the CSO work w finance") == "does the CSO work with finance"
     assert expand_abbreviations("what is a great VP?") == "what is a great VP?"
     assert expand_abbreviations("interviews w/ ICs") == "interviews with ICs (individual contributors)"
+    # words set side by side with slashes are each spelled out; "and/or", "w/o" stay words of their own
+    assert expand_abbreviations("the vps (sales/mktg/cs)") == "the vps (sales, marketing, cs (customer success))"
+    assert expand_abbreviations("sales and/or marketing w/o a CRO") == "sales and/or marketing without a CRO"
     assert expand_abbreviations("does the CRO own the P n L") == "does the CRO own the P&L"
     assert expand_abbreviations("worried abt churn") == "worried about churn"
     assert expand_abbreviations("a CSO w/o a CRO") == "a CSO without a CRO"
