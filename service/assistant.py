@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # a follow-up naming no role whose answer matches it less than this is also asked in the previous topic
 _WEAK_FOLLOWUP = 0.6
+# a thing pointed at, not a role: "that", "theirs" ("that role", "this person" are roles)
+_POINTS_AT_THING = re.compile(r"\b(?:that|this|it|theirs|those|these)\b(?!\s+(?:role|position|person|one|title|job|"
+                              r"exec\w*|hire|guy|gal|leader|vp|cro|cso|chief|head)s?\b)", re.IGNORECASE)
 # search reranks at least this many fused passages by their best answer unit (Assistant.rerank)
 _RERANK_DEPTH = 10
 
@@ -177,7 +181,11 @@ class Assistant:
         onward = bool(history) and not said and asks_of_said(question)
         said = answers_so_far(history) if onward else said
         answer = self._answer(standalone, top_k, mode, stages, said, more, onward)
-        weak = (answer.abstained and answer.reason.startswith("weak support")) or (
+        # ("does that cause any problems?", "how do they slice theirs?": words no article uses, about a thing the
+        # conversation pointed at, may ask of it in other words; "how many PTO days do they get?" asks a new thing)
+        unsaid = (answer.abstained and answer.reason.startswith("aspect not covered")
+                  and bool(_POINTS_AT_THING.search(question)))
+        weak = unsaid or (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
         topic = previous_topic(history) if weak else ""
         if topic and topic.lower() not in standalone.lower():

@@ -875,3 +875,14 @@ def test_the_top_end_of_that_after_pay_is_pay() -> None:
     history = _h("What's in a CSO's comp package?")
     standalone = rewrite("what's the top end of that?", history)
     assert standalone.endswith("(pay)") and "cso" in find_roles(standalone), standalone
+
+
+def test_words_no_article_uses_about_a_thing_pointed_at_ask_of_the_topic_before(real_assistant: Assistant) -> None:
+    question = "Which is the newer role, CRO or CSO?"
+    history = [Turn("user", question), Turn("assistant", real_assistant.ask(question).answer)]
+    answer = real_assistant.ask("does that cause any problems?", history)
+    assert not answer.abstained and "unclear" in answer.answer, answer.reason
+    # a new thing asked of the role, not of what was said, is still not covered
+    question = "how much total comp can a VP of Sales get w/ bonuses?"
+    history = [Turn("user", question), Turn("assistant", real_assistant.ask(question).answer)]
+    assert real_assistant.ask("how many PTO days do they usually get?", history).abstained
