@@ -764,7 +764,9 @@ def _first_said(answer: str, n: int = 8) -> str:
 
 
 # "how does the CRO's compare?": a role's what-was-asked, left unsaid
-_ELIDED = re.compile(r"['’]s\s+(?:compare|stack|differ|look|measure|line up)\w*\b|['’]s\s*\??\s*$", re.IGNORECASE)
+# (or named by what the answer was: "how's the CRO's list different?")
+_ELIDED = re.compile(r"['’]s\s+(?:compare|stack|differ|look|measure|line up)\w*\b|['’]s\s*\??\s*$|"
+                     r"['’]s\s+(?:list|version|equivalent|side)\b", re.IGNORECASE)
 # "the revenue one", "the sales guy": a role told by a word of its title
 _NAMED_ONE = re.compile(r"\bthe\s+([a-z]+)\s+"
                         r"(?:one|guy|gal|person|exec|executive|role|position|title|leader|chief|head|boss|lead)\b",

@@ -886,3 +886,9 @@ def test_words_no_article_uses_about_a_thing_pointed_at_ask_of_the_topic_before(
     question = "how much total comp can a VP of Sales get w/ bonuses?"
     history = [Turn("user", question), Turn("assistant", real_assistant.ask(question).answer)]
     assert real_assistant.ask("how many PTO days do they usually get?", history).abstained
+
+
+def test_a_roles_list_after_a_list_question_is_that_roles_list_of_the_same_thing() -> None:
+    history = _h("What are a VP of Sales' key responsibilities?")
+    standalone = rewrite("how's the CRO's list different?", history)
+    assert "responsibilities" in standalone and find_roles(standalone) == ["cro"], standalone
