@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,6 +17,7 @@ from service.conversation import (
     asks_for_more,
     asks_of_said,
     asks_why_of_said,
+    points_at_thing,
     previous_topic,
     rewrite,
 )
@@ -34,9 +34,6 @@ logger = logging.getLogger(__name__)
 
 # a follow-up naming no role whose answer matches it less than this is also asked in the previous topic
 _WEAK_FOLLOWUP = 0.6
-# a thing pointed at, not a role: "that", "theirs" ("that role", "this person" are roles)
-_POINTS_AT_THING = re.compile(r"\b(?:that|this|it|theirs|those|these)\b(?!\s+(?:role|position|person|one|title|job|"
-                              r"exec\w*|hire|guy|gal|leader|vp|cro|cso|chief|head)s?\b)", re.IGNORECASE)
 # search reranks at least this many fused passages by their best answer unit (Assistant.rerank)
 _RERANK_DEPTH = 10
 
@@ -184,7 +181,7 @@ class Assistant:
         # ("does that cause any problems?", "how do they slice theirs?": words no article uses, about a thing the
         # conversation pointed at, may ask of it in other words; "how many PTO days do they get?" asks a new thing)
         unsaid = (answer.abstained and answer.reason.startswith("aspect not covered")
-                  and bool(_POINTS_AT_THING.search(question)))
+                  and points_at_thing(question))
         weak = unsaid or (answer.abstained and answer.reason.startswith("weak support")) or (
             not answer.abstained and answer.support < _WEAK_FOLLOWUP and not find_roles(standalone))
         topic = previous_topic(history) if weak else ""

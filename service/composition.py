@@ -519,16 +519,16 @@ def _affirms(q: Question, best: Candidate, part: _Part) -> bool:
         len(q.core_roles) <= 1 or _does_to(q.text, best.unit))
 
 
-# a yes/no question whose first role does something: "does the CRO ..."
-_DOES_ROLE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:do|does|did|can|will|would|should)\s+"
-                        r"(?:the\s+|a\s+|an\s+|our\s+|your\s+)?$", re.IGNORECASE)
-_SETS_SIDE_BY_SIDE = re.compile(r"\b(?:and|or|vs|versus|than|both|more|less|as|like)\b", re.IGNORECASE)
-
-
 # a kind of pay, or one end of its range: "base", "total", "bonus", "top end"
 _PAY_QUALIFIER = re.compile(r"\b(?:base|total|bonus\w*|incentives?|commissions?|equity|ote|on-target|variable|"
                             r"max\w*|top|highest|min\w*|lowest|starting|entry|average|median|typical|range)\b",
                             re.IGNORECASE)
+
+
+# a yes/no question whose first role does something: "does the CRO ..."
+_DOES_ROLE = re.compile(r"^\W*(?:so\s+|and\s+)?(?:do|does|did|can|will|would|should)\s+"
+                        r"(?:the\s+|a\s+|an\s+|our\s+|your\s+)?$", re.IGNORECASE)
+_SETS_SIDE_BY_SIDE = re.compile(r"\b(?:and|or|vs|versus|than|both|more|less|as|like)\b", re.IGNORECASE)
 
 
 def _does_to(question: str, unit: Unit) -> bool:

@@ -118,10 +118,11 @@ _CHOICE = re.compile(r"\b(?:which one|which of (?:them|the two|these|those|the t
                      r"suits|makes|works|pays|earns|gets)\b", re.IGNORECASE)
 # a follow-up that asks a question of its own ("and what are they incentivized on?"), not a fragment
 # ("what about all-in?", "how about with bonuses?" ask nothing of their own: the question before goes on)
-_YESNO_START = re.compile(r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have)\s+"
-                          r"(?!that\b|this\b|it\b|so\b)", re.IGNORECASE)
 _OWN_QUESTION = re.compile(r"\b(?:who|what(?!\s+about\b)|whats|how(?!\s+about\b)|when|why|which|where)\b",
                            re.IGNORECASE)
+# a yes/no question of its own, its connectives set aside: "so does the CRO coach the VP?"
+_YESNO_START = re.compile(r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have)\s+"
+                          r"(?!that\b|this\b|it\b|so\b)", re.IGNORECASE)
 # "that" as what is acted on ("what tech helps them with that?"): the previous question's topic
 _THAT_OBJECT = re.compile(r"\b(?:with|for|about|on|in|handle|handles|manage|manages|own|owns|use|uses|using|"
                           r"leverage\w*|need|needs|apply|applies)\s+"
@@ -145,6 +146,10 @@ _DIFFER = re.compile(r"\b(?:differ\w*|compar\w*|vs\.?|versus|than)\b", re.IGNORE
 # (nouns that make "that" a role: "that role", "this exec")
 _ROLE_NOUNS = r"role|position|person|one|title|job|exec\w*|hire|guy|gal"
 _THING = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:" + _ROLE_NOUNS + r")\b)", re.IGNORECASE)
+# the same, with "theirs", "those" and the roles' own words: "does that cause any problems?", "how do they slice
+# theirs?" ("that role", "this person", "that VP" are roles)
+_THING_POINTED = re.compile(r"\b(?:that|this|it|theirs|those|these)\b(?!\s+(?:" + _ROLE_NOUNS
+                            + r"|leader|vp|cro|cso|chief|head)s?\b)", re.IGNORECASE)
 # (either way round: "what's the top end of that?")
 _PAY_CARRY = re.compile(r"\b(?:that|this|it)\b.*\b(?:compar\w*|than|top|max\w*|more|less|higher|lower)\b|"
                         r"\b(?:top|max\w*|high\w*|low\w*|bottom)\b.*\b(?:of|for|on)\s+(?:that|this|it)\b",
@@ -967,6 +972,12 @@ def asks_of_said(question: str) -> bool:
     "how do they use that info?"), naming no role: what answers it more often comes right after the quote."""
     return (bool(_SAID_THING.search(question)) and bool(_ONWARD.search(question)) and not find_roles(question)
             and not asks_why(question) and not asks_for_more(question) and not asks_for_else(question))
+
+
+def points_at_thing(question: str) -> bool:
+    """Whether `question` points at a thing the conversation spoke of, not at a role ("does that cause any
+    problems?", "how do they slice theirs?"; not "does that VP coach?")."""
+    return bool(_THING_POINTED.search(question))
 
 
 def answers_so_far(history: Sequence[Turn]) -> str:
