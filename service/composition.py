@@ -433,6 +433,8 @@ def _select(q: Question, cands: list[Candidate], cfg: AnswerSettings,
             for cand in [*own, *(c for c in cands[1:] if c not in own)]:
                 if cand.unit.row in used or role not in cand.unit.about or not on_aspect(cand):
                     continue
+                if _introduced_items(cand, cands):
+                    continue  # a lead-in says nothing by itself ("... are primarily focused around")
                 if cand.score < best.score - 0.35 and q.answer_type != "comparison":
                     break  # (a comparison needs the other side, however much better the first one matched)
                 # (an item of the role's own list comes with its siblings: "Benefits of a CSO: ...; ...")

@@ -32,6 +32,12 @@ def test_a_lead_in_sentence_is_answered_with_the_items_it_introduces(real_assist
     assert "focused around:" in answer and answer.count(";") >= 1 and "CEO" in answer
 
 
+def test_a_comparison_never_quotes_a_lead_in_without_its_list(real_assistant: Assistant) -> None:
+    # the CRO's clause must say something: "... are primarily focused around." alone says nothing
+    answer = real_assistant.ask("CRO vs VP of Sales: what does each mostly focus on?").answer
+    assert "focused around." not in answer and "CRO" in answer and "vp of sales" in answer.lower()
+
+
 def test_who_earns_more_gives_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Does a CSO or a CRO take home a bigger salary?").answer
     assert "$284,126" in answer and "$232,294" in answer
