@@ -279,7 +279,14 @@ def _name_pronoun(question: str, role: str) -> str:
         if m.group(0).lower() == "one" and re.search(r"\b(?:an?|the)\s+(?:\w+\s+)?\w+\s$", question[:m.start()]):
             return re.sub(r"^the\s+", "", role)  # "a really good one": "a really good VP of Sales"
         return f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"} else role
-    return _PRONOUN.sub(repl, question, count=1)
+    first = _PRONOUN.search(question)
+    named = _PRONOUN.sub(repl, question, count=1)
+    if first and first.group(0).lower() == "one":
+        # "if we hire one, what should we give them?": "them" is that one too, the object of what is asked
+        end = first.end() + len(named) - len(question)  # (after the role put in its place)
+        named = named[:end] + re.sub(r"\b(?:them|him)\b", lambda _: re.sub(r"^(?!the )", "the ", role), named[end:],
+                                     count=1, flags=re.IGNORECASE)
+    return named
 
 
 def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None,
@@ -701,7 +708,14 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in core]
             core = [*core, earlier[-1]] if earlier else core
         role = " and ".join(short_name(r) for r in core) if by_degree and len(core) > 1 else short_name(prev_roles[0])
-        if len(core) > 1 and _sets_side_by_side(previous) and (
+        pronoun = _PRONOUN.search(question)
+        if pronoun and pronoun.group(0).lower() == "one" and not by_degree:
+            # "one" stands for a single role: the one the previous question brought in with "a" ("and if we do get
+            # one?" after "we don't have a CRO - who should our CSO work with?"), else the first one it named
+            introduced = [key for start, _, key in role_spans(previous)
+                          if key in CORE_ROLES and re.search(r"an?\s+$", previous[:start], re.IGNORECASE)]
+            role = short_name(introduced[0] if len(set(introduced)) == 1 else prev_roles[0])
+        elif len(core) > 1 and _sets_side_by_side(previous) and (
                 _PLURAL.search(question) or RECIPROCAL.search(question) or analyze(question).answer_type == "reason"):
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair

@@ -255,7 +255,7 @@ STOPWORDS = frozenset(
     itself just me more most my no nor not now of off on once only or other our out over own same she should
     so some such than that the their theirs them then there these they this those through to too under until
     up very was we were what when where which while who whom why will with would you your yours tell explain
-    describe please know want give show typically usually generally really much many kind sort type""".split()  # noqa: SIM905
+    describe please know want show typically usually generally really much many kind sort type""".split()  # noqa: SIM905
 )
 
 # "p&l", "m&a" are words, and so is "c-suite" (its "suite" is no "suited")
@@ -321,6 +321,7 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
         lowered += " salary"
     if query and ANSWERS_TO.search(lowered):
         lowered += " report"  # "who does the CRO answer to?" asks for the reporting line
+    lowered = GIVE_ME.sub(" ", lowered)  # ("give me the CRO's duties" asks; "give a CRO authority" says something)
     tokens = []
     for word in _WORD_RE.findall(lowered):
         if word in STOPWORDS or len(word) < 2:
@@ -337,6 +338,7 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     return tokens
 
 
+GIVE_ME = re.compile(r"\bgive\s+(?:me|us)\b", re.IGNORECASE)
 _AMOUNT_TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)([km]?)")
 
 

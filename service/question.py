@@ -633,6 +633,9 @@ def asked_term(text: str) -> str:
 
 # verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
 # verbs (after a subject or "to"), not nouns ("the work", "a skill set")
+# a role given something: "give them", "give the CRO" ("give me a rundown" only asks)
+_GIVEN_TO_ROLE = re.compile(r"\bgiv(?:e|en|ing)\s+(?:them|him|her|(?:(?:the|a|an|our|your|that|this|their)\s+)?"
+                            r"(?:cros?|csos?|vps?|chief|vice|heads?)\b)", re.IGNORECASE)
 _LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
 # pay jargon for the total: "all-in", "all in", "everything included", "with everything"
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
@@ -906,6 +909,9 @@ def analyze(text: str) -> Question:
     found = (w.rstrip("'-") for w in re.findall(r"[a-z0-9$][a-z0-9'$&-]*", plain.lower().replace("’", "'")))
     words = [w for w in found if w and w.replace("'", "") not in _FRAME and w not in _FRAME]
     aspect_tokens = tuple(dict.fromkeys(t for w in words for t in tokenize(w, query=False)))
+    if _GIVEN_TO_ROLE.search(text) and "give" not in aspect_tokens:
+        # "what should we give the CRO?" asks what the role is given ("Give a CRO authority across departments")
+        aspect_tokens += ("give",)
     if (HOW_MUCH_PAY.search(text) or "$" in text) and "salary" not in aspect_tokens:  # ("$$-wise": pay)
         aspect_tokens += ("salary",)
     boss = bool(boss_question(text))

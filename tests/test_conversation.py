@@ -25,6 +25,9 @@ def _h(*questions: str) -> list[Turn]:
      ["report to", "if we also hire"]),
     # "one" after a verb of hiring, the particle after it ("bringing one in")
     (["is the CRO a pretty new title?"], "what are the risks with bringing one in?", ["cro"], ["risks"]),
+    # "one" is the role brought in with "a", not every role the question named; "them" after it is that one too
+    (["we haven't got a CSO: which exec should our CRO lean on for sales?"],
+     "and once we bring one on, what do we give them?", ["cso"], ["give the cso"]),
     (["Tell me about the VP of Sales role."], "How much experience do they need?", ["vpsales"], ["experience"]),
     (["What does the CRO do with the CFO?"], "And with the CEO?", ["cro", "ceo"], ["with"]),
     (["What is the salary of a CSO?", "what about a CRO?"], "and the VP of Sales?", ["vpsales"], ["salary"]),

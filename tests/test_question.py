@@ -81,6 +81,11 @@ def test_aspect_leaves_out_roles_and_question_words() -> None:
     assert "VP" not in q.aspect_text and "notice period" in q.aspect_text
 
 
+def test_what_a_role_is_given_is_asked_and_give_me_only_asks() -> None:
+    assert "give" in analyze("what do we need to give a CSO for it to work?").aspect
+    assert "give" not in analyze("give me the CSO's duties").aspect
+
+
 def test_aspect_folds_synonyms_and_adds_pay_to_how_much() -> None:
     assert analyze("What are the downsides of a CSO?").aspect == ("drawback",)
     assert "salary" in analyze("how much does a CRO take home").aspect
