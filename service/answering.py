@@ -45,7 +45,16 @@ from service.question import (
 )
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
-from service.units import Unit, antecedent, bounds_remit, conditional, role_columns, states_condition, table_cells
+from service.units import (
+    Unit,
+    antecedent,
+    bounds_remit,
+    conditional,
+    defines,
+    role_columns,
+    states_condition,
+    table_cells,
+)
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
 
@@ -814,12 +823,6 @@ _COMPOSED = re.compile(r"\b(?:structur\w*|made up|consist\w*|components?|break\s
 _PAY_PART = re.compile(r"\b(?:bonus\w*|commission\w*|equity|profit-sharing|incentives?|base salary|stock)\b",
                        re.IGNORECASE)
 _FAMILY_CACHE = 20_000
-_DEFINING_SUBJECT = re.compile(r"^\s*(?:the|a|an)\s+(\w+)\s*(?:,[^,]{1,40},\s*)?"
-                               r"(?:typically\s+|usually\s+|generally\s+)?(?:is\s+responsible\s+for|is\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}(?:leader|executive|officer)"
-                               r"\s+(?:responsible|who|that|in charge)|oversees|operates|leads|heads)\b", re.IGNORECASE)
-_DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
-                                re.IGNORECASE)
-
 
 # words of degree (or of the kind a degree comes in) a choice between two roles asks by ("which one has broader
 # influence?", "which is more strategic?")
@@ -912,14 +915,7 @@ def _type_fit(q: Question, unit: Unit) -> float:
         # "what does CMO stand for?": the unit that spells the role's name out ("CMO (Chief Marketing Officer)")
         return 2.0 if any(_spelled_name(r) in text.lower() for r in q.roles) else 0.0
     if q.answer_type == "definition" and q.core_roles:
-        # the article's own answer to "What does a CRO do?" / "What is a CSO?" defines the role
-        asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))
-        if asked and asked.group(1).strip() == q.core_roles[0]:
-            return 1.0
-        # (else a sentence whose subject is the role and that says what it is or does: "The VP of Sales is
-        # responsible for ...", "A CRO, unlike the CSO, oversees the entire revenue process")
-        defines = _DEFINING_SUBJECT.match(canonicalize_roles(text, "key"))
-        return 0.6 if defines and defines.group(1) == q.core_roles[0] else 0.0
+        return defines(unit, q.core_roles[0])
     if q.answer_type == "comparison":
         # one unit that sets the asked roles side by side ("the CSO focuses on ..., while the CRO ...")
         # a table row is the articles' own side-by-side answer

@@ -116,6 +116,8 @@ class Assistant:
         extra = self.retriever.role_passages(prepared, considered) if mode == "hybrid" else []
         if mode == "hybrid":  # "how do we set a CRO up to succeed?": the articles' advice sections
             extra += self.retriever.advice_passages(prepared, considered | {p.index for p in extra})
+            # "CRO = ? the role in a nutshell": the passages that define the role
+            extra += self.retriever.definition_passages(prepared, considered | {p.index for p in extra})
             # "who reports to whom, the CRO or the CSO?": a line stated between two asked roles
             extra += self.retriever.line_passages(prepared, considered | {p.index for p in extra})
             # "any cons to going with a CSO?": the list headed "Challenges with a CSO"

@@ -26,7 +26,7 @@ from service.lexicon import (
     tokenize,
 )
 from service.question import Question, analyze
-from service.units import bounds_remit, states_condition, table_cells
+from service.units import bounds_remit, defines, states_condition, table_cells
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -378,6 +378,23 @@ class Retriever:
             rows += [row for row, (tokens, roles) in enumerate(self._headings)
                      if row not in exclude and side in tokens and roles == [role]][:_SIDE_CHUNKS]
         return self._extras(rows, prepared, exclude)
+
+    def definition_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
+        """For "what is a CRO, in a nutshell?": the chunks whose units define the asked role ("A CRO, unlike the
+        CSO, oversees the entire revenue process"), the plainest definitions first, then the closest to the question."""
+        q = prepared.question
+        if q.answer_type != "definition" or len(q.core_roles) != 1 or q.aspect:
+            return []
+        role = q.core_roles[0]
+        best: dict[int, tuple[float, float]] = {}
+        for row, unit in enumerate(self.index.units):
+            if unit.kind == "heading" or unit.chunk in exclude:
+                continue
+            fit = defines(unit, role)
+            if fit:
+                sim = float(self.index.sentence_vectors[row] @ prepared.vector)
+                best[unit.chunk] = max(best.get(unit.chunk, (0.0, -1.0)), (fit, sim))
+        return self._extras(sorted(best, key=lambda r: best[r], reverse=True)[:n], prepared, exclude)
 
     def line_passages(self, prepared: PreparedQuery, exclude: set[int], n: int = 1) -> list[Passage]:
         """For "who reports to whom?" between asked roles: the chunks with a unit that states a reporting line

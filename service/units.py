@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.chunking import Chunk, Sentence
-from service.lexicon import find_roles, role_spans, strip_roles, tokenize
+from service.lexicon import canonicalize_roles, find_roles, role_spans, strip_roles, tokenize
 
 # (after a list item's label: "Customer Relationships: They maintain contact with top customers")
 _PRONOUN_START = re.compile(r"^\s*(?:[A-Z][\w&/' -]{0,40}:\s+)?(?:they|their|them|he|she|his|her|he or she|this role|"
@@ -258,3 +258,21 @@ def aspect_text(unit: Unit, chunk: Chunk) -> str:
     if unit.kind in ("item", "faq"):
         return strip_roles(f"{unit.context} {unit.text}")
     return strip_roles(unit.text)
+
+
+_DEFINING_SUBJECT = re.compile(r"^\s*(?:the|a|an)\s+(\w+)\s*(?:,[^,]{1,40},\s*)?"
+                               r"(?:typically\s+|usually\s+|generally\s+)?(?:is\s+responsible\s+for|is\s+(?:the|an?)\s+(?:[\w-]+\s+){0,3}(?:leader|executive|officer)"
+                               r"\s+(?:responsible|who|that|in charge)|oversees|operates|leads|heads)\b", re.IGNORECASE)
+_DEFINING_QUESTION = re.compile(r"^\s*what\s+(?:is|does)\s+(?:a|an|the)?\s*(\s\w+\s)\s*(?:do\s*)?\??\s*$",
+                                re.IGNORECASE)
+
+
+def defines(unit: Unit, role: str) -> float:
+    """How plainly `unit` defines `role` (a key): 1.0 for the article's own answer to "What does a CRO do?" /
+    "What is a CSO?", 0.6 for a sentence whose subject is the role and that says what it is or does ("The VP of
+    Sales is responsible for ...", "A CRO, unlike the CSO, oversees the entire revenue process"), else 0."""
+    asked = _DEFINING_QUESTION.match(canonicalize_roles(unit.context, "key"))
+    if asked and asked.group(1).strip() == role:
+        return 1.0
+    subject = _DEFINING_SUBJECT.match(canonicalize_roles(unit.text, "key"))
+    return 0.6 if subject and subject.group(1) == role else 0.0

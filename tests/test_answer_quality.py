@@ -38,6 +38,12 @@ def test_a_comparison_never_quotes_a_lead_in_without_its_list(real_assistant: As
     assert "focused around." not in answer and "CRO" in answer and "vp of sales" in answer.lower()
 
 
+@pytest.mark.parametrize("question", ["so the CRO role, what is it in a nutshell", "CRO: what's the role, tl;dr?"])
+def test_a_definition_reads_the_passage_that_defines_the_role(real_assistant: Assistant, question: str) -> None:
+    # the defining sentence sits in a passage the question's words rank low
+    assert "oversees the entire revenue process" in real_assistant.ask(question).answer
+
+
 def test_who_earns_more_gives_both_figures(real_assistant: Assistant) -> None:
     answer = real_assistant.ask("Does a CSO or a CRO take home a bigger salary?").answer
     assert "$284,126" in answer and "$232,294" in answer
