@@ -522,8 +522,9 @@ def focus(question: str, known: Callable[[str], bool] | None = None) -> str:
     chatter: set[int] = set()
     for run in _runs([i for i in range(len(parts)) if i not in asking and i not in kept], pieces):
         aside = " ".join(parts[i] for i in run)
-        if find_roles(aside):
-            continue
+        if find_roles(aside) or any(_OVERVIEW.search(aside) or aside.strip() in m.group(0)
+                                    for m in _OVERVIEW.finditer(question)):
+            continue  # (nor what kind of answer is asked: "CSO?? the job in a nutshell pls", "... like I'm five")
         # a sentence, not a topic (a short phrase after the question stays: "... equity too")
         if len(aside.split()) >= 6 or re.search(r"[.!]\W*$", aside) or re.fullmatch(r"\(.*\)\W*", aside):
             chatter.update(run)

@@ -508,6 +508,14 @@ def test_a_short_phrase_with_no_word_of_the_articles_is_chatter() -> None:
     assert focus("What is a CSO? Kinda urgent, sorry") == "What is a CSO? Kinda urgent, sorry"
 
 
+def test_the_kind_of_answer_asked_for_is_no_chatter() -> None:
+    from service.question import focus
+
+    assert focus("VP of Sales?? explain the job in a nutshell pls") == "VP of Sales?? explain the job in a nutshell pls"
+    assert focus("what does a CSO do, explain like I'm five") == "what does a CSO do, explain like I'm five"
+    assert focus("what does a CSO make? ive seen really different numbers") == "what does a CSO make?"
+
+
 def test_after_the_question_the_asker_speaking_of_themself_is_chatter() -> None:
     from service.question import focus
 
