@@ -28,6 +28,7 @@ from service.lexicon import (
     boss_question,
     canonicalize_roles,
     find_roles,
+    hired_roles,
     role_spans,
     roles_after,
     tokenize,
@@ -42,6 +43,7 @@ from service.question import (
     asks_expansion,
     asks_identity,
     asks_line_between,
+    hiring_by,
 )
 from service.retrieval import Passage, PreparedQuery, advice_section, line_between
 from service.roles import abstain_message
@@ -54,6 +56,7 @@ from service.units import (
     role_columns,
     states_condition,
     table_cells,
+    unit_doer,
 )
 
 __all__ = ["Answer", "Answerer", "AnswerSettings", "Citation", "abstain_message", "render"]
@@ -251,7 +254,7 @@ class Answerer:
         named = {t for n in _names(q.text) for t in tokenize(n) if t in self._df} if (
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
-        hiring_done_by = q_roles - hired_roles(q.text) if "hire" in q.aspect else set()
+        hiring_done_by = hiring_by(q)
         # (the asked role acted on: "To help support your CSO, ..." is no answer to what a CSO supports)
         aspect_set = set(q.aspect)
         asked_acted_on = acted_on(q.text, q_roles, aspect_set)
@@ -297,8 +300,7 @@ class Answerer:
                     # (a gerund item's subject is its section's role: "Coaching ... the VP of Sales" is the CRO's)
                     # an item of one role's list names another as its object ("The CRO's day-to-day ...:
                     # Coaching and supporting the VP of Sales"): what the CRO does, not the VP of Sales
-                    doer = unit.subject or (unit.context_roles[0] if unit.kind == "item"
-                                            and len(unit.context_roles) == 1 else "")
+                    doer = unit_doer(unit)
                     off_topic = bool(about) and not q_roles & (about | {doer})
                     # ("who does the VP of Sales coach?" asks what the VP does: another role's doing is no answer)
                     other_doer = doer and doer not in q_roles and len(q_roles) == 1 and (
@@ -313,6 +315,10 @@ class Answerer:
                         # nothing of what a role does; nor does the pay a role designs for others say what it
                         # earns: "How is a CRO's comp structured?" meets "He or she must create the comp plan")
                         role_adj = -cfg.doer_penalty
+                    elif len(hiring_done_by) == 1 and doer in hiring_done_by and "hire" in unit.tokens:
+                        # "what's the CRO's part in hiring?": the hiring the role does itself ("Recruiting and
+                        # retaining senior-level leadership" among the CRO's duties), not advice on hiring execs
+                        role_adj += cfg.multi_role_bonus
                     if q.focus and about:  # "a CSO instead of a CRO": the CRO is only the alternative
                         alone = q.focus in about and not (q_roles - {q.focus}) & set(about)
                         role_adj += cfg.role_bonus if alone else (0.0 if q.focus in about else -cfg.role_penalty)
@@ -1125,13 +1131,6 @@ def _quotable(unit: Unit) -> bool:
     return len(stripped.split()) >= 4 or unit.kind in ("row", "item")
 
 
-_HIRING = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|appoint\w*|onboard\w*|bring(?:s|ing)?\s+(?:in|on)|"
-                     r"brought\s+(?:in|on))\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-
-
-def hired_roles(text: str) -> set[str]:
-    """The roles `text` speaks of hiring ("Consider hiring a CRO if ...", "when to bring in a VP of Sales")."""
-    return set(roles_after(text, _HIRING, 40))
 
 
 def _names(question: str) -> list[str]:

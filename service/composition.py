@@ -99,6 +99,10 @@ def _with_role(cand: Candidate, text: str, q: Question) -> str:
         return text
     if _PRONOUN_START.match(text) and (unit.subject or len(unit.context_roles) == 1):
         return f"{_short(unit.subject or unit.context_roles[0])}: {text}"
+    if unit.kind == "item" and unit.subject:
+        # a duty with no subject, quoted without its list: whose it is ("Recruiting and retaining senior-level
+        # leadership ..." under "The CRO's day-to-day responsibilities ...")
+        return f"{_short(unit.subject)}: {text}"
     return text
 
 

@@ -280,6 +280,16 @@ def roles_after(text: str, before: re.Pattern[str], reach: int) -> list[str]:
                               if before.search(text[max(0, start - reach) : start])))
 
 
+_HIRING = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|appoint\w*|onboard\w*|bring(?:s|ing)?\s+(?:in|on)|"
+                     r"brought\s+(?:in|on))\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def hired_roles(text: str) -> set[str]:
+    """The roles `text` speaks of hiring ("Consider hiring a CRO if ...", "when to bring in a VP of Sales")."""
+    return set(roles_after(text, _HIRING, 40))
+
+
+
 def strip_roles(text: str) -> str:
     """`text` without its role mentions, so the encoder sees what is said rather than who."""
     out, last = [], 0

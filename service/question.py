@@ -22,6 +22,7 @@ from service.lexicon import (
     boss_question,
     english_counts,
     find_roles,
+    hired_roles,
     role_spans,
     roles_after,
     strip_roles,
@@ -977,3 +978,11 @@ def analyze(text: str) -> Question:
                     sequence=bool(SEQUENCE.search(text)) and kind not in ("amount", "comparison")
                     and not _FORMER_NAME.search(text)  # ("what was the title before?" asks its former name)
                     and not _FOR_THE_STEP.search(text))  # ("what skills for that jump?" asks for skills)
+
+
+def hiring_by(q: Question) -> set[str]:
+    """The asked roles a hiring question asks to hire ("what's the CRO's part in hiring?", "does the CRO recruit
+    too?"), not to be hired ("Consider hiring a CRO if ...": about hiring one)."""
+    if "hire" not in q.aspect:
+        return set()
+    return set(q.roles) - set(q.without) - hired_roles(q.text)

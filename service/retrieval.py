@@ -25,8 +25,8 @@ from service.lexicon import (
     role_spans,
     tokenize,
 )
-from service.question import Question, analyze
-from service.units import bounds_remit, defines, states_condition, table_cells
+from service.question import Question, analyze, hiring_by
+from service.units import bounds_remit, defines, states_condition, table_cells, unit_doer
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -326,8 +326,13 @@ class Retriever:
         total = sum(weights.values())
         inside, best, where = -1.0, -1.0, -1
         rows = self._role_units.get(next(iter(asked)), []) if asked else self._all_units
+        # ("is hiring execs part of the CRO's job?": only the hiring the role does, "Recruiting and retaining
+        # senior-level leadership" among its duties, not advice on hiring one)
+        hiring = hiring_by(q) & asked
         for row, sim in zip(rows, prepared.unit_aspects[rows].tolist(), strict=True):
             unit = self.index.units[row]
+            if hiring and unit_doer(unit) not in hiring:
+                continue
             shared = sum(w for t, w in weights.items()
                          if t in unit.tokens or not self._families(t).isdisjoint(unit.tokens))
             score = sim + _COVERAGE_WEIGHT * shared / total

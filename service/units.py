@@ -276,3 +276,9 @@ def defines(unit: Unit, role: str) -> float:
         return 1.0
     subject = _DEFINING_SUBJECT.match(canonicalize_roles(unit.text, "key"))
     return 0.6 if subject and subject.group(1) == role else 0.0
+
+
+def unit_doer(unit: Unit) -> str:
+    """The role that does what `unit` says: its subject, or the one role of the list it is an item of ("The CRO's
+    day-to-day ...: Coaching and supporting the VP of Sales" is what the CRO does); "" when not known."""
+    return unit.subject or (unit.context_roles[0] if unit.kind == "item" and len(unit.context_roles) == 1 else "")

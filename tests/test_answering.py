@@ -127,7 +127,7 @@ def test_working_with_a_role_includes_coaching_and_supporting_it() -> None:
 
 
 def test_roles_spoken_of_as_hired() -> None:
-    from service.answering import hired_roles
+    from service.lexicon import hired_roles
 
     assert hired_roles("Consider hiring a CRO if your revenue depends on aligning teams.") == {"cro"}
     assert hired_roles("when should we bring in a new VP of Sales?") == {"vpsales"}
