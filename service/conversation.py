@@ -99,6 +99,9 @@ _THAT_PERSON = re.compile(r"\b(?:that|this)\s+(?:person|guy|gal|exec\w*|boss|lea
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|than|relative|against)\b", re.IGNORECASE)
 # "which ones matter most for a CSO?" picks among what the previous answer listed
 _WHICH_OF = re.compile(r"\bwhich\s+(?:ones|of\s+(?:those|these|them))\b", re.IGNORECASE)
+# a plural set first as the topic: "and those AEs, ...", "ok these reps -"
+_TOPIC_PLURAL = re.compile(r"^\W*(?:(?:and|so|but|ok(?:ay)?|what about)\W+)*(?:those|these|the)\s+"
+                           r"(?:[\w-]+\s+)?[\w-]+s\b\s*(?:[,:—]|\s-\s)", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|the two|each)\b", re.IGNORECASE)
 _NOT_COVERED = "Sorry, the articles"
 # Questions whose answer is a role ("Which role owns...", "Who coaches..."), unlike "Who does X report to".
@@ -502,6 +505,11 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         # previous answer named, not the one its question did.
         prev_roles = answered[:1]
     roles = find_roles(question)
+    set_first = _TOPIC_PLURAL.match(question)
+    if (set_first and _PLURAL.search(question[set_first.end():])
+            and not set(find_roles(set_first.group(0))) & CORE_ROLES):
+        # "and those AEs, what do they start out as?": the people set first are who "they" are
+        return question
     asked_core = [r for r in prev_roles if r in CORE_ROLES]
     # ("they" after "which one ...?" is the one chosen; "how do their salaries compare?" and "both" are the pair)
     plural = _PLURAL.search(question) and (_DIFFER.search(question) or _BOTH_EACH.search(question))

@@ -28,6 +28,8 @@ def _h(*questions: str) -> list[Turn]:
     # "one" is the role brought in with "a", not every role the question named; "them" after it is that one too
     (["we haven't got a CSO: which exec should our CRO lean on for sales?"],
      "and once we bring one on, what do we give them?", ["cso"], ["give the cso"]),
+    # people set first as the topic are who "they" are
+    (["Who reports to a CSO?"], "ok these sales managers, how do they get promoted?", [], ["these sales managers"]),
     (["Tell me about the VP of Sales role."], "How much experience do they need?", ["vpsales"], ["experience"]),
     (["What does the CRO do with the CFO?"], "And with the CEO?", ["cro", "ceo"], ["with"]),
     (["What is the salary of a CSO?", "what about a CRO?"], "and the VP of Sales?", ["vpsales"], ["salary"]),
