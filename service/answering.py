@@ -27,6 +27,7 @@ from service.lexicon import (
     WordFamilies,
     boss_question,
     canonicalize_roles,
+    expand_abbreviations,
     find_roles,
     hired_roles,
     role_spans,
@@ -385,9 +386,16 @@ class Answerer:
         if said and onward:
             # "what's the payoff of that?": the sentence right after a quoted one goes on with it
             said_cands = [c for c in cands if _quoted_in(c.unit, quoted)]
-            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus)
-                            if c not in said_cands and any(follows(c, d) for d in said_cands) else c for c in cands),
-                           key=lambda c: -c.score)
+            # (and a sentence that points back at the same thing: "what do they do with all that info?" meets
+            # "Their job is to combine all that information ..." a paragraph on)
+            # (which then goes on from there, rather than the sentence after the quote: that one says what the
+            # thing is, "They should also collect as much information as possible")
+            pointed = _pointed_nouns(question.rpartition("?")[0] or question)
+            echoes = [c for c in cands if c not in said_cands and pointed & _pointed_nouns(c.text)]
+            onward_cands = echoes or [c for c in cands
+                                      if c not in said_cands and any(follows(c, d) for d in said_cands)]
+            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus) if c in onward_cands else c
+                            for c in cands), key=lambda c: -c.score)
         elif said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
             cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
                             for c in cands), key=lambda c: -c.score)
@@ -1157,3 +1165,13 @@ def _names(question: str) -> list[str]:
         names.append(base)
     return names
 
+
+
+# a thing pointed back at: "all that info", "this data", "those numbers"
+_POINTED_NOUN = re.compile(r"\b(?:that|this|these|those)\s+([a-z][\w-]*(?:\s+\([^()]*\))?)", re.IGNORECASE)
+
+
+def _pointed_nouns(text: str) -> set[str]:
+    """The words of the things `text` points back at with a demonstrative ("all that info": {"info", "inform"},
+    the abbreviation spelled out)."""
+    return {t for m in _POINTED_NOUN.finditer(expand_abbreviations(text)) for t in tokenize(m.group(1))}

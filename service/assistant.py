@@ -99,6 +99,9 @@ class Assistant:
                                          stages)
         t3 = time.perf_counter()
         extra = self._extras(prepared, passages, mode)
+        if onward and said and mode == "hybrid":
+            read = {p.index for p in passages[: self.answerer.settings.passages_considered]} | {p.index for p in extra}
+            extra += self.retriever.next_passages(prepared, [p.index for p in passages[:2]], read, onward=True)
         answer = self.answerer.answer(standalone, prepared, passages, extra, said, more, onward)
         if len(answer.passages) > shown:
             answer = replace(answer, passages=answer.passages[:shown])

@@ -986,7 +986,7 @@ _SAID_THING = re.compile(r"\b(?:that|this|doing\s+so|all\s+that|all\s+this)\b(?!
 
 # what comes of it, or what is done with it: "the payoff", "what do we get out of that", "how do they use that info"
 _ONWARD = re.compile(r"\b(?:payoffs?|pay\s+off|benefits?|results?|impacts?|outcomes?|effects?|get\s+out\s+of|gains?|"
-                     r"upsides?|value|do\s+with|use|uses|using)\b", re.IGNORECASE)
+                     r"upsides?|value|do\s+with|use|uses|using)\b|\bdo\s+w/(?!o)", re.IGNORECASE)
 
 
 def asks_of_said(question: str) -> bool:

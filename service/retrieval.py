@@ -345,11 +345,13 @@ class Retriever:
         # (weighed as a passage ranked amid the ones read, not after them: it was found by what it says)
         return [replace(p, rank=_FOUND_RANK) for p in self._extras([where], prepared, exclude)]
 
-    def next_passages(self, prepared: PreparedQuery, top: list[int], exclude: set[int]) -> list[Passage]:
-        """For a reason ("why does the CRO care about it?"): the chunk that goes on from each of the `top` ones in
-        the same section, where a paragraph split off by chunking often gives it ("This will ensure that they not
-        only renew but also grow in LTV with the company.")."""
-        if prepared.question.answer_type != "reason":
+    def next_passages(self, prepared: PreparedQuery, top: list[int], exclude: set[int],
+                      onward: bool = False) -> list[Passage]:
+        """For a reason ("why does the CRO care about it?"), or what comes of what was just said (`onward`: "what
+        do they do with all that info?"): the chunk that goes on from each of the `top` ones in the same section,
+        where a paragraph split off by chunking often gives it ("This will ensure that they not only renew but
+        also grow in LTV with the company.", "Their job is to combine all that information ...")."""
+        if prepared.question.answer_type != "reason" and not onward:
             return []
         chunks = self.index.chunks
         rows = [row + 1 for row in top if row + 1 < len(chunks) and row + 1 not in exclude

@@ -240,6 +240,17 @@ def test_a_follow_up_about_that_keeps_what_was_asked(real_assistant: Assistant) 
     assert "$232,294" in follow.answer and "$284,126" in follow.answer
 
 
+@pytest.mark.parametrize(("first", "follow_up"), [
+    ("what does the CRO gather on customers?", "how do they use all that information?"),
+    ("why must a CRO know the biggest deals?", "ok and what do they do w/ this info?"),
+])
+def test_what_is_done_with_a_thing_just_said_goes_on_to_the_sentence_that_points_back_at_it(
+        real_assistant: Assistant, first: str, follow_up: str) -> None:
+    # "Their job is to combine all that information ..." opens the next paragraph, in a passage of its own
+    history = [Turn("user", first), Turn("assistant", real_assistant.ask(first).answer)]
+    assert real_assistant.ask(follow_up, history).answer.startswith("Their job is to combine all that information")
+
+
 @pytest.mark.parametrize("follow_up", ["what about with bonuses on top?", "and with bonuses?", "what about all-in?"])
 def test_a_pay_follow_up_is_answered_with_amounts_first(real_assistant: Assistant, follow_up: str) -> None:
     first = real_assistant.ask("how much is a VP of Sales' base salary?")
