@@ -280,6 +280,7 @@ class Answerer:
             advice = advice_section(chunk.section)  # "Practical Tips", for what a company should do
             question_sim = -1.0  # a FAQ answer inherits how well its question matches
             lead_sim = -1.0  # how well a list's lead-in matches ("This is how the day-to-day life ...:")
+            asked_sim = -1.0  # how well a question the text asks itself matches, for the sentence that answers it
             for row, sim, asp in zip(rows, sims.tolist(), aspects.tolist(), strict=True):
                 unit = self.index.units[row]
                 if unit.kind == "heading":
@@ -287,6 +288,12 @@ class Answerer:
                     continue
                 if unit.kind != "item":
                     lead_sim = sim if unit.text.rstrip().endswith(":") else -1.0
+                if unit.kind == "text" and unit.text.rstrip().endswith("?"):
+                    # the text asks its own question ("So, CRO vs VP of sales, what's the difference between these
+                    # two important roles?") and answers it in the next sentence, as an FAQ does
+                    asked_sim = sim
+                    continue
+                asked_sim, sim = -1.0, max(sim, asked_sim - 0.03) if unit.kind == "text" else sim
                 if not _quotable(unit):
                     continue
                 if BARE_REPLY.match(unit.text) and q.answer_type != "yesno":

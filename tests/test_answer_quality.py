@@ -303,6 +303,23 @@ def test_a_bare_yes_answers_only_its_own_faq_question(real_assistant: Assistant)
     assert not answer.answer.startswith("Yes"), answer.answer
 
 
+def test_a_question_the_text_asks_itself_carries_its_match_to_the_sentence_that_answers_it(
+        real_assistant: Assistant) -> None:
+    question = "CRO vs VP of Sales - what's the real difference?"
+    prepared = real_assistant.retriever.prepare(question)
+    passages = real_assistant.retriever.search(prepared, 6, "hybrid")
+    units = real_assistant.index.units
+    asked = next(row for row, u in enumerate(units) if "Chief Revenue Officer vs VP of sales" in u.text
+                 and u.text.endswith("roles?"))
+    asked_sim = float(real_assistant.index.sentence_vectors[asked] @ prepared.vector)
+    cands = real_assistant.answerer.candidates(question, prepared, passages)
+    answer = next(c for c in cands if c.unit.row == asked + 1)
+    assert answer.text.startswith("The Chief Revenue Officer is responsible for overall revenue generation")
+    own_sim = float(real_assistant.index.sentence_vectors[asked + 1] @ prepared.vector)
+    assert answer.similarity == pytest.approx(asked_sim - 0.03, abs=1e-5) and answer.similarity > own_sim
+    assert all(c.unit.row != asked for c in cands)  # the question itself is never quoted
+
+
 def test_a_definition_quotes_the_articles_own_answer_to_what_the_role_does(real_assistant: Assistant) -> None:
     # "What Does a Chief Revenue Officer Do?" heads the passage that defines the role
     answer = real_assistant.ask("What's a chief revenue officer?")
