@@ -375,7 +375,8 @@ class Answerer:
         return out
 
     def answer(self, question: str, prepared: PreparedQuery, passages: list[Passage],
-               extra: list[Passage] | None = None, said: str = "", more: bool = True, onward: bool = False) -> Answer:
+               extra: list[Passage] | None = None, said: str = "", more: bool = True, onward: bool = False,
+               before: str = "") -> Answer:
         """Compose a cited answer for `question`, or abstain (the reason is kept in the answer).
 
         `extra` passages (per-role ones for comparisons) are quoted from but not returned as retrieved;
@@ -390,6 +391,17 @@ class Answerer:
                         if c.unit.list_id == cands[0].unit.list_id]
             cands = sorted(cands + siblings, key=lambda c: -c.score)
         quoted = _folded(said) if said else ""
+        if before and not said and prepared.question.core_roles:
+            # "and the other one, what's their focus then?" after "A CSO ... focuses on sales pipeline management":
+            # the sentence that goes on from the last answer's quote to the role now asked, by contrast ("In
+            # contrast, a CRO takes a broader view ...")
+            earlier = _folded(before)
+            were = [c for c in cands if _quoted_in(c.unit, earlier)]
+            asked = set(prepared.question.core_roles)
+            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus)
+                            if c not in were and _CONTRAST_OPEN.match(c.text) and asked & set(c.unit.about)
+                            and any(follows(c, d) and not asked & set(d.unit.about) for d in were) else c
+                            for c in cands), key=lambda c: -c.score)
         if said and onward:
             # "what's the payoff of that?": the sentence right after a quoted one goes on with it
             said_cands = [c for c in cands if _quoted_in(c.unit, quoted)]
@@ -1182,3 +1194,8 @@ def _pointed_nouns(text: str) -> set[str]:
     """The words of the things `text` points back at with a demonstrative ("all that info": {"info", "inform"},
     the abbreviation spelled out)."""
     return {t for m in _POINTED_NOUN.finditer(expand_abbreviations(text)) for t in tokenize(m.group(1))}
+
+
+# a sentence that sets what it says against the one before: "In contrast, a CRO ...", "On the other hand, ..."
+_CONTRAST_OPEN = re.compile(r"^\W*(?:in\s+contrast|by\s+contrast|on\s+the\s+other\s+hand|conversely|meanwhile|"
+                            r"however|whereas|unlike)\b", re.IGNORECASE)

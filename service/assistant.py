@@ -17,6 +17,7 @@ from service.conversation import (
     asks_for_more,
     asks_of_said,
     asks_why_of_said,
+    last_answer,
     points_at_thing,
     previous_topic,
     rewrite,
@@ -88,7 +89,7 @@ class Assistant:
         return self._partners.get(role, "")
 
     def _answer(self, standalone: str, top_k: int | None, mode: str, stages: dict[str, float],
-                said: str = "", more: bool = True, onward: bool = False) -> Answer:
+                said: str = "", more: bool = True, onward: bool = False, before: str = "") -> Answer:
         """Retrieve for and answer one standalone question (per-stage milliseconds go into `stages`)."""
         t1 = time.perf_counter()
         prepared = self.retriever.prepare(standalone, stages)
@@ -102,7 +103,7 @@ class Assistant:
         if onward and said and mode == "hybrid":
             read = {p.index for p in passages[: self.answerer.settings.passages_considered]} | {p.index for p in extra}
             extra += self.retriever.next_passages(prepared, [p.index for p in passages[:2]], read, onward=True)
-        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more, onward)
+        answer = self.answerer.answer(standalone, prepared, passages, extra, said, more, onward, before)
         if len(answer.passages) > shown:
             answer = replace(answer, passages=answer.passages[:shown])
         stages["embed"] = stages.get("embed", 0.0) + (t2 - t1) * 1000
@@ -182,7 +183,9 @@ class Assistant:
         # "what's the payoff of that?", "how do they use that info?": what was just said goes on beside it
         onward = bool(history) and not said and asks_of_said(question)
         said = answers_so_far(history) if onward else said
-        answer = self._answer(standalone, top_k, mode, stages, said, more, onward)
+        # (what the last answer quoted, for a follow-up that turns to another role)
+        before = last_answer(history) if history and not said else ""
+        answer = self._answer(standalone, top_k, mode, stages, said, more, onward, before)
         # ("does that cause any problems?", "how do they slice theirs?": words no article uses, about a thing the
         # conversation pointed at, may ask of it in other words; "how many PTO days do they get?" asks a new thing)
         unsaid = (answer.abstained and answer.reason.startswith("aspect not covered")

@@ -299,7 +299,7 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     if acronym:
         # "what does that acronym stand for?": the first one the last answer used that the question before did not
         asked_before = set(re.findall(r"\b[A-Z]{2,5}\b", _last_standalone(history, known, partner)))
-        used = [a for a in re.findall(r"\b[A-Z]{2,5}\b", _last_answer(history)) if a not in asked_before]
+        used = [a for a in re.findall(r"\b[A-Z]{2,5}\b", last_answer(history)) if a not in asked_before]
         if used:  # (a question of its own, naming what it asks about)
             return f"{question[:acronym.start()]}{used[0]}{question[acronym.end():]}"
     setup = _THAT_SETUP.search(question) if history else None
@@ -370,7 +370,7 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
             and not find_roles(standalone) and len(owners := _core_roles(previous)) == 1):
         # "how high can the total go?" after "what's included in CSO comp besides base?": the same role's pay
         return f"{standalone.rstrip()} ({short_name(owners[0])})"
-    said = _first_said(_last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
+    said = _first_said(last_answer(history)) if _DO_THAT.search(question) and find_roles(question) else ""
     if said:
         # "does the VP of Sales do that too?" after "Customer Relationships: They maintain contact with top
         # customers ...": that is what the answer said the role does, in its words
@@ -385,7 +385,7 @@ def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool]
     # (a row after the first part only when it is about what was asked: "Primary focus" quoted fourth for "does the
     # CSO deal with customers directly?" is not what "what about the VP of sales?" asks)
     asked_words = set(tokenize(previous))
-    row = next((m for i, part in enumerate(re.split(r"(?<=\])\s+", _last_answer(history)))
+    row = next((m for i, part in enumerate(re.split(r"(?<=\])\s+", last_answer(history)))
                 if (m := _ROW_ANSWER.match(part)) and (i == 0 or set(tokenize(m.group(1))) & asked_words)), None)
     # (a row names its column's role after its label; "Key responsibilities of a CRO include: Revenue Strategy
     # Development: ..." is a list under its lead-in)
@@ -455,7 +455,7 @@ def _object_party(question: str, history: Sequence[Turn], previous: str) -> str:
             subject):
         return ""
     others = [r for r in find_roles(previous) if r not in asked] or [
-        r for r in find_roles(_last_answer(history).split("[2]")[0]) if r not in asked]
+        r for r in find_roles(last_answer(history).split("[2]")[0]) if r not in asked]
     if not others:
         return ""
     named = f"{question[:m.start(1)]}{short_name(others[0])}{question[m.end(1):]}"
@@ -490,7 +490,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     # ("who reports to the CSO?" then "and who's their boss?": the boss of those just named is the CSO, which the
     # answer said; the question asks the CSO's)
     above = bool(_WHO_REPORTS.match(previous)) and bool(_ASKS_BOSS.search(question)) and bool(_PRONOUN.search(question))
-    line = stated_line(_last_answer(history)) if pointed and _ASKS_BOSS.search(previous) else None
+    line = stated_line(last_answer(history)) if pointed and _ASKS_BOSS.search(previous) else None
     if line and line[0] in prev_roles:
         # "and what does that person make?" after "who's the CSO's boss?" answered "the CSO would report to the
         # CRO": the boss the answer named, though the question named it too
@@ -519,7 +519,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         # "Which fits a SaaS company better, CSO or CRO?" then "what background should the hire have?":
         # the role the answer chose, the first of the two it names ("why?" asks why one over the other:
         # the pair stays)
-        chosen = _chosen_role(_last_answer(history), asked_core, previous)
+        chosen = _chosen_role(last_answer(history), asked_core, previous)
         if chosen:
             prev_roles = [chosen]
     named_one = _NAMED_ONE.search(question) if not roles else None
@@ -528,7 +528,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         spoken = [r for r in dict.fromkeys([*prev_roles, *_conversation_roles(history)]) if r in CORE_ROLES]
         fits = _described(named_one.group(1), spoken) if named_one.group(1).lower() in ("revenue", "sales") else []
         # ("the finance guy" after an answer that names the CFO: a role of the answer whose title has that word)
-        fits = fits or _titled(named_one.group(1), find_roles(_last_answer(history)))
+        fits = fits or _titled(named_one.group(1), find_roles(last_answer(history)))
         if fits:
             resolved = f"{question[:named_one.start()]}{short_name(fits[0])}{question[named_one.end():]}"
             # (a role the answer named beside the one asked about: still asked of that one)
@@ -538,7 +538,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     ranked = _RANKED_ONE.search(question) if not roles else None
     if ranked:
         # "what does the one on top get measured on?" after "the CSO would report to the CRO": the CRO
-        line = stated_line(_last_answer(history))
+        line = stated_line(last_answer(history))
         # (no line stated: "the more senior role" after "hire a VP of Sales first, ... introduce a CSO" is
         # the chief, by title)
         top = bool(ranked.group("top"))
@@ -557,8 +557,8 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
     if degree:
         # "the less strategic one" after "which is more strategic, the CSO or the VP of Sales?": the role
         # the answer gives that quality to, or the other one
-        weighed = _core_roles(previous) if find_roles(previous) else _core_roles(_last_answer(history))
-        having = _chosen_role(_last_answer(history), weighed, degree.group(2), guess=False) if len(weighed) == 2 else ""
+        weighed = _core_roles(previous) if find_roles(previous) else _core_roles(last_answer(history))
+        having = _chosen_role(last_answer(history), weighed, degree.group(2), guess=False) if len(weighed) == 2 else ""
         if having:
             more = degree.group(1).lower() in ("more", "most")
             picked = having if more else next(r for r in weighed if r != having)
@@ -572,9 +572,9 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             # ("which one do companies usually start with?" named none: the two the conversation weighs)
             spoken = [r for r in _conversation_roles(history) if r in CORE_ROLES]
             asked_core = spoken[-2:] if len(spoken) >= 2 else []
-        named = [r for r in find_roles(_last_answer(history)) if r in asked_core]
+        named = [r for r in find_roles(last_answer(history)) if r in asked_core]
         if len(asked_core) == 2:
-            chosen = _chosen_role(_last_answer(history), asked_core, previous) or (named[0] if named else asked_core[0])
+            chosen = _chosen_role(last_answer(history), asked_core, previous) or (named[0] if named else asked_core[0])
             pick = [r for r in asked_core if r != chosen]
         else:
             pick = [r for r in reversed(_conversation_roles(history)) if r in CORE_ROLES and r not in asked_core]
@@ -584,7 +584,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         if not pick and len(asked_core) == 1:
             # "and when's the other one the better pick?" after "When should we go with a CSO?": the role the answer
             # set beside it ("..., a CRO's broader view is more effective")
-            pick = [r for r in find_roles(_last_answer(history)) if r in CORE_ROLES and r not in asked_core][:1]
+            pick = [r for r in find_roles(last_answer(history)) if r in CORE_ROLES and r not in asked_core][:1]
             if not pick and partner is not None:
                 # (else the role the articles set beside it most: the CSO's is the CRO)
                 pick = [partner(asked_core[0])] if partner(asked_core[0]) else []
@@ -595,7 +595,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         # "and who does the first of those manage?": a role the previous answer listed
         # (else the roles the question offered, in its order: "do we hire a VP of Sales or a CSO first?", else
         # those the answer weighed)
-        weighed = _core_roles(_last_answer(history))
+        weighed = _core_roles(last_answer(history))
         offered_roles = _core_roles(previous)
         # (or an earlier question's: "how do the CSO, CRO and VP of Sales differ?", "what does the first one
         # earn?", "and the last one?")
@@ -618,7 +618,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
         # "those two", "if we hire both": two roles the last answer named, else the role just asked
         # about and the one asked before it
         pair_roles: list[str] = []
-        named = _core_roles(_last_answer(history))
+        named = _core_roles(last_answer(history))
         asked_before = find_roles(previous)
         others = [r for r in named if r not in asked_before]
         if len(set(asked_before) & CORE_ROLES) < 2 and len(others) >= 2:
@@ -628,7 +628,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             # (else the party the answer paired it with: "the two of them" after "Working with the CFO to ensure
             # that the budget ... on target" to "which exec does the CRO work with on the budget?")
             # (named where the answer opens, before its first marker: what it says after that only goes on)
-            partner_roles = [r for r in find_roles(_last_answer(history).split("[1]")[0]) if r not in prev_roles]
+            partner_roles = [r for r in find_roles(last_answer(history).split("[1]")[0]) if r not in prev_roles]
             pair_roles = ([prev_roles[0], earlier[-1]] if earlier
                           else [prev_roles[0], partner_roles[0]] if len(set(partner_roles)) == 1 else [])
         elif _ONE_THE_OTHER.search(question):
@@ -852,7 +852,8 @@ def _core_roles(text: str) -> list[str]:
     return [r for r in dict.fromkeys(find_roles(text)) if r in CORE_ROLES]
 
 
-def _last_answer(history: Sequence[Turn]) -> str:
+def last_answer(history: Sequence[Turn]) -> str:
+    """The last answer of the conversation ("" when there is none, or it said the articles do not cover it)."""
     last = next((t for t in reversed(history) if t.role == "assistant"), None)
     return "" if last is None or last.content.startswith(_NOT_COVERED) else last.content
 

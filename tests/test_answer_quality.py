@@ -251,6 +251,13 @@ def test_what_is_done_with_a_thing_just_said_goes_on_to_the_sentence_that_points
     assert real_assistant.ask(follow_up, history).answer.startswith("Their job is to combine all that information")
 
 
+def test_turning_to_the_other_role_goes_on_to_the_sentence_that_contrasts_it(real_assistant: Assistant) -> None:
+    first = "who's more about managing the pipeline and closing deals, the CSO or the CRO?"
+    history = [Turn("user", first), Turn("assistant", real_assistant.ask(first).answer)]
+    answer = real_assistant.ask("and the CRO, what does it focus on instead?", history).answer
+    assert answer.startswith("In contrast, a CRO takes a broader view of revenue management"), answer
+
+
 @pytest.mark.parametrize("follow_up", ["what about with bonuses on top?", "and with bonuses?", "what about all-in?"])
 def test_a_pay_follow_up_is_answered_with_amounts_first(real_assistant: Assistant, follow_up: str) -> None:
     first = real_assistant.ask("how much is a VP of Sales' base salary?")
