@@ -293,7 +293,9 @@ class Answerer:
                     # two important roles?") and answers it in the next sentence, as an FAQ does
                     asked_sim = sim
                     continue
-                asked_sim, sim = -1.0, max(sim, asked_sim - 0.03) if unit.kind == "text" else sim
+                if unit.kind == "text":  # (the sentence right after it only)
+                    sim = max(sim, asked_sim - 0.03)
+                asked_sim = -1.0
                 if not _quotable(unit):
                     continue
                 if BARE_REPLY.match(unit.text) and q.answer_type != "yesno":
@@ -1158,8 +1160,6 @@ def _quotable(unit: Unit) -> bool:
     return len(stripped.split()) >= 4 or unit.kind in ("row", "item")
 
 
-
-
 def _names(question: str) -> list[str]:
     """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
     text = canonicalize_roles(question, "key")
@@ -1183,7 +1183,6 @@ def _names(question: str) -> list[str]:
             continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)
     return names
-
 
 
 # a thing pointed back at: "all that info", "this data", "those numbers"

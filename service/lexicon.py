@@ -289,7 +289,6 @@ def hired_roles(text: str) -> set[str]:
     return set(roles_after(text, _HIRING, 40))
 
 
-
 def strip_roles(text: str) -> str:
     """`text` without its role mentions, so the encoder sees what is said rather than who."""
     out, last = [], 0
@@ -323,6 +322,10 @@ def canonicalize_roles(text: str, style: str = "key") -> str:
     return "".join(out)
 
 
+# a request, not what is asked about: "give me the CRO's duties" (what a role is given, "give a CRO authority", is)
+GIVE_ME = re.compile(r"\bgive\s+(?:me|us)\b", re.IGNORECASE)
+
+
 def tokenize(text: str, *, query: bool = False) -> list[str]:
     """BM25 tokens: canonical roles, folded term groups, stemmed words, no stopwords."""
     lowered = canonicalize_roles(text, "key").lower().replace("’", "'")
@@ -331,7 +334,7 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
         lowered += " salary"
     if query and ANSWERS_TO.search(lowered):
         lowered += " report"  # "who does the CRO answer to?" asks for the reporting line
-    lowered = GIVE_ME.sub(" ", lowered)  # ("give me the CRO's duties" asks; "give a CRO authority" says something)
+    lowered = GIVE_ME.sub(" ", lowered)
     tokens = []
     for word in _WORD_RE.findall(lowered):
         if word in STOPWORDS or len(word) < 2:
@@ -348,7 +351,6 @@ def tokenize(text: str, *, query: bool = False) -> list[str]:
     return tokens
 
 
-GIVE_ME = re.compile(r"\bgive\s+(?:me|us)\b", re.IGNORECASE)
 _AMOUNT_TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)([km]?)")
 
 

@@ -633,11 +633,11 @@ def asked_term(text: str) -> str:
     return term if 0 < len(bare.split()) <= 4 and tokenize(bare) else ""
 
 
-# verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
-# verbs (after a subject or "to"), not nouns ("the work", "a skill set")
 # a role given something: "give them", "give the CRO" ("give me a rundown" only asks)
 _GIVEN_TO_ROLE = re.compile(r"\bgiv(?:e|en|ing)\s+(?:them|him|her|(?:(?:the|a|an|our|your|that|this|their)\s+)?"
                             r"(?:cros?|csos?|vps?|chief|vice|heads?)\b)", re.IGNORECASE)
+# verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
+# verbs (after a subject or "to"), not nouns ("the work", "a skill set")
 _LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
 # pay jargon for the total: "all-in", "all in", "everything included", "with everything"
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)

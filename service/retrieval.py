@@ -394,8 +394,9 @@ class Retriever:
             return []
         role = q.core_roles[0]
         best: dict[int, tuple[float, float]] = {}
-        for row, unit in enumerate(self.index.units):
-            if unit.kind == "heading" or unit.chunk in exclude:
+        for row in self._role_units.get(role, []):  # (a unit that defines the role names it, or its FAQ question does)
+            unit = self.index.units[row]
+            if unit.chunk in exclude:
                 continue
             fit = defines(unit, role)
             if fit:
