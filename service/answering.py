@@ -397,13 +397,13 @@ class Answerer:
             # "and the other one, what's their focus then?" after "A CSO ... focuses on sales pipeline management":
             # the sentence that goes on from the last answer's quote to the role now asked, by contrast ("In
             # contrast, a CRO takes a broader view ...")
-            earlier = _folded(before)
-            were = [c for c in cands if _quoted_in(c.unit, earlier)]
             asked = set(prepared.question.core_roles)
-            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus)
-                            if c not in were and _CONTRAST_OPEN.match(c.text) and asked & set(c.unit.about)
-                            and any(follows(c, d) and not asked & set(d.unit.about) for d in were) else c
-                            for c in cands), key=lambda c: -c.score)
+            contrasting = [c for c in cands if _CONTRAST_OPEN.match(c.text) and asked & set(c.unit.about)]
+            if contrasting:  # (the last answer's quotes are looked for only when a sentence could go on from one)
+                earlier = _folded(before)
+                were = [c for c in cands if _quoted_in(c.unit, earlier)]
+                cands = _raised(cands, [c for c in contrasting if c not in were and any(
+                    follows(c, d) and not asked & set(d.unit.about) for d in were)], self.settings.onward_bonus)
         if said and onward:
             # "what's the payoff of that?": the sentence right after a quoted one goes on with it
             said_cands = [c for c in cands if _quoted_in(c.unit, quoted)]
@@ -413,13 +413,10 @@ class Answerer:
             # thing is, "They should also collect as much information as possible")
             pointed = _pointed_nouns(question.rpartition("?")[0] or question)
             echoes = [c for c in cands if c not in said_cands and pointed & _pointed_nouns(c.text)]
-            onward_cands = echoes or [c for c in cands
-                                      if c not in said_cands and any(follows(c, d) for d in said_cands)]
-            cands = sorted((replace(c, score=c.score + self.settings.onward_bonus) if c in onward_cands else c
-                            for c in cands), key=lambda c: -c.score)
+            cands = _raised(cands, echoes or [c for c in cands if c not in said_cands
+                                              and any(follows(c, d) for d in said_cands)], self.settings.onward_bonus)
         elif said and not more:  # "why?": a reason the last answer did not give, unless it did (as much less)
-            cands = sorted((replace(c, score=c.score - self.settings.more_bonus) if _quoted_in(c.unit, quoted) else c
-                            for c in cands), key=lambda c: -c.score)
+            cands = _raised(cands, [c for c in cands if _quoted_in(c.unit, quoted)], -self.settings.more_bonus)
         elif said:  # "any others?": the rest, from where the last answer quoted first
             done = {id(c) for c in cands if _quoted_in(c.unit, quoted)}
             where = {c.passage.chunk.id for c in cands if id(c) in done}
@@ -1183,6 +1180,11 @@ def _names(question: str) -> list[str]:
             continue  # "C-level", "C-suite", "B-players": a letter grade, not a name
         names.append(base)
     return names
+
+
+def _raised(cands: list[Candidate], chosen: list[Candidate], by: float) -> list[Candidate]:
+    """`cands` with the `chosen` ones' scores raised `by` (lowered, when negative), best first again."""
+    return sorted((replace(c, score=c.score + by) if c in chosen else c for c in cands), key=lambda c: -c.score)
 
 
 # a thing pointed back at: "all that info", "this data", "those numbers"

@@ -99,10 +99,7 @@ class Assistant:
         passages = self.retriever.search(prepared, max(shown, self.answerer.settings.passages_considered), mode,
                                          stages)
         t3 = time.perf_counter()
-        extra = self._extras(prepared, passages, mode)
-        if onward and said and mode == "hybrid":
-            read = {p.index for p in passages[: self.answerer.settings.passages_considered]} | {p.index for p in extra}
-            extra += self.retriever.next_passages(prepared, [p.index for p in passages[:2]], read, onward=True)
+        extra = self._extras(prepared, passages, mode, onward=onward and bool(said))
         answer = self.answerer.answer(standalone, prepared, passages, extra, said, more, onward, before)
         if len(answer.passages) > shown:
             answer = replace(answer, passages=answer.passages[:shown])
@@ -110,7 +107,8 @@ class Assistant:
         stages["answer"] = stages.get("answer", 0.0) + (time.perf_counter() - t3) * 1000
         return answer
 
-    def _extras(self, prepared: PreparedQuery, passages: list[Passage], mode: str) -> list[Passage]:
+    def _extras(self, prepared: PreparedQuery, passages: list[Passage], mode: str,
+                onward: bool = False) -> list[Passage]:
         """Passages the answerer reads beyond the retrieved ones (hybrid only): per-role ones for comparisons,
         advice sections, a stated reporting line, a list headed by the asked side, a unit deep in a long chunk,
         a table cell under the asked role."""
@@ -132,9 +130,10 @@ class Assistant:
             extra += self.retriever.rare_passages(prepared, considered | {p.index for p in extra})
             # "what does a CRO do about rev ops and tech?": a unit that says it, deep in a chunk about much else
             extra += self.retriever.unit_passages(prepared, considered | {p.index for p in extra})
-            # "why does the CRO care about it?": the paragraph after the best passages', split off by chunking
+            # "why does the CRO care about it?", "what do they do with all that info?" (`onward`: what comes of
+            # what was just said): the paragraph after the best passages', split off by chunking
             extra += self.retriever.next_passages(prepared, [p.index for p in passages[:2]],
-                                                  considered | {p.index for p in extra})
+                                                  considered | {p.index for p in extra}, onward)
             # "how do their goals differ?": the comparison table's "Objectives" row
             extra += self.retriever.label_passages(prepared, considered | {p.index for p in extra})
         if mode == "hybrid" and passages:

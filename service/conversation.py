@@ -287,8 +287,8 @@ def _name_pronoun(question: str, role: str) -> str:
     if first and first.group(0).lower() == "one":
         # "if we hire one, what should we give them?": "them" is that one too, the object of what is asked
         end = first.end() + len(named) - len(question)  # (after the role put in its place)
-        named = named[:end] + re.sub(r"\b(?:them|him)\b", lambda _: re.sub(r"^(?!the )", "the ", role), named[end:],
-                                     count=1, flags=re.IGNORECASE)
+        the_role = role if role.startswith("the ") else f"the {role}"
+        named = named[:end] + re.sub(r"\b(?:them|him)\b", lambda _: the_role, named[end:], count=1, flags=re.IGNORECASE)
     return named
 
 
@@ -716,7 +716,6 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             earlier = [r for r in _conversation_roles(history) if r in CORE_ROLES and r not in core]
             core = [*core, earlier[-1]] if earlier else core
         role = " and ".join(short_name(r) for r in core) if by_degree and len(core) > 1 else short_name(prev_roles[0])
-        pronoun = _PRONOUN.search(question)
         if pronoun and pronoun.group(0).lower() == "one" and not by_degree:
             # "one" stands for a single role: the one the previous question brought in with "a" ("and if we do get
             # one?" after "we don't have a CRO - who should our CSO work with?"), else the first one it named
@@ -728,7 +727,7 @@ def _rewrite(question: str, history: Sequence[Turn], previous: str,
             # ("why set it up that way?" after "can we have both a CRO and a CSO?" asks about the pair too)
             # "how do their salaries compare?" after a comparison keeps the pair
             role = " and ".join(short_name(r) for r in core)
-        if _PRONOUN.search(question):
+        if pronoun:
             return _name_pronoun(question, role)
         if _is_fragment(question):
             topic = re.sub(_FOLLOWUP_START, "", question).strip(" ?.")
