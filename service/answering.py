@@ -502,7 +502,11 @@ class Answerer:
             # will possess great leadership skills"; "what degree does a CRO need?" meets nothing of the kind)
             top = cands[0]
             own = asked in set(top.unit.about) | set(top.unit.context_roles)
-            if own and (top.coverage > 0 or top.aspect >= self.settings.min_aspect_uncovered):
+            # (in the words of the kind asked, not of the rest: "What degree do you need to become a CRO?" is not
+            # met by "This role is becoming increasingly popular")
+            kind_tokens = set(tokenize(kind.group(1)))
+            says_kind = any(t in top.unit.tokens or self.family(t) & top.unit.tokens for t in kind_tokens)
+            if own and (says_kind or top.aspect >= self.settings.min_aspect_uncovered):
                 return ""
         kind_tokens = set(tokenize(kind.group(1))) if kind else set()
         tokens = [t for t in q.aspect if t in kind_tokens] if kind else list(q.aspect)

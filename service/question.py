@@ -47,7 +47,7 @@ _FRAME = frozenset(
     tho though pretty lot lots right actual if it its possible instead rather define definition sum summary
     summarize summarise overview too doesnt dont isnt arent didnt wont cant shouldnt wouldnt couldnt hasnt havent
     wasnt werent yet already cover covers covered kinda sorta gig gigs part specifically particularly
-    especially biggest ballpark now currently gist
+    especially biggest ballpark now currently gist directly personally themselves himself herself
     wait hmm hmmm um umm uh oh ah btw tbh idk imo fyi honestly likely likelier unlikely tend tends""".split()  # noqa: SIM905
 )
 _YESNO = re.compile(r"^\s*(?:(?:and|but|so|ok|okay|also|then)\s*,?\s+)?"
@@ -638,7 +638,7 @@ _GIVEN_TO_ROLE = re.compile(r"\bgiv(?:e|en|ing)\s+(?:them|him|her|(?:(?:the|a|an
                             r"(?:cros?|csos?|vps?|chief|vice|heads?)\b)", re.IGNORECASE)
 # verbs that take their meaning from their object ("set pricing", "work with enablement", "look at M&A"), as
 # verbs (after a subject or "to"), not nouns ("the work", "a skill set")
-_LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal", query=False))
+_LIGHT_VERBS = frozenset(tokenize("set handle take get do make look work deal touch talk", query=False))
 # pay jargon for the total: "all-in", "all in", "everything included", "with everything"
 _ALL_IN = re.compile(r"\ball[- ]in\b|\beverything\s+(?:included|in)\b|\bwith\s+everything\b", re.IGNORECASE)
 # "on the sales ops side", "from the marketing side of things": the area is what is asked, not a side
@@ -653,7 +653,9 @@ _MANNER = frozenset(tokenize("together closely directly also usually often well"
 _LIGHT_USE = re.compile(r"\b(?:do|does|did|to|they|we|i|you|he|she|cros?|csos?|sales|who|should|can|will|would)\s+"
                         r"(?:\w+\s+)?(?:set|sets|setting|handles?|handling|takes?|taking|gets?|getting|makes?|making|"
                         r"looks?|looking|works?|working|deals?|dealing)\s+(?:with|at|on|up|the|a|an|their|our|its|"
-                        r"into|over|care|\w+ing\b|\w+s\b)", re.IGNORECASE)
+                        r"into|over|care|\w+ing\b|\w+s\b)|"
+                        # ("does the VP touch retention at all?", "do they talk to clients?")
+                        r"\b(?:touch(?:es|ing)?\s+(?!base\b)\w+|talk(?:s|ing)?\s+(?:to|with))\b", re.IGNORECASE)
 
 
 def choice_between_roles(text: str) -> bool:

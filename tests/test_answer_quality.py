@@ -183,6 +183,8 @@ def test_comparisons_give_both_figures(real_assistant: Assistant) -> None:
     "Should a VP of Sales work remote or in the office?",
     # the kind asked for is said of another role only, whose unit would be quoted
     "what kind of degree does a CRO usually hold?",
+    # ... whatever the question's other words meet ("become": "This role is becoming increasingly popular")
+    "What degree do you need to become a CRO?",
 ])
 def test_a_core_role_does_not_make_a_question_answerable(real_assistant: Assistant, question: str) -> None:
     answer = real_assistant.ask(question)
@@ -1069,6 +1071,13 @@ def test_a_light_verb_asks_nothing_the_quote_must_say(real_assistant: Assistant)
     assert real_assistant.ask("does the CRO set pricing?").answer.startswith("Yes."), "yes"
     # and not of a role no quote says it of
     assert not real_assistant.ask("does the CSO set pricing?").answer.startswith("Yes.")
+
+
+def test_a_duty_asked_in_other_verbs_is_affirmed(real_assistant: Assistant) -> None:
+    # "touch", "deal with ... directly": the object is what is asked, and the VP's duties name it
+    for question in ("does the vp of sales touch retention at all?",
+                     "does the VP of Sales deal with customers directly?"):
+        assert real_assistant.ask(question).answer.startswith("Yes."), question
 
 
 def test_does_another_role_do_something_similar_is_a_yes_no_question(real_assistant: Assistant) -> None:

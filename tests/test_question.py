@@ -576,6 +576,10 @@ def test_likelihood_and_becoming_are_frames_not_topics() -> None:
     # a light verb takes its meaning from its object: the object is what is asked
     ("does the CRO set pricing?", ("price",)),
     ("how do they work with enablement?", ("enabl",)),
+    ("does the VP of Sales touch retention at all?", ("retent",)),
+    ("do CSOs talk to clients?", ("client",)),
+    # (and how it is done is no topic either: "directly", "personally")
+    ("does the VP of Sales deal with customers directly?", ("custom",)),
     # ... unless nothing else is asked, or the relation is ("who do they work with ...?"), or it has no object
     ("how does the CRO work with the CEO?", ("work",)),
     ("who does the VP of Sales work with to keep the pipeline full?", ("collabor", "keep", "pipelin", "full")),
