@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -175,6 +176,7 @@ class Answerer:
         self._n_units = max(len(units), 1)
         self._df = df
         self._families = WordFamilies(df, _FAMILY_CACHE)
+        self._proper = proper_nouns(c.text for c in index.chunks)
         # the chunks each list runs through (a long list goes on in the next chunk)
         self._list_chunks: dict[int, list[int]] = {}
         for u in units:
@@ -252,7 +254,7 @@ class Answerer:
         # names the question asks about that the articles use ("what tool does Salesforce pitch?")
         # (not for an amount: "how much does Salesforce pay its CSO?" meets the sentence that names the company's
         # product; the articles give no company's figures)
-        named = {t for n in _names(q.text) for t in tokenize(n) if t in self._df} if (
+        named = {t for n in _names(q.text, self._proper) for t in tokenize(n) if t in self._df} if (
             q.answer_type != "amount" and not q.quantity) else set()
         # "does the CRO recruit too?" asks whom the CRO hires: "Consider hiring a CRO if ..." is about hiring one
         hiring_done_by = hiring_by(q)
@@ -552,7 +554,7 @@ class Answerer:
         if heads:
             return f"role not covered: {', '.join(heads)}"
         # (in the sentences that ask: "We just closed our Series B. When is a CRO the better choice?")
-        names = _names(asking_text(prepared.text))
+        names = _names(asking_text(prepared.text), self._proper)
         # "France", "HubSpot" (a hyphenated word the articles use part by part, "C-suite", is no name)
         unknown = [n for n in names if not all(w in self.index.vocabulary for w in words(n))]
         if unknown:
@@ -564,10 +566,16 @@ class Answerer:
             return f"name not in the answer: {', '.join(absent)}"
         # "does hubspot have a CRO?", "the CSO at acme": a company written in lower case
         owners = [next(g for g in m.groups() if g).lower() for m in _OWNER.finditer(prepared.text)]
-        owner = next((o for o in owners if o not in self.index.vocabulary and o not in ABBREVIATIONS
-                      and o not in STOPWORDS and o not in _NOT_OWNERS), "")
+        owners = [o for o in owners if o not in ABBREVIATIONS and o not in STOPWORDS and o not in _NOT_OWNERS]
+        owner = next((o for o in owners if o not in self.index.vocabulary), "")
         if owner:
             return f"unknown name: {owner}"
+        # (and a company the articles name, but not in what would be quoted: "who's the cro at salesforce?"; not a
+        # word that only asks, "what did companies call the CRO?")
+        employers = [m.group(2).lower() for m in _OWNER.finditer(prepared.text) if m.group(2)]
+        absent = [o for o in employers if o in owners and not re.search(rf"\b{re.escape(o)}", passages_text)]
+        if absent:
+            return f"name not in the answer: {', '.join(absent)}"
         person = _PERSON.search(canonicalize_roles(prepared.text, "key"))
         pronoun = person is not None and person.group(1) is None and person.group(2) is None
         if person and person.group(2) not in ROLES_BY_KEY and (names or not pronoun):
@@ -746,7 +754,8 @@ _OPTIONS = re.compile(r"\b([a-z][a-z'-]+)\s+(?:or|vs\.?|versus|than)\s+(?:(?:in|
                       r"(?:(?:the|a|an|our|their)\s+)?([a-z][a-z'-]+)\b", re.IGNORECASE)
 # whose role a question asks about: "does hubspot have a CRO?", "who's the CSO at acme?"
 _OWNER = re.compile(r"\b(?:does|do|did)\s+([a-z][\w&.-]*)\s+(?:have|has|use|pay|employ|hire|call)\b|"
-                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)\s*\??\s*$|"
+                    r"\b(?:cro|cso|vp of sales|chief \w+ officer)\s+at\s+([a-z][\w&.-]*)"
+                    r"(?:\s+(?:right\s+now|now|currently|today|these\s+days|rn|atm))?\s*\??\s*$|"
                     # "is apple's sales org run by a CRO?"
                     r"\b([a-z][\w&.-]*)['’]s\s+(?:sales|revenue|org|organi[sz]ation|company|teams?|cro|cso|vp|chief|"
                     r"leadership|exec\w*|c-suite|board|ceo)\b",
@@ -1161,8 +1170,27 @@ def _quotable(unit: Unit) -> bool:
     return len(stripped.split()) >= 4 or unit.kind in ("row", "item")
 
 
-def _names(question: str) -> list[str]:
-    """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot")."""
+def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
+    """The words the articles write capitalized only, inside sentences as well ("Salesforce", "Sandler"), lower-cased:
+    names, which a question written in lower case still names ("who's the cro at salesforce?")."""
+    capitalized: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"[A-Za-z][a-z]{3,}\b", text):
+            word = m.group(0)
+            if word[0].islower():
+                lower.add(word)
+            elif (re.search(r"\b[a-z0-9]+,?\s+$", text[max(0, m.start() - 20):m.start()])
+                  and not re.match(r"\s+[A-Z]", text[m.end():])):
+                # (inside a sentence, between words in lower case: not a sentence start, a heading or a label in
+                # title case, "Average Salary Range")
+                capitalized.add(word.lower())
+    return frozenset(capitalized - lower)
+
+
+def _names(question: str, proper: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot"), and the
+    `proper` nouns of the articles it writes in lower case ("salesforce")."""
     text = canonicalize_roles(question, "key")
     found = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
     # (a question in capitals names nothing by them, also once an abbreviation in it is spelled out in lower case)
@@ -1172,6 +1200,9 @@ def _names(question: str) -> list[str]:
     for i, m in enumerate(found):
         word = m.group(0)
         base = re.sub(r"['’]s?$", "", word)
+        if base in proper:
+            names.append(base.capitalize())
+            continue
         opens = i == 0 or bool(re.search(r"[.?!:]\s*$", text[: m.start()]))  # "... CSO? List the steps."
         if opens or not base[0].isupper() or base.lower() in _QUESTION_WORDS or base.lower() in ABBREVIATIONS:
             continue

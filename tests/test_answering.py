@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from service.answering import abstain_message, render
+from service.answering import _names, abstain_message, proper_nouns, render
 from service.assistant import Assistant
 
 
@@ -168,3 +168,18 @@ def test_a_thing_reported_to_someone_is_no_reporting_line() -> None:
     assert _reporting_question("who does the VP of Sales report the forecast to?") == ""
     assert _reporting_question("who does the VP of Sales report to?")
     assert _reporting_question("who do they report directly to?")
+
+
+def test_proper_nouns_are_the_words_written_capitalized_only_inside_sentences() -> None:
+    texts = ["Veterans scoff at Sandler or Challenger selling. Salesforce is a vendor.",
+             "## Average Salary Range\n\nThe salary range is wide; a challenger rarely wins.",
+             "They rehearse Sandler every week."]
+    # a sentence's first word, a heading's words and a word also written in lower case are no names
+    assert proper_nouns(texts) == frozenset({"sandler"})
+
+
+def test_a_name_the_articles_use_is_a_name_in_lower_case_too() -> None:
+    proper = frozenset({"sandler"})
+    assert _names("what is the sandler method?", proper) == ["Sandler"]
+    assert _names("what is the Sandler method?", proper) == ["Sandler"]
+    assert _names("what is the sales method?", proper) == []
