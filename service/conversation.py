@@ -783,7 +783,8 @@ _DO_THAT = re.compile(r"\b(?:do|does|did|handle|handles|own|owns)\s+(?:that|this
 def _first_said(answer: str, n: int = 8) -> str:
     """The first words of substance of an answer's first quote ("Customer Relationships: They maintain contact
     with top customers" -> "customer relationships maintain contact top customers ...")."""
-    first = re.split(r"\s*\[\d+\]", answer, maxsplit=1)[0]
+    # (the reply a yes/no answer leads with is no word of what was said: "Yes. CSO: Customer Relationships: ...")
+    first = re.split(r"\s*\[\d+\]", re.sub(r"^\s*(?:Yes|No)\.\s+", "", answer), maxsplit=1)[0]
     said = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", strip_roles(first))
             if w.lower() not in STOPWORDS and not find_roles(w)]
     return " ".join(w.lower() for w in said[:n])

@@ -370,6 +370,11 @@ def test_doing_that_too_is_what_the_last_answer_said_the_role_does() -> None:
                                  "satisfaction and repeat business. [1]")]
     standalone = rewrite("does the VP of sales do that too?", history)
     assert "maintain contact" in standalone and find_roles(standalone) == ["vpsales"], standalone
+    # (the reply a yes/no answer leads with is not what it said the role does)
+    history = [Turn("user", "does the CSO deal with customers directly?"),
+               Turn("assistant", "Yes. Customer Relationships: They maintain contact with top customers. [1]")]
+    standalone = rewrite("does the VP of sales do that too?", history)
+    assert "maintain contact" in standalone and "yes" not in standalone.lower(), standalone
 
 
 def test_the_other_one_is_the_role_the_answer_did_not_start_with() -> None:
