@@ -498,19 +498,18 @@ class Answerer:
         if len(q.core_roles) != 1 or len(q.roles) != 1 or (q.answer_type != "yesno" and not kind):
             return ""
         asked = q.core_roles[0]
+        kind_tokens = set(tokenize(kind.group(1))) if kind else set()
         if kind and cands:
             # (a kind the articles name for other roles only is still answered for this one by a unit of its own
             # that says it in other words: "What qualities does a great VP of Sales have?" meets "A great VP of sales
             # will possess great leadership skills"; "what degree does a CRO need?" meets nothing of the kind)
+            # (in the words of the kind asked, not of the question's others: "What degree do you need to become a
+            # CRO?" is not met by "This role is becoming increasingly popular")
             top = cands[0]
             own = asked in set(top.unit.about) | set(top.unit.context_roles)
-            # (in the words of the kind asked, not of the rest: "What degree do you need to become a CRO?" is not
-            # met by "This role is becoming increasingly popular")
-            kind_tokens = set(tokenize(kind.group(1)))
             says_kind = any(t in top.unit.tokens or self.family(t) & top.unit.tokens for t in kind_tokens)
             if own and (says_kind or top.aspect >= self.settings.min_aspect_uncovered):
                 return ""
-        kind_tokens = set(tokenize(kind.group(1))) if kind else set()
         tokens = [t for t in q.aspect if t in kind_tokens] if kind else list(q.aspect)
         found: dict[str, set[str]] = {}
         for unit in self.index.units:
@@ -565,15 +564,14 @@ class Answerer:
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
         # "does hubspot have a CRO?", "the CSO at acme": a company written in lower case
-        owners = [next(g for g in m.groups() if g).lower() for m in _OWNER.finditer(prepared.text)]
-        owners = [o for o in owners if o not in ABBREVIATIONS and o not in STOPWORDS and o not in _NOT_OWNERS]
-        owner = next((o for o in owners if o not in self.index.vocabulary), "")
+        owned = [(next(g for g in m.groups() if g).lower(), bool(m.group(2))) for m in _OWNER.finditer(prepared.text)]
+        owned = [(o, at) for o, at in owned if o not in ABBREVIATIONS and o not in STOPWORDS and o not in _NOT_OWNERS]
+        owner = next((o for o, _ in owned if o not in self.index.vocabulary), "")
         if owner:
             return f"unknown name: {owner}"
         # (and a company the articles name, but not in what would be quoted: "who's the cro at salesforce?"; not a
         # word that only asks, "what did companies call the CRO?")
-        employers = [m.group(2).lower() for m in _OWNER.finditer(prepared.text) if m.group(2)]
-        absent = [o for o in employers if o in owners and not re.search(rf"\b{re.escape(o)}", passages_text)]
+        absent = [o for o, at in owned if at and not re.search(rf"\b{re.escape(o)}", passages_text)]
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
         person = _PERSON.search(canonicalize_roles(prepared.text, "key"))
@@ -1171,8 +1169,8 @@ def _quotable(unit: Unit) -> bool:
 
 
 def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
-    """The words the articles write capitalized only, inside sentences as well ("Salesforce", "Sandler"), lower-cased:
-    names, which a question written in lower case still names ("who's the cro at salesforce?")."""
+    """The words the articles write capitalized only, inside sentences as well ("Sandler or Challenger selling"),
+    lower-cased: names, which a question written in lower case still names ("what's the sandler method?")."""
     capitalized: set[str] = set()
     lower: set[str] = set()
     for text in texts:
@@ -1190,7 +1188,7 @@ def proper_nouns(texts: Iterable[str]) -> frozenset[str]:
 
 def _names(question: str, proper: frozenset[str] = frozenset()) -> list[str]:
     """Capitalized words of the question that are neither roles nor its first word ("France", "HubSpot"), and the
-    `proper` nouns of the articles it writes in lower case ("salesforce")."""
+    `proper` nouns of the articles it writes in lower case ("sandler")."""
     text = canonicalize_roles(question, "key")
     found = list(re.finditer(r"[A-Za-z][A-Za-z'’-]*", text))
     # (a question in capitals names nothing by them, also once an abbreviation in it is spelled out in lower case)
