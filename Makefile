@@ -57,7 +57,7 @@ eval:
 	roleqa index
 	for suite in eval/*.jsonl; do roleqa eval --check --suite $$suite || exit 2; done
 	roleqa eval --gate eval/thresholds.toml
-	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-25t.jsonl --gate eval/thresholds-blind.toml
+	roleqa eval --config hybrid+rewrite --suite eval/blind-2026-11-25aa.jsonl --gate eval/thresholds-blind.toml
 
 # Benchmarks (not tests): results in bench/results/, summary in bench/RESULTS.md. Needs Debian's wrk.
 bench:
