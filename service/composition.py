@@ -607,6 +607,7 @@ def _alike_reply(q: Question, part: _Part) -> str:
 _MORE = re.compile(r"\b(?:(more|higher|bigger|larger)|(less|lower|smaller))\b(?:\s+or\s+(?:more|less|higher|lower))?"
                    r"[^?]*\bthan\b", re.IGNORECASE)
 _THAN = re.compile(r"\bthan\b", re.IGNORECASE)
+_HOW_MUCH_MORE = re.compile(r"\bhow\s+much\s+(?:more|less|higher|lower)\b|\bby\s+how\s+much\b", re.IGNORECASE)
 _AMOUNT = re.compile(r"\$\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|m|million)?\b", re.IGNORECASE)
 
 
@@ -637,7 +638,8 @@ def _more_or_less(q: Question, parts: list[_Part]) -> str:
     another's ("is that more than a CRO gets?"): the largest amount quoted for each role, compared. The role
     after "than" is the one compared with."""
     asked = _MORE.search(q.text)
-    if not asked or "salary" not in q.aspect or len(q.core_roles) != 2:
+    if not asked or "salary" not in q.aspect or len(q.core_roles) != 2 or _HOW_MUCH_MORE.search(q.text):
+        # ("how much more does a CSO make than a CRO?" asks by how much: no yes or no answers it)
         return ""
     than = _THAN.search(q.text, asked.start())
     after = [key for start, _, key in role_spans(q.text) if than and start > than.start() and key in q.core_roles]

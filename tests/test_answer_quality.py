@@ -1327,3 +1327,10 @@ def test_how_a_role_supports_others_is_what_it_does_for_them(real_assistant: Ass
     # the VPs are acted on in the question too, so the CRO's item that acts on them is the answer
     answer = real_assistant.ask("how does the cro support the vps under them (sales/mktg/cs)?").answer
     assert "Coaching and supporting the VP of Sales" in answer.split("[1]")[0], answer
+
+
+def test_how_much_more_one_role_earns_is_not_answered_yes_or_no(real_assistant: Assistant) -> None:
+    # "is a CSO paid more than a CRO?" wants a yes or no; "how much more ...?" wants the figures only
+    assert real_assistant.ask("is a CSO paid more than a CRO?").answer.startswith("Yes.")
+    answer = real_assistant.ask("how much more does a CSO make than a CRO?").answer
+    assert not answer.startswith(("Yes.", "No.")) and "$284,126" in answer and "$232,294" in answer, answer
