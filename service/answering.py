@@ -560,7 +560,11 @@ class Answerer:
             return f"unknown name: {', '.join(unknown)}"
         # A name the articles use, but not in what would be quoted (a question about one named company's CSO)
         passages_text = " ".join(f"{c.unit.context} {c.text}" for c in cands[:5]).lower()
-        absent = [n for n in names if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
+
+        def unquoted(found: list[str]) -> list[str]:
+            return [n for n in found if not re.search(rf"\b{re.escape(n.lower())}", passages_text)]
+
+        absent = unquoted(names)
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
         # "does hubspot have a CRO?", "the CSO at acme": a company written in lower case
@@ -571,7 +575,7 @@ class Answerer:
             return f"unknown name: {owner}"
         # (and a company the articles name, but not in what would be quoted: "who's the cro at salesforce?"; not a
         # word that only asks, "what did companies call the CRO?")
-        absent = [o for o, at in owned if at and not re.search(rf"\b{re.escape(o)}", passages_text)]
+        absent = unquoted([o for o, at in owned if at])
         if absent:
             return f"name not in the answer: {', '.join(absent)}"
         person = _PERSON.search(canonicalize_roles(prepared.text, "key"))

@@ -283,13 +283,15 @@ def _name_pronoun(question: str, role: str) -> str:
             return re.sub(r"^the\s+", "", role)  # "a really good one": "a really good VP of Sales"
         return f"{role}'s" if m.group(0).lower() in {"their", "theirs", "his", "her", "hers"} else role
     first = _PRONOUN.search(question)
-    named = _PRONOUN.sub(repl, question, count=1)
-    if first and first.group(0).lower() == "one":
+    if not first:
+        return question
+    named = repl(first)
+    rest = question[first.end():]
+    if first.group(0).lower() == "one":
         # "if we hire one, what should we give them?": "them" is that one too, the object of what is asked
-        end = first.end() + len(named) - len(question)  # (after the role put in its place)
         the_role = role if role.startswith("the ") else f"the {role}"
-        named = named[:end] + re.sub(r"\b(?:them|him)\b", lambda _: the_role, named[end:], count=1, flags=re.IGNORECASE)
-    return named
+        rest = re.sub(r"\b(?:them|him)\b", lambda _: the_role, rest, count=1, flags=re.IGNORECASE)
+    return question[:first.start()] + named + rest
 
 
 def rewrite(question: str, history: Sequence[Turn], known: Callable[[str], bool] | None = None,
